@@ -1,0 +1,56 @@
+"""alliance_search: search French mental-health article summaries by clinical concept.
+
+Quick start::
+
+    import alliance_search as als
+
+    index = als.build_index(als.load_corpus(), "mon-index")   # the bundled seed issue
+    results = index.search("états limites")
+    results[0].title          # 'Etats limites et lien thérapeutique'
+    results[0].snippet        # 'Les patients borderline ... **limites** ...'
+    results                   # an HTML table in Jupyter
+
+Main entry points: :func:`load_corpus`, :func:`parse_issue_toc`, :func:`build_index`,
+:func:`open_index`, :class:`Index`, :class:`Results`, :class:`Hit`,
+:func:`french_analyzer`. Errors a user can cause derive from
+:class:`AllianceSearchError`.
+"""
+
+from ._errors import (
+    AllianceSearchError,
+    CorpusError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    ThesaurusError,
+)
+from .analysis import analyze, french_analyzer
+from .corpus import Article, bundled_corpus_path, load_corpus, parse_issue_toc, write_jsonl
+from .index import Index, build_index, default_index_dir, open_index
+from .results import Hit, Match, Results
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AllianceSearchError",
+    "Article",
+    "CorpusError",
+    "Hit",
+    "Index",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexVersionError",
+    "Match",
+    "Results",
+    "ThesaurusError",
+    "__version__",
+    "analyze",
+    "build_index",
+    "bundled_corpus_path",
+    "default_index_dir",
+    "french_analyzer",
+    "load_corpus",
+    "open_index",
+    "parse_issue_toc",
+    "write_jsonl",
+]

@@ -1,0 +1,240 @@
+"""Command line: ``alliance-search`` (also ``python -m alliance_search``).
+
+A thin layer over the public API: parse arguments, call the library, print.
+User errors print one line on stderr and exit with status 1 (2 for usage errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from ._errors import AllianceSearchError
+from .corpus import bundled_corpus_path, load_corpus, parse_issue_toc, write_jsonl
+from .display import format_hit, format_results
+from .index import Index, build_index, default_index_dir, open_index
+
+log = logging.getLogger("alliance_search")
+
+EXAMPLES = """examples:
+  alliance-search search "états limites"
+  alliance-search search "démence" --limit 3 --json
+  alliance-search index corpus/ --index mon-index
+  alliance-search search "alliance thérapeutique adolescents" --index mon-index --section dossier
+  alliance-search parse-toc sommaire.txt --prefix sm140- --journal "Santé mentale" -o sommaire.jsonl
+"""
+
+
+def _index_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--index",
+        metavar="DIR",
+        type=Path,
+        help=f"index directory (default: {default_index_dir()}, built from the bundled corpus "
+        "on first use; or $ALLIANCE_SEARCH_INDEX)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alliance-search",
+        description="Search French mental-health article summaries by clinical concept.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress on stderr")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser(
+        "index",
+        help="build an index from corpus files (JSONL, JSON, CSV or folders)",
+        epilog="examples:\n  alliance-search index corpus/\n"
+        "  alliance-search index numero-140.jsonl numero-141.csv --index mon-index\n"
+        "  alliance-search index nouveaux.jsonl --index mon-index --update",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="corpus files or folders")
+    _index_arg(p)
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="add or replace these articles in an existing index instead of rebuilding",
+    )
+
+    p = commands.add_parser(
+        "search",
+        help="rank articles for a French query",
+        epilog='examples:\n  alliance-search search "etats limites"\n'
+        '  alliance-search search "\\"pacte de soins\\"" --limit 3 --json\n'
+        '  alliance-search search "adolescents" --section et-aussi',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("query", help="the query, in French, with or without accents")
+    _index_arg(p)
+    p.add_argument(
+        "--limit",
+        type=_non_negative,
+        default=10,
+        metavar="N",
+        help="number of results (default 10)",
+    )
+    p.add_argument("--section", action="append", help="only this section (repeatable)")
+    p.add_argument("--year", type=int, help="only this year")
+    p.add_argument("--json", action="store_true", help="print results as JSON")
+
+    p = commands.add_parser(
+        "show",
+        help="print one indexed article",
+        epilog="example:\n  alliance-search show sm-charcot-un-crayon-a-la-main",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("id", help="article id")
+    _index_arg(p)
+    p.add_argument("--json", action="store_true", help="print the article as JSON")
+
+    p = commands.add_parser(
+        "stats",
+        help="describe an index (articles, sections, version)",
+        epilog="example:\n  alliance-search stats --index mon-index",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _index_arg(p)
+    p.add_argument("--json", action="store_true", help="print as JSON")
+
+    p = commands.add_parser(
+        "parse-toc",
+        help="turn a pasted table of contents (.txt) into a JSONL corpus",
+        epilog="example:\n  alliance-search parse-toc sommaire.txt --prefix sm140- -o out.jsonl",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", type=Path, help="text file holding the table of contents")
+    p.add_argument("--prefix", default="", help="prefix of the generated ids")
+    p.add_argument("--journal", default="", help="journal name stored in each record")
+    p.add_argument("--issue", default="", help="issue number stored in each record")
+    p.add_argument("--year", type=int, help="year stored in each record")
+    p.add_argument("-o", "--output", type=Path, help="output .jsonl (default: standard output)")
+    return parser
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _open(path: Path | None) -> Index:
+    if path is not None:
+        return open_index(path)
+    default = default_index_dir()
+    if not default.is_dir() or not any(default.iterdir()):
+        log.warning("building the default index at %s from the bundled corpus", default)
+        return build_index(load_corpus(bundled_corpus_path()), default)
+    return open_index(default)
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    color = out.isatty()
+    if args.command == "index":
+        target = args.index or default_index_dir()
+        articles = load_corpus(*args.paths)
+        if args.update:
+            with open_index(target) as index:
+                index.update(articles)
+                count = len(index)
+            print(
+                f"updated {len(articles)} articles; the index at {target} holds {count}", file=out
+            )
+        else:
+            with build_index(articles, target) as index:
+                print(f"indexed {len(index)} articles into {target}", file=out)
+        return 0
+    if args.command == "parse-toc":
+        try:
+            text = args.file.read_text("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AllianceSearchError(f"{args.file}: cannot read as UTF-8 text ({exc})") from None
+        articles = parse_issue_toc(
+            text, id_prefix=args.prefix, journal=args.journal, issue=args.issue, year=args.year
+        )
+        if args.output:
+            write_jsonl(articles, args.output)
+            print(f"wrote {len(articles)} articles to {args.output}", file=out)
+        else:
+            for article in articles:
+                print(json.dumps(article.to_dict(), ensure_ascii=False), file=out)
+        return 0
+    with _open(args.index) as index:
+        if args.command == "search":
+            results = index.search(
+                args.query, limit=args.limit, section=args.section, year=args.year
+            )
+            print(
+                results.to_json() if args.json else format_results(results, color=color), file=out
+            )
+        elif args.command == "show":
+            try:
+                article = index.get(args.id)
+            except KeyError:
+                raise AllianceSearchError(
+                    f"no article with id {args.id!r} in {index.path}"
+                ) from None
+            if args.json:
+                print(json.dumps(article.to_dict(), ensure_ascii=False, indent=2), file=out)
+            else:
+                for key, value in article.to_dict().items():
+                    print(f"{key:>9}: {value}", file=out)
+        elif args.command == "stats":
+            sections: dict[str, int] = {}
+            for article in index.articles():
+                sections[article.section or "(none)"] = (
+                    sections.get(article.section or "(none)", 0) + 1
+                )
+            size = sum(f.stat().st_size for f in index.path.iterdir() if f.is_file())
+            stats = {
+                "path": str(index.path),
+                "articles": len(index),
+                "sections": sections,
+                "size_bytes": size,
+                **index.meta,
+            }
+            if args.json:
+                print(json.dumps(stats, ensure_ascii=False, indent=2), file=out)
+            else:
+                for key, value in stats.items():
+                    print(f"{key:>17}: {value}", file=out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``alliance-search`` command."""
+    args = build_parser().parse_args(argv)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("alliance-search: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    log.propagate = False
+    try:
+        return _run(args)
+    except AllianceSearchError as exc:
+        print(f"alliance-search: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("alliance-search: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+
+
+__all__ = ["build_parser", "format_hit", "main"]

@@ -1,0 +1,412 @@
+"""Corpus records: the :class:`Article` type, file loaders and the table-of-contents parser.
+
+Supported inputs: JSON Lines (``.jsonl``), a JSON array (``.json``), CSV with a
+header row (``.csv``, UTF-8), or a folder of such files. Every record is validated
+before anything is indexed; the first problem raises :class:`CorpusError` naming
+the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from unidecode import unidecode
+
+from ._errors import CorpusError
+
+__all__ = [
+    "CORPUS_SUFFIXES",
+    "Article",
+    "bundled_corpus_path",
+    "load_corpus",
+    "parse_issue_toc",
+    "write_jsonl",
+]
+
+log = logging.getLogger(__name__)
+
+CORPUS_SUFFIXES = (".jsonl", ".json", ".csv")
+STRING_FIELDS = ("id", "title", "summary", "section", "dossier", "journal", "issue", "url")
+LIST_FIELDS = ("authors", "keywords")
+KNOWN_FIELDS = frozenset((*STRING_FIELDS, *LIST_FIELDS, "year"))
+MAX_FIELD_CHARS = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article of a journal issue.
+
+    >>> Article(id="sm-1", title="Alliance thérapeutique dans la démence").title
+    'Alliance thérapeutique dans la démence'
+    """
+
+    id: str
+    title: str
+    summary: str = ""
+    section: str = ""
+    dossier: str = ""
+    journal: str = ""
+    issue: str = ""
+    year: int | None = None
+    authors: tuple[str, ...] = field(default_factory=tuple)
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+    url: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as a JSON-ready dict, leaving out empty optional fields."""
+        record = asdict(self)
+        record["authors"] = list(self.authors)
+        record["keywords"] = list(self.keywords)
+        return {
+            k: v
+            for k, v in record.items()
+            if k in ("id", "title", "summary") or v not in ("", None, [])
+        }
+
+    @classmethod
+    def from_mapping(
+        cls, record: Mapping[str, Any], *, source: str = "<record>", line: int | None = None
+    ) -> Article:
+        """Validate a raw record (from JSON or CSV) and build an :class:`Article`."""
+
+        def fail(message: str, name: str | None = None) -> CorpusError:
+            return CorpusError(message, source=source, line=line, field=name)
+
+        if not isinstance(record, Mapping):
+            raise fail(f"expected an object with 'id' and 'title', got {type(record).__name__}")
+        unknown = sorted(set(record) - KNOWN_FIELDS)
+        if unknown:
+            log.warning(
+                "%s, line %s: ignoring unknown field(s) %s", source, line, ", ".join(unknown)
+            )
+        values: dict[str, Any] = {}
+        for name in STRING_FIELDS:
+            value = record.get(name)
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                raise fail(f"must be a string, got {type(value).__name__} {value!r:.40}", name)
+            if len(value) > MAX_FIELD_CHARS:
+                raise fail(f"is {len(value):,} characters long (limit {MAX_FIELD_CHARS:,})", name)
+            values[name] = value.strip()
+        for name in ("id", "title"):
+            if not values[name]:
+                raise fail("is required and must not be empty", name)
+        values["year"] = _parse_year(record.get("year"), fail)
+        for name in LIST_FIELDS:
+            values[name] = _parse_list(record.get(name), name, fail)
+        return cls(**values)
+
+
+def _parse_year(value: Any, fail: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise fail(f"must be a year such as 2009, got {value!r}", "year")
+    if isinstance(value, int):
+        year = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        year = int(value.strip())
+    else:
+        raise fail(f"must be a year such as 2009, got {value!r:.40}", "year")
+    if not 1000 <= year <= 2999:
+        raise fail(f"must be a year such as 2009, got {year}", "year")
+    return year
+
+
+def _parse_list(value: Any, name: str, fail: Any) -> tuple[str, ...]:
+    if value in (None, ""):
+        return ()
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(v.strip() for v in value if v.strip())
+    raise fail("must be a list of strings or a ';'-separated string", name)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def bundled_corpus_path() -> Path:
+    """Return the folder of the corpus shipped with the package (the seed issue)."""
+    packaged = resources.files("alliance_search").joinpath("corpus")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "corpus"
+    if checkout.is_dir():
+        return checkout
+    raise CorpusError("the bundled corpus is missing from this installation")
+
+
+def load_corpus(*paths: str | Path) -> list[Article]:
+    """Load and validate articles from files or folders (JSONL, JSON array, CSV).
+
+    Without argument, loads the bundled seed corpus. Ids must be unique across all
+    the files given.
+
+    >>> articles = load_corpus()
+    >>> len(articles), articles[0].section
+    (15, 'dossier')
+    """
+    files: list[Path] = []
+    for path in paths or (bundled_corpus_path(),):
+        files.extend(_corpus_files(Path(path)))
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        for line, article in _read_file(file):
+            where = f"{file}, line {line}"
+            if article.id in seen:
+                raise CorpusError(
+                    f"duplicate id {article.id!r} (first seen at {seen[article.id]})",
+                    source=str(file),
+                    line=line,
+                    field="id",
+                )
+            seen[article.id] = where
+            articles.append(article)
+    log.info("loaded %d articles from %d file(s)", len(articles), len(files))
+    return articles
+
+
+def _corpus_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        found = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
+        )
+        if not found:
+            raise CorpusError(
+                f"no corpus file ({', '.join(CORPUS_SUFFIXES)}) in this folder", source=str(path)
+            )
+        return found
+    if not path.exists():
+        raise CorpusError("no such file or folder", source=str(path))
+    if path.suffix.lower() not in CORPUS_SUFFIXES:
+        raise CorpusError(
+            f"unsupported file type {path.suffix or '(none)'!r}; "
+            f"use one of {', '.join(CORPUS_SUFFIXES)}",
+            source=str(path),
+        )
+    return [path]
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"cannot read file: {exc.strerror}", source=str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            source=str(path),
+            line=line,
+        ) from None
+    if not text.strip():
+        raise CorpusError("the file is empty", source=str(path))
+    return text
+
+
+def _read_file(path: Path) -> Iterator[tuple[int, Article]]:
+    text = _read_text(path)
+    suffix = path.suffix.lower()
+    source = str(path)
+    if suffix == ".jsonl":
+        for number, raw in enumerate(text.splitlines(), 1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(
+                    f"invalid JSON ({exc.msg} at column {exc.colno})", source=source, line=number
+                ) from None
+            yield number, Article.from_mapping(record, source=source, line=number)
+    elif suffix == ".json":
+        for number, record in _json_array_items(text, source):
+            yield number, Article.from_mapping(record, source=source, line=number)
+    else:
+        yield from _csv_records(text, source)
+
+
+def _json_array_items(text: str, source: str) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line, item)`` for each element of a top-level JSON array."""
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"\s*")
+    pos = ws.match(text).end()  # type: ignore[union-attr]
+    if not text.startswith("[", pos):
+        raise CorpusError("a .json corpus must be an array of objects", source=source, line=1)
+    pos = ws.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text.startswith("]", pos):
+        return
+    while True:
+        line = text.count("\n", 0, pos) + 1
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"invalid JSON ({exc.msg})", source=source, line=exc.lineno) from None
+        yield line, item
+        pos = ws.match(text, pos).end()  # type: ignore[union-attr]
+        if text.startswith(",", pos):
+            pos = ws.match(text, pos + 1).end()  # type: ignore[union-attr]
+        elif text.startswith("]", pos):
+            return
+        else:
+            raise CorpusError(
+                "invalid JSON (expected ',' or ']')",
+                source=source,
+                line=text.count("\n", 0, pos) + 1,
+            )
+
+
+def _csv_records(text: str, source: str) -> Iterator[tuple[int, Article]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [name for name in ("id", "title") if name not in header]
+    if missing:
+        raise CorpusError(
+            "the CSV header row must name the columns 'id' and 'title' "
+            f"(missing: {', '.join(missing)})",
+            source=source,
+            line=1,
+        )
+    reader.fieldnames = header
+    line = reader.line_num
+    for row in reader:
+        if None in row:
+            raise CorpusError(
+                f"this row has more cells than the header's {len(header)} columns",
+                source=source,
+                line=line + 1,
+            )
+        record = {k: v for k, v in row.items() if v is not None}
+        yield line + 1, Article.from_mapping(record, source=source, line=line + 1)
+        line = reader.line_num
+
+
+def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
+    """Write articles as JSON Lines, one record per line, text kept as written."""
+    with open(path, "w", encoding="utf-8") as out:
+        for article in articles:
+            out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+
+
+# --------------------------------------------------------------------------- TOC parser
+
+_SKIP_LINES = frozenset({"sommaire", "au sommaire de ce dossier", "au sommaire de ce numéro"})
+_OTHER_SECTION = re.compile(r"^(et aussi|également) dans ce numéro\s*:?$", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?…»]\s+[A-ZÀ-ÖØ-Þ«]")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
+
+
+def _is_summary_line(line: str, after_summary: bool) -> bool:
+    """Tell a summary line from a title line (titles are short and do not end with '.')."""
+    if line[0].islower():
+        return True
+    if line.endswith(".") and not line.endswith("..."):
+        return True
+    if len(line) >= 100:
+        return True
+    return bool(after_summary and _SENTENCE_BREAK.search(line) and len(line) >= 60)
+
+
+def _join(previous: str, line: str) -> str:
+    if previous.endswith(("-", "‐")) and line[:1].islower():
+        return previous + line
+    return f"{previous} {line}"
+
+
+def parse_issue_toc(
+    text: str,
+    *,
+    id_prefix: str = "",
+    journal: str = "",
+    issue: str = "",
+    year: int | None = None,
+) -> list[Article]:
+    """Turn a table of contents pasted from a journal site into articles.
+
+    The expected shape is the one of *Santé mentale* issues: an optional presentation
+    paragraph, a blank line, the dossier title, then title lines each followed by
+    the summary (possibly broken across lines); "Sommaire" lines are skipped and
+    "Et aussi dans ce numéro" starts the ``et-aussi`` section. Ids are
+    ``id_prefix`` + a slug of the title.
+
+    >>> toc = "Le dossier\\nLe soin\\nUn texte sur le soin en psychiatrie."
+    >>> [a.title for a in parse_issue_toc(toc)]
+    ['Le dossier', 'Le soin']
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    presentation = ""
+    blocks = text.split("\n\n", 1)
+    first = [line.strip() for line in blocks[0].splitlines() if line.strip()]
+    if len(blocks) == 2 and first and all(_is_summary_line(line, True) for line in first):
+        presentation = " ".join(first)
+        text = blocks[1]
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if lines and line[0].islower():  # a summary broken across lines
+            lines[-1] = _join(lines[-1], line)
+        else:
+            lines.append(line)
+    if not lines:
+        raise CorpusError("the table of contents is empty", source="<table of contents>")
+
+    dossier = lines.pop(0)
+    entries: list[dict[str, str]] = [
+        {"title": dossier, "summary": presentation, "section": "dossier"}
+    ]
+    section = "dossier"
+    after_summary = False
+    for line in lines:
+        if line.lower().rstrip(" :") in _SKIP_LINES:
+            continue
+        if _OTHER_SECTION.match(line):
+            section, after_summary = "et-aussi", False
+            continue
+        current = entries[-1]
+        if _is_summary_line(line, after_summary) and len(entries) > 1:
+            current["summary"] = _join(current["summary"], line) if current["summary"] else line
+            after_summary = True
+        else:
+            entries.append({"title": line, "summary": "", "section": section})
+            after_summary = False
+
+    articles: list[Article] = []
+    used: set[str] = set()
+    for entry in entries:
+        base = id_prefix + (_slug(entry["title"]) or "article")
+        article_id, n = base, 2
+        while article_id in used:
+            article_id, n = f"{base}-{n}", n + 1
+        used.add(article_id)
+        articles.append(
+            Article(
+                id=article_id,
+                title=entry["title"],
+                summary=entry["summary"],
+                section=entry["section"],
+                dossier=dossier,
+                journal=journal,
+                issue=issue,
+                year=year,
+            )
+        )
+    return articles

@@ -1,0 +1,143 @@
+"""Rendering results: terminal text (with or without colour), HTML for notebooks, pandas."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._errors import AllianceSearchError
+from .results import mark
+
+if TYPE_CHECKING:
+    from .results import Hit, Results
+
+__all__ = ["format_hit", "format_results", "hits_html", "results_html", "to_pandas"]
+
+_BOLD, _DIM, _HIGHLIGHT, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m"
+
+
+def _explain_line(hit: Hit) -> str:
+    parts = []
+    for m in hit.explanation:
+        via = f", {m.concept}" if m.concept else ""
+        parts.append(f"{m.query} → {m.field} «{m.found}» ({m.route}{via})")
+    return "; ".join(parts)
+
+
+def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
+    """One hit as a few lines of terminal text."""
+    bold, dim, reset = (_BOLD, _DIM, _RESET) if color else ("", "", "")
+    section = f" [{hit.section}]" if hit.section else ""
+    meta = f"{dim}score {hit.score:.2f}  id {hit.id}{reset}"
+    head = f"{hit.rank:>2}. {bold}{hit.title}{reset}{section}  {meta}"
+    indent = "    "
+    if color:
+        body = mark(hit.snippet_text, hit.snippet_spans, _HIGHLIGHT, _RESET)
+        lines = [indent + body]
+    else:
+        lines = (
+            textwrap.wrap(hit.snippet, width=width, initial_indent=indent, subsequent_indent=indent)
+            or []
+        )
+    why = _explain_line(hit)
+    if why:
+        lines += textwrap.wrap(
+            f"matched: {why}", width=width, initial_indent=indent, subsequent_indent=indent + "  "
+        )
+        if color:
+            lines = lines[:-1] + [f"{dim}{line}{reset}" for line in lines[-1:]]
+    return "\n".join([head, *lines])
+
+
+def format_results(results: Results, *, color: bool = False, width: int = 100) -> str:
+    """All hits as terminal text, with a header line and any suggestion or note."""
+    head = f"{len(results)} of {results.total} articles for «{results.query}»"
+    lines = [head]
+    if results.suggestion:
+        lines.append(f"Did you mean: {results.suggestion}?")
+    lines.extend(f"note: {note}" for note in results.notes)
+    blocks = [format_hit(hit, color=color, width=width) for hit in results]
+    return "\n\n".join(["\n".join(lines), *blocks])
+
+
+_STYLE = """<style>
+.als-results{border-collapse:collapse;font-family:system-ui,sans-serif;font-size:13px}
+.als-results th{text-align:left;border-bottom:2px solid #888;padding:4px 8px}
+.als-results td{vertical-align:top;border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}
+.als-bar{background:#e8e8e8;width:80px;height:8px;border-radius:4px}
+.als-bar>div{background:#4a7bd0;height:8px;border-radius:4px}
+.als-results mark{background:#ffe98a;padding:0 1px}
+.als-id{color:#777;font-size:11px}
+.als-why{color:#555;font-size:11px}
+</style>"""
+
+
+def _hit_row(hit: Hit, top: float) -> str:
+    e = html.escape
+    width = 0 if top <= 0 else max(2, round(80 * hit.score / top))
+    snippet = mark(hit.snippet_text, hit.snippet_spans, "<mark>", "</mark>", escape=e)
+    why = "<br>".join(
+        e(
+            f"{m.query} → {m.field} «{m.found}» ({m.route}"
+            + (f", {m.concept})" if m.concept else ")")
+        )
+        for m in hit.explanation
+    )
+    return (
+        f"<tr><td>{hit.rank}</td>"
+        f"<td>{hit.score:.2f}<div class='als-bar'><div style='width:{width}px'></div></div></td>"
+        f"<td><b>{e(hit.title)}</b><div class='als-id'>{e(hit.id)}</div></td>"
+        f"<td>{e(hit.section)}</td><td>{snippet}</td><td class='als-why'>{why}</td></tr>"
+    )
+
+
+def hits_html(hits: Sequence[Hit], caption: str = "") -> str:
+    """An HTML table of hits; every document and query string is escaped."""
+    top = max((h.score for h in hits), default=0.0)
+    rows = "".join(_hit_row(h, top) for h in hits)
+    cap = f"<caption style='text-align:left'>{html.escape(caption)}</caption>" if caption else ""
+    return (
+        f"{_STYLE}<table class='als-results'>{cap}<thead><tr><th>#</th><th>score</th>"
+        "<th>title</th><th>section</th><th>snippet</th><th>why</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def results_html(results: Results) -> str:
+    """The HTML shown for :class:`Results` in Jupyter."""
+    caption = f"{len(results)} of {results.total} articles for «{results.query}»"
+    if results.suggestion:
+        caption += f" — did you mean «{results.suggestion}»?"
+    return hits_html(results.hits, caption)
+
+
+def to_pandas(results: Results) -> Any:
+    """The hits as a DataFrame (columns rank, id, title, section, score, snippet, ...)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise AllianceSearchError(
+            "to_pandas() needs pandas: pip install 'alliance-search[notebook]'"
+        ) from None
+    rows = []
+    for hit in results:
+        row = hit.to_dict()
+        row["explanation"] = _explain_line(hit)
+        row["concepts"] = ", ".join(hit.concepts)
+        rows.append(row)
+    columns = [
+        "rank",
+        "id",
+        "title",
+        "section",
+        "score",
+        "snippet",
+        "concepts",
+        "explanation",
+        "year",
+        "journal",
+        "url",
+    ]
+    return pd.DataFrame(rows, columns=columns)

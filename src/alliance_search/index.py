@@ -1,0 +1,319 @@
+"""The Whoosh index: schema, build (atomic), open (version-checked), update, delete."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import whoosh.index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.query import Term
+
+from ._errors import AllianceSearchError, IndexLockedError, IndexNotFoundError, IndexVersionError
+from .analysis import ANALYZER_VERSION, french_analyzer
+from .corpus import Article, load_corpus
+
+if TYPE_CHECKING:
+    from whoosh.searching import Searcher
+
+    from .search import Results
+
+__all__ = ["INDEX_FORMAT", "Index", "build_index", "default_index_dir", "open_index"]
+
+log = logging.getLogger(__name__)
+
+#: Bumped whenever the schema or stored fields change; stored in every index.
+INDEX_FORMAT = 1
+META_FILE = "alliance_search.json"
+LIST_SEPARATOR = "; "
+
+
+def default_index_dir() -> Path:
+    """Where the CLI keeps its index when ``--index`` is not given.
+
+    ``$ALLIANCE_SEARCH_INDEX`` if set, else ``$XDG_CACHE_HOME/alliance_search/index``
+    (``~/.cache/alliance_search/index``).
+    """
+    if os.environ.get("ALLIANCE_SEARCH_INDEX"):
+        return Path(os.environ["ALLIANCE_SEARCH_INDEX"])
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "alliance_search" / "index"
+
+
+def make_schema() -> Schema:
+    """The Whoosh schema: one French analyzer shared by every analysed field."""
+    analyzer = french_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        summary=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        keywords=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        section=ID(stored=True),
+        journal=ID(stored=True),
+        year=NUMERIC(int, stored=True, signed=False),
+        concepts=KEYWORD(stored=True, commas=True, scorable=False),
+        dossier=STORED,
+        issue=STORED,
+        authors=STORED,
+        url=STORED,
+    )
+
+
+def _document(article: Article, concepts: Sequence[str] = ()) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "summary": article.summary,
+        "keywords": LIST_SEPARATOR.join(article.keywords),
+        "section": article.section,
+        "journal": article.journal,
+        "concepts": ",".join(concepts),
+        "dossier": article.dossier,
+        "issue": article.issue,
+        "authors": LIST_SEPARATOR.join(article.authors),
+        "url": article.url,
+    }
+    if article.year is not None:
+        doc["year"] = article.year
+    return doc
+
+
+def article_from_stored(fields: dict[str, Any]) -> Article:
+    """Rebuild an :class:`Article` from the stored fields of an indexed document."""
+
+    def split(value: str | None) -> tuple[str, ...]:
+        return tuple(v for v in (value or "").split(LIST_SEPARATOR) if v)
+
+    return Article(
+        id=fields["id"],
+        title=fields.get("title", ""),
+        summary=fields.get("summary", ""),
+        section=fields.get("section", ""),
+        dossier=fields.get("dossier", ""),
+        journal=fields.get("journal", ""),
+        issue=fields.get("issue", ""),
+        year=fields.get("year"),
+        authors=split(fields.get("authors")),
+        keywords=split(fields.get("keywords")),
+        url=fields.get("url", ""),
+    )
+
+
+def _meta() -> dict[str, Any]:
+    from . import __version__
+
+    return {
+        "format": "alliance_search index",
+        "index_format": INDEX_FORMAT,
+        "analyzer_version": ANALYZER_VERSION,
+        "library_version": __version__,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _is_index_dir(path: Path) -> bool:
+    return (path / META_FILE).is_file()
+
+
+def _check_meta(path: Path) -> dict[str, Any]:
+    if not path.is_dir():
+        raise IndexNotFoundError(
+            f"no index at {path}: build one with `alliance-search index CORPUS --index {path}` "
+            "or alliance_search.build_index(...)"
+        )
+    meta_path = path / META_FILE
+    if not meta_path.is_file():
+        raise IndexNotFoundError(
+            f"{path} is not an alliance_search index (no {META_FILE}); build one there with "
+            f"`alliance-search index CORPUS --index {path}`"
+        )
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexVersionError(f"{meta_path} is unreadable ({exc}); rebuild the index") from None
+    found = (meta.get("index_format"), meta.get("analyzer_version"))
+    if found != (INDEX_FORMAT, ANALYZER_VERSION):
+        raise IndexVersionError(
+            f"the index at {path} was built by alliance_search {meta.get('library_version', '?')} "
+            f"(index format {found[0]}, analyzer {found[1]}); this version needs format "
+            f"{INDEX_FORMAT}, analyzer {ANALYZER_VERSION}. Rebuild it with "
+            f"`alliance-search index CORPUS --index {path}`"
+        )
+    return dict(meta)
+
+
+class Index:
+    """A searchable collection of articles stored in a directory.
+
+    Create one with :func:`build_index`, open one with :func:`open_index`.
+
+    >>> index = build_index(load_corpus(), tmp_path / "index")  # doctest: +SKIP
+    >>> index.search("démence")[0].title  # doctest: +SKIP
+    'Alliance thérapeutique dans la démence'
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.meta = _check_meta(self.path)
+        self._ix = whoosh.index.open_dir(str(self.path))
+        self._searcher: Searcher | None = None
+
+    # ------------------------------------------------------------------ reading
+    def __len__(self) -> int:
+        return int(self._ix.doc_count())
+
+    def __repr__(self) -> str:
+        return f"<Index {str(self.path)!r}: {len(self)} articles>"
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the open searcher and its files."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def searcher(self) -> Searcher:
+        """A Whoosh searcher on the last committed state, reused between queries."""
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def __contains__(self, article_id: object) -> bool:
+        return (
+            isinstance(article_id, str)
+            and self.searcher().document_number(id=article_id) is not None
+        )
+
+    def get(self, article_id: str) -> Article:
+        """Return the article with this id (``KeyError`` if absent)."""
+        fields = self.searcher().document(id=article_id)
+        if fields is None:
+            raise KeyError(article_id)
+        return article_from_stored(fields)
+
+    def articles(self) -> Iterator[Article]:
+        """Iterate over every indexed article (in index order)."""
+        for fields in self.searcher().all_stored_fields():
+            yield article_from_stored(fields)
+
+    def search(self, query: str, limit: int | None = 10, **options: Any) -> Results:
+        """Rank articles for a French query; see :func:`alliance_search.search.search`.
+
+        >>> index.search("etats limites")[0].title  # doctest: +SKIP
+        'Etats limites et lien thérapeutique'
+        """
+        from .search import search
+
+        return search(self, query, limit=limit, **options)
+
+    # ------------------------------------------------------------------ writing
+    def _writer(self, timeout: float) -> Any:
+        try:
+            return self._ix.writer(timeout=timeout, limitmb=128)
+        except LockError:
+            raise IndexLockedError(
+                f"the index at {self.path} is being written by another process; "
+                "try again when it has finished"
+            ) from None
+
+    def update(self, articles: Iterable[Article], *, timeout: float = 10.0) -> int:
+        """Add articles, replacing any already indexed with the same id; returns the count.
+
+        All or nothing: if anything fails, the index keeps its previous state.
+        """
+        writer = self._writer(timeout)
+        count = 0
+        try:
+            for article in articles:
+                writer.update_document(**_document(article, self._tag(article)))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        log.info("indexed %d articles into %s", count, self.path)
+        return count
+
+    def delete(self, ids: Iterable[str], *, timeout: float = 10.0) -> int:
+        """Delete articles by id; returns how many were found and deleted."""
+        writer = self._writer(timeout)
+        deleted = 0
+        try:
+            for article_id in ids:
+                deleted += writer.delete_by_query(Term("id", article_id))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return deleted
+
+    def _tag(self, article: Article) -> Sequence[str]:
+        """Concept ids an article mentions (none until concept tagging is enabled)."""
+        return ()
+
+
+def open_index(path: str | Path) -> Index:
+    """Open an existing index, checking that this version of the library can read it.
+
+    >>> open_index("/nowhere")
+    Traceback (most recent call last):
+    ...
+    alliance_search._errors.IndexNotFoundError: no index at /nowhere: ...
+    """
+    return Index(path)
+
+
+def build_index(source: Iterable[Article] | str | Path, path: str | Path) -> Index:
+    """Build (or replace) the index at ``path`` from articles or from corpus files.
+
+    The new index is written beside ``path`` and swapped in only when complete, so
+    an error while building leaves any previous index untouched.
+
+    >>> index = build_index(load_corpus(), tmp_path / "index")  # doctest: +SKIP
+    """
+    articles = load_corpus(source) if isinstance(source, str | Path) else list(source)
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise AllianceSearchError(f"{target} exists and is not a directory")
+    if target.is_dir() and any(target.iterdir()) and not _is_index_dir(target):
+        raise AllianceSearchError(
+            f"{target} is a non-empty folder that is not an alliance_search index; "
+            "choose an empty or new folder"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        whoosh.index.create_in(str(staging), make_schema())
+        (staging / META_FILE).write_text(json.dumps(_meta(), indent=2), "utf-8")
+        with Index(staging) as fresh:
+            fresh.update(articles)
+        _swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Index(target)
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.replace(target, retired)
+    os.replace(staging, target)
+    shutil.rmtree(retired, ignore_errors=True)

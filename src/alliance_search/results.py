@@ -1,0 +1,217 @@
+"""Search results: :class:`Hit`, :class:`Match` and the :class:`Results` sequence."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+from .corpus import Article
+
+__all__ = ["Hit", "Match", "Results"]
+
+MARK_OPEN, MARK_CLOSE = "**", "**"
+
+#: (snippet text, highlighted spans, explanation) of one hit.
+Description = tuple[str, tuple[tuple[int, int], ...], tuple["Match", ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Why a hit matched: one query clause found in one field.
+
+    ``route`` is ``exact`` (the word as typed), ``stem`` (another form of the word),
+    ``phrase`` (a quoted or adjacent pair of words), ``synonym`` or ``related``
+    (through a thesaurus concept).
+    """
+
+    query: str
+    field: str
+    found: str
+    route: str
+    concept: str | None = None
+
+    def __str__(self) -> str:
+        via = f" via concept {self.concept}" if self.concept else ""
+        return f"{self.query!r} → {self.field}: «{self.found}» ({self.route}{via})"
+
+
+class Hit:
+    """One ranked article with its score, snippet and explanation.
+
+    ``snippet`` has the matched words between ``**``; ``snippet_text`` and
+    ``snippet_spans`` give the same without markers, for renderers. Snippet and
+    explanation are computed on first access, so hits never looked at cost nothing.
+    """
+
+    __slots__ = ("_describe", "_described", "article", "rank", "score")
+
+    def __init__(
+        self, rank: int, score: float, article: Article, describe: Callable[[Article], Description]
+    ) -> None:
+        self.rank = rank
+        self.score = score
+        self.article = article
+        self._describe = describe
+        self._described: Description | None = None
+
+    def _description(self) -> Description:
+        if self._described is None:
+            self._described = self._describe(self.article)
+        return self._described
+
+    @property
+    def snippet_text(self) -> str:
+        """The snippet without markers."""
+        return self._description()[0]
+
+    @property
+    def snippet_spans(self) -> tuple[tuple[int, int], ...]:
+        """``(start, end)`` of each matched word in :attr:`snippet_text`."""
+        return self._description()[1]
+
+    @property
+    def explanation(self) -> tuple[Match, ...]:
+        """Which query words or concepts matched, in which field, by what route."""
+        return self._description()[2]
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def title(self) -> str:
+        return self.article.title
+
+    @property
+    def section(self) -> str:
+        return self.article.section
+
+    @property
+    def concepts(self) -> tuple[str, ...]:
+        """Concept ids that made this article match (in explanation order)."""
+        return tuple(dict.fromkeys(m.concept for m in self.explanation if m.concept))
+
+    @property
+    def snippet(self) -> str:
+        """The snippet with matched words marked ``**like this**``."""
+        return mark(self.snippet_text, self.snippet_spans, MARK_OPEN, MARK_CLOSE)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: id, title, section, score, rank, snippet, explanation..."""
+        return {
+            "rank": self.rank,
+            "id": self.id,
+            "title": self.title,
+            "section": self.section,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "explanation": [
+                {
+                    "query": m.query,
+                    "field": m.field,
+                    "found": m.found,
+                    "route": m.route,
+                    "concept": m.concept,
+                }
+                for m in self.explanation
+            ],
+            "year": self.article.year,
+            "journal": self.article.journal,
+            "url": self.article.url,
+        }
+
+    def __repr__(self) -> str:
+        return f"<Hit #{self.rank} {self.score:.2f} {self.id!r}: {self.title[:60]!r}>"
+
+    def _repr_html_(self) -> str:
+        from .display import hits_html
+
+        return hits_html([self])
+
+
+def mark(
+    text: str, spans: Sequence[tuple[int, int]], open_: str, close: str, escape: Any = None
+) -> str:
+    """Wrap ``spans`` of ``text`` in markers, escaping the rest with ``escape`` if given."""
+    esc = escape or (lambda s: s)
+    out: list[str] = []
+    index = 0
+    for start, end in spans:
+        out.append(esc(text[index:start]))
+        out.append(open_ + esc(text[start:end]) + close)
+        index = end
+    out.append(esc(text[index:]))
+    return "".join(out)
+
+
+class Results(Sequence[Hit]):
+    """The ranked hits of one query (a sequence of :class:`Hit`).
+
+    >>> results = index.search("démence")  # doctest: +SKIP
+    >>> results[0].title, len(results)  # doctest: +SKIP
+    ('Alliance thérapeutique dans la démence', 1)
+    """
+
+    def __init__(
+        self,
+        query: str,
+        hits: Sequence[Hit],
+        *,
+        total: int,
+        notes: Sequence[str] = (),
+        suggestion: str | None = None,
+    ) -> None:
+        self.query = query
+        self.hits = tuple(hits)
+        self.total = total
+        self.notes = tuple(notes)
+        self.suggestion = suggestion
+
+    @overload
+    def __getitem__(self, i: int) -> Hit: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Hit]: ...
+    def __getitem__(self, i: int | slice) -> Hit | Sequence[Hit]:
+        return self.hits[i]
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self) -> Iterator[Hit]:
+        return iter(self.hits)
+
+    @property
+    def ids(self) -> list[str]:
+        """Article ids, best first."""
+        return [hit.id for hit in self.hits]
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """One JSON-ready dict per hit (see :meth:`Hit.to_dict`)."""
+        return [hit.to_dict() for hit in self.hits]
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The hits as a JSON array (non-ASCII kept as written)."""
+        return json.dumps(self.to_dicts(), ensure_ascii=False, indent=indent)
+
+    def to_pandas(self) -> Any:
+        """The hits as a pandas DataFrame (needs the ``notebook`` extra)."""
+        from .display import to_pandas
+
+        return to_pandas(self)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(repr(h.id) for h in self.hits[:5])
+        more = ", ..." if len(self.hits) > 5 else ""
+        return f"<Results {self.query!r}: {len(self.hits)} of {self.total} hits [{shown}{more}]>"
+
+    def __str__(self) -> str:
+        from .display import format_results
+
+        return format_results(self, color=False)
+
+    def _repr_html_(self) -> str:
+        from .display import results_html
+
+        return results_html(self)

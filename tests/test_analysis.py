@@ -1,0 +1,178 @@
+"""The French analyzer: each step of the chain on real phrases of the seed issue."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alliance_search.analysis import FRENCH_STOP_WORDS, analyze, french_analyzer, stem_variants
+
+
+def terms(text: str) -> list[set[str]]:
+    """The set of index terms at each position."""
+    return [set(t) for _, t, _, _ in analyze(text)]
+
+
+def meet(a: str, b: str) -> bool:
+    """True when each word of ``a`` shares an index term with the word of ``b`` at its place."""
+    ta, tb = terms(a), terms(b)
+    return len(ta) == len(tb) > 0 and all(x & y for x, y in zip(ta, tb, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("L’alliance", "alliance"),
+        ("l'alliance", "L’alliance"),
+        ("lʼalliance", "alliance"),
+        ("etats limites", "états-limites"),
+        ("Etats limites", "états-limites"),
+        ("DEMENCE", "démence"),
+        ("démences", "démence"),
+        ("demence", "démences"),
+        ("coeur", "cœur"),
+        ("personnalite", "personnalité"),
+        ("personnalites", "personnalités"),
+        ("anxiete", "anxiété"),
+        ("therapeutique", "thérapeutique"),
+        ("precarite", "précarité"),
+        ("hysteriques", "hystériques"),
+        ("agitee", "agitées"),
+        ("infirmieres", "infirmière"),
+        ("soignes", "soignés"),
+        ("caid", "« caïd »"),
+        ("co presence", "co-présence"),
+    ],
+)
+def test_typed_forms_meet_written_forms(typed: str, written: str) -> None:
+    assert meet(typed, written), (terms(typed), terms(written))
+
+
+# -ité / -é words: the accent-free typing must meet the accented form although the
+# Snowball stemmer strips different suffixes with and without the accent.
+ACCENT_SENSITIVE = [
+    "personnalité",
+    "anxiété",
+    "précarité",
+    "fiabilité",
+    "temporalité",
+    "dignité",
+    "intensité",
+    "hostilité",
+    "impulsivité",
+    "agressivité",
+    "sexualité",
+    "identité",
+    "qualité",
+    "spécificité",
+    "continuité",
+    "vulnérabilité",
+    "société",
+    "santé",
+    "équipe",
+    "éléments",
+    "sécurité",
+    "prévenir",
+    "dépressivité",
+    "réalité",
+]
+
+
+@pytest.mark.parametrize("word", ACCENT_SENSITIVE)
+def test_accent_free_typing_meets_accented_word(word: str) -> None:
+    from unidecode import unidecode
+
+    bare = unidecode(word)
+    assert set(stem_variants(bare)) & set(stem_variants(word))
+    assert meet(bare.upper(), word)
+
+
+def test_accented_query_meets_unaccented_document() -> None:
+    # "Etats limites" is written without the accent in the seed title.
+    assert meet("états", "Etats")
+    assert meet("personnalité", "PERSONNALITE")
+
+
+def test_stemming_conflates_inflections() -> None:
+    assert meet("adolescentes", "adolescent")
+    assert meet("infirmiers", "infirmière")
+    assert meet("agités", "agitée")
+
+
+def test_distinct_words_stay_distinct() -> None:
+    assert not meet("démence", "dément")  # left to the thesaurus, not the stemmer
+    assert not meet("psychose", "psychiatrie")
+    assert not meet("transfert", "contre-transfert")
+
+
+def test_elisions_are_removed_with_both_apostrophes() -> None:
+    for text in ["l’alliance", "L'alliance", "d’être", "qu’on", "jusqu’à", "lorsqu’il", "n’est"]:
+        found = [text[s:e] for _, _, s, e in analyze(text)]
+        assert all("'" not in w and "’" not in w for w in found), found
+    assert terms("d’intégrer") == terms("intégrer")
+
+
+def test_words_with_inner_apostrophe_that_are_not_elisions_stay_whole() -> None:
+    assert terms("aujourd’hui") == terms("aujourd'hui") == [{"aujourdhui"}]
+
+
+def test_hyphenated_compounds_are_indexed_as_consecutive_parts() -> None:
+    words = analyze("des patients états-limites")
+    assert [w[0] for w in words] == [0, 1, 2]
+    assert words[1][1] == ("etat",) and words[2][1] == ("limit",)
+
+
+def test_stop_words_are_removed_and_positions_renumbered() -> None:
+    assert [w[0] for w in analyze("le pacte de soins")] == [0, 1]
+    assert terms("le pacte de soins") == terms("pacte soins")
+    for word in ["les", "ils", "cette", "sans", "nous", "été", "qui", "dont"]:
+        assert word in FRENCH_STOP_WORDS
+        assert analyze(word) == []
+
+
+def test_clinical_words_are_not_stop_words() -> None:
+    for word in ["contre", "non", "entre", "soi", "us", "will", "may"]:
+        assert word not in FRENCH_STOP_WORDS
+
+
+def test_character_offsets_point_into_the_original_text() -> None:
+    text = "L’arrivée de Paul-Eudes, 15 ans, un « caïd » aux mensurations impressionnantes"
+    found = [text[s:e] for _, _, s, e in analyze(text)]
+    assert found == [
+        "arrivée",
+        "Paul",
+        "Eudes",
+        "15",
+        "ans",
+        "caïd",
+        "mensurations",
+        "impressionnantes",
+    ]
+
+
+def test_offsets_survive_unicode_normalisation() -> None:
+    decomposed = "Les e\u0301tats-limites"  # é as e + combining accent
+    words = analyze(decomposed)
+    assert [decomposed[s:e] for _, _, s, e in words] == ["e\u0301tats", "limites"]
+    assert words[0][1] == ("etat",)
+
+
+def test_ligatures_and_roman_numerals() -> None:
+    assert terms("Œdipe") == terms("oedipe")
+    assert terms("XIXe siècle") == terms("xixe siecle")
+
+
+def test_empty_and_punctuation_only_text() -> None:
+    for text in ["", "   ", "!!! ?? …", "« »", "— – -", "’'"]:
+        assert analyze(text) == []
+        assert list(french_analyzer()(text)) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_analyzer_never_raises_and_offsets_lie_inside_text(text: str) -> None:
+    for pos, found, start, end in analyze(text):
+        assert 0 <= start < end <= len(text)
+        assert found and all(t.isascii() and t for t in found)
+        assert pos >= 0

@@ -1,0 +1,138 @@
+"""The command line: default index, JSON output, exit statuses, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alliance_search.cli import main
+
+from .conftest import BORDERLINE, DEMENTIA, SEED_JSONL
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exc:  # argparse usage errors
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_first_search_builds_the_default_index(capsys, tmp_path: Path) -> None:
+    code, out, err = run(capsys, "search", "etats limites", "--json")
+    assert code == 0
+    hits = json.loads(out)
+    assert hits[0]["id"] == BORDERLINE
+    assert {"id", "title", "section", "score", "rank", "snippet"} <= set(hits[0])
+    assert "building the default index" in err
+    assert Path(os.environ["ALLIANCE_SEARCH_INDEX"]).is_dir()
+    code, out, err = run(capsys, "search", "démence", "--limit", "1", "--json")
+    assert [h["id"] for h in json.loads(out)] == [DEMENTIA]
+    assert err == ""
+
+
+def test_index_then_search_in_text(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "ix"
+    code, out, _ = run(capsys, "index", str(SEED_JSONL), "--index", str(target))
+    assert code == 0 and "indexed 15 articles" in out
+    code, out, _ = run(capsys, "search", "démence", "--index", str(target))
+    assert code == 0
+    assert "Alliance thérapeutique dans la démence" in out
+    assert "**démence**" in out and "matched:" in out
+    assert "\x1b[" not in out  # no colour when not a terminal
+
+
+def test_update_show_and_stats(capsys, tmp_path: Path) -> None:
+    target = tmp_path / "ix"
+    run(capsys, "index", str(SEED_JSONL), "--index", str(target))
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "n1", "title": "Anorexie mentale"}) + "\n", "utf-8")
+    code, out, _ = run(capsys, "index", str(extra), "--index", str(target), "--update")
+    assert code == 0 and "holds 16" in out
+    code, out, _ = run(capsys, "show", "n1", "--index", str(target), "--json")
+    assert json.loads(out)["title"] == "Anorexie mentale"
+    code, out, _ = run(capsys, "stats", "--index", str(target), "--json")
+    stats = json.loads(out)
+    assert stats["articles"] == 16 and stats["sections"]["dossier"] == 11
+
+
+def test_zero_hits_is_success(capsys, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "search", "xylophone", "--json")
+    assert code == 0 and json.loads(out) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "x", "--index", "/nonexistent/ix"], "no index at /nonexistent/ix"),
+        (["index", "/nonexistent/corpus.jsonl"], "no such file or folder"),
+        (["show", "absent-id"], "no article with id 'absent-id'"),
+    ],
+)
+def test_user_errors_are_one_line_and_exit_1(capsys, args, message) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("alliance-search: error:")]
+    assert len(errors) == 1 and message in errors[0] and "Traceback" not in err
+
+
+def test_bad_corpus_error_names_file_line_field(capsys, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "title": "A"}\n{"id": "b", "title": 3}\n', "utf-8")
+    code, _, err = run(capsys, "index", str(bad), "--index", str(tmp_path / "ix"))
+    assert code == 1
+    assert f"{bad}, line 2, field 'title': must be a string" in err
+    assert not (tmp_path / "ix").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["search"],
+        ["search", "x", "--limit", "-3"],
+        ["search", "x", "--limit", "dix"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(capsys, args) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "usage:" in err
+
+
+def test_python_dash_m_entry_point(tmp_path: Path) -> None:
+    env = {**os.environ, "ALLIANCE_SEARCH_INDEX": str(tmp_path / "ix")}
+    done = subprocess.run(
+        [sys.executable, "-m", "alliance_search", "search", "Charcot", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["title"] == "Charcot, un crayon à la main"
+
+
+def test_parse_toc_command(capsys, tmp_path: Path) -> None:
+    from .conftest import SEED_TXT
+
+    out_file = tmp_path / "toc.jsonl"
+    code, out, _ = run(
+        capsys,
+        "parse-toc",
+        str(SEED_TXT),
+        "--prefix",
+        "sm-",
+        "--journal",
+        "Santé mentale",
+        "-o",
+        str(out_file),
+    )
+    assert code == 0 and "wrote 15 articles" in out
+    assert out_file.read_text("utf-8") == SEED_JSONL.read_text("utf-8")

@@ -1,0 +1,240 @@
+"""Corpus records: the table-of-contents parser, the loaders and every validation error."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+import alliance_search as als
+from alliance_search.corpus import MAX_FIELD_CHARS
+
+from .conftest import SEED_JSONL, SEED_TXT
+
+
+def test_parse_issue_toc_reproduces_the_bundled_jsonl() -> None:
+    parsed = als.parse_issue_toc(
+        SEED_TXT.read_text("utf-8"), id_prefix="sm-", journal="Santé mentale"
+    )
+    assert parsed == als.load_corpus(SEED_JSONL)
+
+
+def test_seed_has_the_presentation_ten_articles_and_four_others(seed_articles) -> None:
+    assert len(seed_articles) == 15
+    sections = [a.section for a in seed_articles]
+    assert sections == ["dossier"] * 11 + ["et-aussi"] * 4
+    titles = [a.title for a in seed_articles]
+    assert titles[0] == "L'alliance thérapeutique en question"
+    assert "Pour en savoir plus" in titles
+    assert titles[-4:] == [
+        "Charcot, un crayon à la main",
+        "Le temps vécu dans la psychose",
+        "Que le spectacle commence!",
+        "Soins psychiques aux précaires",
+    ]
+
+
+def test_broken_summary_lines_are_joined_and_typography_is_kept(seed_articles) -> None:
+    by_title = {a.title: a for a in seed_articles}
+    nursing = by_title["Soins infirmiers : réinventer la relation?"].summary
+    assert "doit aujourd’hui s’adapter et se reconfigurer." in nursing
+    assert "\n" not in nursing
+    dementia = by_title["Alliance thérapeutique dans la démence"].summary
+    assert "« de son temps » mais plus encore sa temporalité" in dementia
+    concept = by_title["L’alliance thérapeutique, un concept controversé"].summary
+    assert concept.endswith(
+        "patient. Apparemment évident, ce concept ne fait pas consensus. "
+        "Exploration d’une notion dont la clinique reste à construire."
+    )
+    assert by_title["Avoir affaire l’un avec l’autre"].summary.endswith("Repères pour la pratique…")
+    assert by_title["Le temps vécu dans la psychose"].summary == ""
+    assert all(a.dossier == "L'alliance thérapeutique en question" for a in seed_articles)
+
+
+def test_parse_issue_toc_on_another_pasted_issue() -> None:
+    toc = (
+        "Présentation du dossier sur la contention, qui interroge les pratiques des équipes.\n\n"
+        "Isolement et contention\n"
+        "Sommaire\n"
+        "La chambre d’isolement\n"
+        "Les soignants décrivent la mise en chambre d’isolement et ses effets sur la\n"
+        "relation thérapeutique.\n"
+        "Et aussi dans ce numéro\n"
+        "Le psychodrame avec les adolescents\n"
+    )
+    articles = als.parse_issue_toc(toc, id_prefix="sm200-", year=2015)
+    assert [(a.id, a.section) for a in articles] == [
+        ("sm200-isolement-et-contention", "dossier"),
+        ("sm200-la-chambre-d-isolement", "dossier"),
+        ("sm200-le-psychodrame-avec-les-adolescents", "et-aussi"),
+    ]
+    assert articles[1].summary.endswith("effets sur la relation thérapeutique.")
+    assert articles[0].summary.startswith("Présentation du dossier")
+    assert {a.year for a in articles} == {2015}
+
+
+def test_parse_issue_toc_rejects_empty_text() -> None:
+    with pytest.raises(als.CorpusError, match="empty"):
+        als.parse_issue_toc("  \n\n ")
+
+
+def test_default_corpus_is_the_bundled_seed() -> None:
+    assert als.load_corpus() == als.load_corpus(als.bundled_corpus_path())
+
+
+RECORD = {
+    "id": "a1",
+    "title": "Anorexie mentale à l’adolescence",
+    "summary": "Une prise en charge.",
+}
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, "utf-8")
+    return path
+
+
+def test_loads_json_array_csv_and_folder(tmp_path: Path) -> None:
+    write(
+        tmp_path / "a.json",
+        json.dumps([RECORD, {"id": "a2", "title": "Démence", "year": 2009}], ensure_ascii=False),
+    )
+    write(
+        tmp_path / "b.csv",
+        "id,title,summary,keywords,year\n"
+        'b1,"Soins, sans consentement","Texte, avec virgule",contention; isolement,2012\n',
+    )
+    articles = als.load_corpus(tmp_path)
+    assert [a.id for a in articles] == ["a1", "a2", "b1"]
+    assert articles[1].year == 2009
+    assert articles[2].title == "Soins, sans consentement"
+    assert articles[2].keywords == ("contention", "isolement")
+    assert articles[2].year == 2012
+
+
+def test_a_bom_is_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.jsonl", ("\ufeff" + json.dumps(RECORD) + "\n").encode("utf-8"))
+    assert als.load_corpus(path)[0].id == "a1"
+
+
+def expect_error(path: Path, *, line: int | None, field: str | None, match: str) -> None:
+    with pytest.raises(als.CorpusError, match=match) as info:
+        als.load_corpus(path)
+    err = info.value
+    assert err.source == str(path) or err.source == str(path.parent)
+    assert err.line == line
+    assert err.field == field
+    assert str(path.name) in str(err)
+
+
+@pytest.mark.parametrize(
+    ("records", "line", "field", "match"),
+    [
+        ([RECORD, {"title": "Sans identifiant"}], 2, "id", "required"),
+        ([RECORD, {"id": "x", "title": ""}], 2, "title", "required"),
+        ([{"id": 12, "title": "Id numérique"}], 1, "id", "must be a string"),
+        ([{"id": "x", "title": ["liste"]}], 1, "title", "must be a string"),
+        ([{"id": "x", "title": "T", "summary": {"a": 1}}], 1, "summary", "must be a string"),
+        ([{"id": "x", "title": "T", "year": "deux mille"}], 1, "year", "year"),
+        ([{"id": "x", "title": "T", "authors": [1, 2]}], 1, "authors", "list of strings"),
+        ([RECORD, RECORD], 2, "id", "duplicate id 'a1'"),
+        (["not an object"], 1, None, "expected an object"),
+    ],
+)
+def test_invalid_jsonl_records(tmp_path: Path, records, line, field, match) -> None:
+    path = write(tmp_path / "bad.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    expect_error(path, line=line, field=field, match=match)
+
+
+def test_malformed_json_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.jsonl", json.dumps(RECORD) + '\n\n{"id": "x", "title": \n')
+    expect_error(path, line=3, field=None, match="invalid JSON")
+
+
+def test_malformed_json_array_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.json", '[\n  {"id": "a", "title": "A"},\n  {"id": "b"}\n]')
+    expect_error(path, line=3, field="title", match="required")
+    path = write(tmp_path / "bad2.json", '[\n  {"id": "a", "title": "A"}\n  {"id": "b"}\n]')
+    expect_error(path, line=3, field=None, match="expected ',' or ']'")
+    path = write(tmp_path / "obj.json", '{"id": "a", "title": "A"}')
+    expect_error(path, line=1, field=None, match="array")
+
+
+def test_non_utf8_bytes(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "latin1.jsonl",
+        (json.dumps(RECORD) + "\n").encode()
+        + '{"id": "b", "title": "Démence"}\n'.encode("latin-1"),
+    )
+    expect_error(path, line=2, field=None, match="UTF-8")
+
+
+def test_empty_file_and_empty_folder(tmp_path: Path) -> None:
+    expect_error(write(tmp_path / "empty.jsonl", "\n  \n"), line=None, field=None, match="empty")
+    folder = tmp_path / "nothing"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("pas un corpus")
+    with pytest.raises(als.CorpusError, match="no corpus file") as info:
+        als.load_corpus(folder)
+    assert info.value.source == str(folder)
+
+
+def test_missing_path_and_unsupported_type(tmp_path: Path) -> None:
+    with pytest.raises(als.CorpusError, match="no such file"):
+        als.load_corpus(tmp_path / "absent.jsonl")
+    with pytest.raises(als.CorpusError, match="unsupported file type"):
+        als.load_corpus(write(tmp_path / "x.xml", "<a/>"))
+
+
+def test_duplicate_ids_across_files(tmp_path: Path) -> None:
+    write(tmp_path / "1.jsonl", json.dumps(RECORD) + "\n")
+    second = write(
+        tmp_path / "2.jsonl",
+        json.dumps({"id": "z", "title": "Z"}) + "\n" + json.dumps(RECORD) + "\n",
+    )
+    with pytest.raises(
+        als.CorpusError, match=r"duplicate id 'a1' \(first seen at .*1.jsonl, line 1\)"
+    ) as info:
+        als.load_corpus(tmp_path)
+    assert (info.value.source, info.value.line) == (str(second), 2)
+
+
+def test_csv_without_header_columns(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.csv", "a1,Anorexie mentale\n")
+    expect_error(path, line=1, field=None, match="header row")
+
+
+def test_csv_row_with_too_many_cells(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.csv", "id,title\na1,Anorexie\na2,Démence,en trop\n")
+    expect_error(path, line=3, field=None, match="more cells")
+
+
+def test_csv_missing_title_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.csv", "id,title\na1,Anorexie\na2,\n")
+    expect_error(path, line=3, field="title", match="required")
+
+
+def test_field_over_the_size_limit(tmp_path: Path) -> None:
+    big = {"id": "big", "title": "T", "summary": "x" * (MAX_FIELD_CHARS + 1)}
+    path = write(tmp_path / "big.jsonl", json.dumps(big) + "\n")
+    expect_error(path, line=1, field="summary", match="characters long")
+
+
+def test_unknown_fields_give_one_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = write(tmp_path / "extra.jsonl", json.dumps({**RECORD, "doi": "10.1/x"}) + "\n")
+    with caplog.at_level(logging.WARNING, logger="alliance_search"):
+        articles = als.load_corpus(path)
+    assert articles[0].id == "a1"
+    assert any("unknown field(s) doi" in r.getMessage() for r in caplog.records)
+
+
+def test_write_jsonl_round_trip(tmp_path: Path, seed_articles) -> None:
+    out = tmp_path / "copy.jsonl"
+    als.write_jsonl(seed_articles, out)
+    assert als.load_corpus(out) == seed_articles
+    assert "’" in out.read_text("utf-8")  # typography kept, not escaped

@@ -1,0 +1,45 @@
+"""Rendering: terminal text and notebook HTML, with every document string escaped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import alliance_search as als
+from alliance_search.display import format_results
+
+
+def test_html_escapes_document_and_query_text(tmp_path: Path) -> None:
+    article = als.Article(
+        id="x<1>",
+        title="<script>alert('titre')</script> démence",
+        summary="La démence <img src=x onerror=alert(1)> & « caïd »",
+        section="<b>dossier</b>",
+    )
+    index = als.build_index([article], tmp_path / "ix")
+    results = index.search("démence <script>")
+    page = results._repr_html_()
+    assert "<script>" not in page and "<img" not in page and "<b>dossier" not in page
+    assert "&lt;script&gt;alert(&#x27;titre&#x27;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<mark>démence</mark>" in page
+    assert "démence &lt;script&gt;" in page  # the query, in the caption
+    assert "<table" in results[0]._repr_html_()
+
+
+def test_terminal_format(seed_index) -> None:
+    text = format_results(seed_index.search("patients borderline"))
+    first = text.splitlines()[2]
+    assert first.startswith(" 1. Etats limites et lien thérapeutique [dossier]")
+    assert "**borderline**" in text
+    coloured = format_results(seed_index.search("patients borderline"), color=True)
+    assert "\x1b[1;33mborderline\x1b[0m" in coloured
+
+
+def test_repr_is_short(seed_index) -> None:
+    hit = seed_index.search("Charcot")[0]
+    assert (
+        repr(hit)
+        == "<Hit #1 "
+        + f"{hit.score:.2f}"
+        + " 'sm-charcot-un-crayon-a-la-main': 'Charcot, un crayon à la main'>"
+    )

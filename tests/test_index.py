@@ -1,0 +1,160 @@
+"""The Whoosh index: build, open, update by id, delete, version checks, atomic rebuild."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import alliance_search as als
+from alliance_search.index import META_FILE
+
+from .conftest import DEMENTIA, ROOT, SEED_JSONL
+
+
+def test_build_and_reopen(tmp_path: Path, seed_articles) -> None:
+    index = als.build_index(seed_articles, tmp_path / "ix")
+    assert len(index) == 15
+    index.close()
+    reopened = als.open_index(tmp_path / "ix")
+    assert len(reopened) == 15
+    assert reopened.get(DEMENTIA).title == "Alliance thérapeutique dans la démence"
+    assert DEMENTIA in reopened and "absent" not in reopened
+    assert sorted(a.id for a in reopened.articles()) == sorted(a.id for a in seed_articles)
+
+
+def test_build_from_a_corpus_path(tmp_path: Path) -> None:
+    assert len(als.build_index(SEED_JSONL, tmp_path / "ix")) == 15
+
+
+def test_stored_fields_round_trip(tmp_path: Path) -> None:
+    article = als.Article(
+        id="x1",
+        title="Soins sans consentement",
+        summary="Résumé.",
+        section="dossier",
+        journal="Santé mentale",
+        issue="140",
+        year=2009,
+        authors=("Jeanne Martin", "Paul Durand"),
+        keywords=("contrainte",),
+        url="https://exemple.org/x1",
+    )
+    index = als.build_index([article], tmp_path / "ix")
+    assert index.get("x1") == article
+
+
+def test_update_replaces_and_never_duplicates(tmp_path: Path, seed_articles) -> None:
+    index = als.build_index(seed_articles, tmp_path / "ix")
+    changed = als.Article(id=DEMENTIA, title="Démence et alliance (version corrigée)")
+    new = als.Article(id="nouveau", title="Anorexie mentale chez l’adolescente")
+    index.update([changed, new])
+    index.update([changed])
+    assert len(index) == 16
+    assert index.get(DEMENTIA).title == "Démence et alliance (version corrigée)"
+    assert [h.id for h in index.search("anorexie")] == ["nouveau"]
+    assert index.search("corrigée")[0].id == DEMENTIA
+
+
+def test_delete_by_id(tmp_path: Path, seed_articles) -> None:
+    index = als.build_index(seed_articles, tmp_path / "ix")
+    assert index.delete([DEMENTIA, "absent"]) == 1
+    assert len(index) == 14
+    assert DEMENTIA not in [h.id for h in index.search("démence")]
+
+
+def test_failed_update_leaves_the_index_unchanged(tmp_path: Path, seed_articles) -> None:
+    index = als.build_index(seed_articles, tmp_path / "ix")
+
+    def records():
+        yield als.Article(id="a", title="Premier article ajouté")
+        raise RuntimeError("source interrompue")
+
+    with pytest.raises(RuntimeError):
+        index.update(records())
+    assert len(index) == 15
+    assert "a" not in index
+
+
+def test_failed_rebuild_keeps_the_previous_index(tmp_path: Path, seed_articles) -> None:
+    als.build_index(seed_articles, tmp_path / "ix")
+
+    def records():
+        yield als.Article(id="a", title="Premier")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        als.build_index(records(), tmp_path / "ix")
+    assert len(als.open_index(tmp_path / "ix")) == 15
+    assert [p.name for p in tmp_path.iterdir()] == ["ix"]  # no staging folder left behind
+
+
+def test_build_replaces_an_existing_index(tmp_path: Path, seed_articles) -> None:
+    als.build_index(seed_articles, tmp_path / "ix")
+    index = als.build_index(seed_articles[:3], tmp_path / "ix")
+    assert len(index) == 3
+
+
+def test_build_refuses_a_folder_that_is_not_an_index(tmp_path: Path, seed_articles) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "thèse.pdf").write_text("important")
+    with pytest.raises(als.AllianceSearchError, match="not an alliance_search index"):
+        als.build_index(seed_articles, folder)
+    assert (folder / "thèse.pdf").read_text() == "important"
+
+
+def test_missing_index_directory(tmp_path: Path) -> None:
+    with pytest.raises(als.IndexNotFoundError, match=r"no index at .*absent.*alliance-search"):
+        als.open_index(tmp_path / "absent")
+
+
+def test_folder_without_metadata_is_not_opened(tmp_path: Path) -> None:
+    with pytest.raises(als.IndexNotFoundError, match="not an alliance_search index"):
+        als.open_index(tmp_path)
+
+
+def test_incompatible_version_asks_for_a_rebuild(tmp_path: Path, seed_articles) -> None:
+    als.build_index(seed_articles, tmp_path / "ix")
+    meta_path = tmp_path / "ix" / META_FILE
+    meta = json.loads(meta_path.read_text())
+    meta["analyzer_version"] = 0
+    meta["library_version"] = "0.0.1"
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(als.IndexVersionError, match=r"built by alliance_search 0\.0\.1.*Rebuild"):
+        als.open_index(tmp_path / "ix")
+
+
+def test_searcher_sees_commits_made_after_it_was_opened(tmp_path: Path, seed_articles) -> None:
+    index = als.build_index(seed_articles, tmp_path / "ix")
+    assert index.search("anorexie").total == 0
+    other = als.open_index(tmp_path / "ix")
+    other.update([als.Article(id="n", title="Anorexie mentale")])
+    assert index.search("anorexie").ids == ["n"]
+
+
+def test_wheel_ships_the_bundled_corpus(tmp_path: Path) -> None:
+    pytest.importorskip("hatchling")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+    )
+    wheel = next(tmp_path.glob("alliance_search-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "alliance_search/corpus/sante-mentale-alliance-therapeutique.jsonl" in names
+    assert "alliance_search/data/stopwords_fr.txt" in names

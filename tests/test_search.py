@@ -1,0 +1,156 @@
+"""Ranking on the seed issue: queries typed as French users type them."""
+
+from __future__ import annotations
+
+import pytest
+
+import alliance_search as als
+
+from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PACT, PSYCHOSIS
+
+ALLIANCE_IN_TITLE = {
+    "sm-l-alliance-therapeutique-en-question",
+    "sm-l-alliance-therapeutique-un-concept-controverse",
+    "sm-alliance-therapeutique-ce-que-dit-la-recherche",
+    "sm-l-alliance-therapeutique-dans-la-psychotherapie",
+    DEMENTIA,
+    PACT,
+}
+
+
+@pytest.mark.parametrize(
+    "query", ["etats limites", "états-limites", "ÉTATS LIMITES", "« états limites »"]
+)
+def test_borderline_article_first(seed_index, query: str) -> None:
+    assert seed_index.search(query)[0].id == BORDERLINE
+
+
+@pytest.mark.parametrize("query", ["démence", "demence", "DÉMENCE", "démences"])
+def test_dementia_article_first(seed_index, query: str) -> None:
+    results = seed_index.search(query)
+    assert results[0].id == DEMENTIA
+
+
+def test_charcot_first(seed_index) -> None:
+    results = seed_index.search("Charcot")
+    assert results[0].id == CHARCOT
+    assert results[0].score > 0
+
+
+def test_single_word_queries_have_positive_scores(seed_index) -> None:
+    for query in ["psychose", "précarité", "adolescents"]:
+        results = seed_index.search(query)
+        assert results and all(hit.score > 0 for hit in results)
+
+
+def test_alliance_articles_before_the_others(seed_index) -> None:
+    for query in ["l'alliance thérapeutique", "L’alliance therapeutique"]:
+        ids = seed_index.search(query, limit=None).ids
+        first = ids[: len(ALLIANCE_IN_TITLE)]
+        assert set(first) == ALLIANCE_IN_TITLE, ids
+
+
+def test_more_matched_words_rank_higher_but_none_is_required(seed_index) -> None:
+    results = seed_index.search("relation infirmière avec le patient")
+    assert results[0].id == NURSING
+    assert len(results) > 1  # articles with only some of the words are still found
+    assert seed_index.search("démence xylophone")[0].id == DEMENTIA
+
+
+def test_exact_phrase_ranks_above_scattered_words(seed_index) -> None:
+    results = seed_index.search('"pacte de soins"')
+    assert results[0].id == PACT
+    assert results[0].explanation[0].route == "phrase"
+
+
+def test_empty_and_stop_word_queries_give_empty_results(seed_index) -> None:
+    for query in ["", "   ", "le la les", "de l’ et", "?!", "« »"]:
+        results = seed_index.search(query)
+        assert len(results) == 0 and results.total == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"alliance thérapeutique',
+        "(démence",
+        "démence)",
+        "« caïd",
+        'a"b"c"',
+        "AND OR NOT",
+        "démence*",
+        "title:Charcot",
+        "[{^~",
+    ],
+)
+def test_unbalanced_quotes_and_syntax_are_still_searched(seed_index, query: str) -> None:
+    results = seed_index.search(query)
+    assert isinstance(results, als.Results)
+    if "démence" in query:
+        assert results[0].id == DEMENTIA
+    if "Charcot" in query:
+        assert results[0].id == CHARCOT
+
+
+def test_hits_carry_fields_and_marked_snippet(seed_index) -> None:
+    hit = seed_index.search("patients borderline")[0]
+    assert (hit.id, hit.rank, hit.section) == (BORDERLINE, 1, "dossier")
+    assert hit.title == "Etats limites et lien thérapeutique"
+    assert "**patients** **borderline**" in hit.snippet
+    for start, end in hit.snippet_spans:
+        assert hit.snippet_text[start:end].lower() in {"patients", "borderline"}
+    fields = {(m.query, m.field, m.route) for m in hit.explanation}
+    assert ("borderline", "summary", "exact") in fields
+
+
+def test_snippet_falls_back_to_the_title_when_the_summary_is_empty(seed_index) -> None:
+    hit = seed_index.search("psychose")[0]
+    assert hit.id == PSYCHOSIS
+    assert hit.snippet == "Le temps vécu dans la **psychose**"
+
+
+def test_stem_route_in_explanation(seed_index) -> None:
+    hit = seed_index.search("infirmière")[0]
+    assert any(m.route == "stem" and m.found.lower() == "infirmiers" for m in hit.explanation)
+
+
+def test_long_summary_snippet_is_a_window_around_the_match(tmp_path) -> None:
+    summary = (
+        ("Une étude descriptive. " * 30)
+        + "La démence frontotemporale est rare. "
+        + ("Suite du texte sans intérêt. " * 30)
+    )
+    index = als.build_index(
+        [als.Article(id="long", title="Étude", summary=summary)], tmp_path / "i"
+    )
+    hit = index.search("démence")[0]
+    assert len(hit.snippet_text) <= 245
+    assert hit.snippet_text.startswith("…") and hit.snippet_text.endswith("…")
+    assert "**démence**" in hit.snippet
+
+
+def test_limits(seed_index) -> None:
+    assert len(seed_index.search("alliance", limit=0)) == 0
+    assert len(seed_index.search("alliance", limit=2)) == 2
+    assert len(seed_index.search("alliance", limit=10**9)) == seed_index.search("alliance").total
+    with pytest.raises(als.AllianceSearchError, match="limit"):
+        seed_index.search("alliance", limit=-1)
+
+
+def test_filters(seed_index) -> None:
+    ids = seed_index.search("adolescents", section="et-aussi").ids
+    assert ids == ["sm-que-le-spectacle-commence"]
+    assert seed_index.search("alliance", section=["et-aussi"]).ids == []
+
+
+def test_very_long_query_is_bounded(seed_index) -> None:
+    results = seed_index.search(" ".join(f"mot{i} démence" for i in range(5000)))
+    assert results[0].id == DEMENTIA
+    assert results.notes
+
+
+def test_results_repr_and_dicts(seed_index) -> None:
+    results = seed_index.search("Charcot")
+    assert repr(results).startswith("<Results 'Charcot': 1 of 1 hits")
+    record = results.to_dicts()[0]
+    assert {"id", "title", "section", "score", "rank", "snippet", "explanation"} <= set(record)
