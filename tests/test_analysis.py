@@ -126,14 +126,21 @@ def test_hyphenated_compounds_are_indexed_as_consecutive_parts() -> None:
 def test_stop_words_are_removed_and_positions_renumbered() -> None:
     assert [w[0] for w in analyze("le pacte de soins")] == [0, 1]
     assert terms("le pacte de soins") == terms("pacte soins")
-    for word in ["les", "ils", "cette", "sans", "nous", "été", "qui", "dont"]:
+    for word in ["les", "ils", "cette", "nous", "été", "qui", "dont", "envers"]:
         assert word in FRENCH_STOP_WORDS
         assert analyze(word) == []
 
 
 def test_clinical_words_are_not_stop_words() -> None:
-    for word in ["contre", "non", "entre", "soi", "us", "will", "may"]:
+    for word in ["contre", "non", "entre", "soi", "sans", "us", "will", "may"]:
         assert word not in FRENCH_STOP_WORDS
+    # negation is kept: the two phrases differ
+    assert terms("soins sans consentement") != terms("soins avec consentement")
+
+
+def test_compounds_of_function_words_are_kept() -> None:
+    assert terms("bien-être") == [{"bien"}, {"etre"}]
+    assert terms("le bien-être au travail")[:2] == [{"bien"}, {"etre"}]
 
 
 def test_character_offsets_point_into_the_original_text() -> None:

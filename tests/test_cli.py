@@ -44,7 +44,8 @@ def test_index_then_search_in_text(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "search", "démence", "--index", str(target))
     assert code == 0
     assert "Alliance thérapeutique dans la démence" in out
-    assert "**démence**" in out and "matched:" in out
+    assert "**dément**" in out and "matched:" in out
+    assert "(synonym, demence)" in out
     assert "\x1b[" not in out  # no colour when not a terminal
 
 

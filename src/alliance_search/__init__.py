@@ -25,6 +25,7 @@ from ._errors import (
     ThesaurusError,
 )
 from .analysis import analyze, french_analyzer
+from .concepts import Concept, Thesaurus, default_thesaurus, load_thesaurus
 from .corpus import Article, bundled_corpus_path, load_corpus, parse_issue_toc, write_jsonl
 from .index import Index, build_index, default_index_dir, open_index
 from .results import Hit, Match, Results
@@ -34,6 +35,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AllianceSearchError",
     "Article",
+    "Concept",
     "CorpusError",
     "Hit",
     "Index",
@@ -42,14 +44,17 @@ __all__ = [
     "IndexVersionError",
     "Match",
     "Results",
+    "Thesaurus",
     "ThesaurusError",
     "__version__",
     "analyze",
     "build_index",
     "bundled_corpus_path",
     "default_index_dir",
+    "default_thesaurus",
     "french_analyzer",
     "load_corpus",
+    "load_thesaurus",
     "open_index",
     "parse_issue_toc",
     "write_jsonl",

@@ -1,20 +1,22 @@
 """French text analysis: one analyzer for documents and queries.
 
-The chain, in order (see :func:`french_analyzer`):
+The chain, in order (:class:`FrenchAnalyzer`, one step per function):
 
-1. :class:`FrenchTokenizer` finds words in the original text and keeps their
-   character offsets; apostrophes and hyphens inside a word stay attached.
-2. :class:`ElisionFilter` drops elided articles: ``L’alliance`` → ``alliance``.
-3. :class:`CompoundFilter` splits hyphenated compounds into their parts:
-   ``états-limites`` → ``états``, ``limites``; positions are renumbered.
-4. :class:`UnicodeNormalizeFilter` applies NFKC to each word. It runs once words
-   are cut, so that character offsets always refer to the original text, even
-   when normalisation changes a word's length (``e`` + combining accent → ``é``).
-5. :class:`LowercaseFilter` lowercases.
-6. :class:`FrenchStopFilter` removes French function words (positions renumbered,
-   so a phrase ``pacte de soins`` is ``pacte soins`` on both sides).
-7. :class:`StemFoldFilter` stems with Snowball French and folds accents and
-   ligatures with unidecode (``cœur`` → ``coeur``), through a cache.
+1. a regular expression finds words in the original text and keeps their
+   character offsets; apostrophes and hyphens inside a word stay attached;
+2. :func:`split_elision` drops elided articles: ``L’alliance`` → ``alliance``;
+3. :func:`split_compound` splits hyphenated compounds into consecutive parts:
+   ``états-limites`` → ``états``, ``limites``;
+4. :func:`normalize` applies Unicode NFKC to each part, after cutting, so that
+   character offsets always refer to the original text;
+5. lowercase;
+6. :func:`is_stop_word` removes French function words (positions renumbered, so
+   a phrase ``pacte de soins`` is ``pacte soins`` on both sides);
+7. :func:`stem_variants` stems with Snowball French and folds accents and
+   ligatures with unidecode (``cœur`` → ``coeur``).
+
+Steps 2–7 depend only on the surface word, so :func:`analyze_word` runs them
+once per distinct word and caches the result.
 
 Stemming and accent folding do not commute (``personnalité`` stems to
 ``personnal`` but ``personnalite`` to ``personnalit``). Each word therefore
@@ -35,12 +37,13 @@ from importlib import resources
 
 import snowballstemmer
 from unidecode import unidecode
-from whoosh.analysis import Composable, Filter, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 
 __all__ = [
     "ANALYZER_VERSION",
     "ELISION_ARTICLES",
     "FRENCH_STOP_WORDS",
+    "WORD_PATTERN",
     "analyze",
     "fold",
     "french_analyzer",
@@ -60,7 +63,7 @@ HYPHENS = "-‐‑"
 
 _LETTER = r"(?:[^\W_]|[\u0300-\u036f])"
 _JOINERS = re.escape(APOSTROPHES + HYPHENS)
-_WORD = re.compile(rf"{_LETTER}+(?:[{_JOINERS}]{_LETTER}+)*")
+WORD_PATTERN = re.compile(rf"{_LETTER}+(?:[{_JOINERS}]{_LETTER}+)*")
 _ELISION = re.compile(
     rf"^({'|'.join(sorted(ELISION_ARTICLES, key=len, reverse=True))})"
     rf"[{APOSTROPHES}](?=.)",
@@ -119,8 +122,96 @@ def stem_variants(word: str) -> tuple[str, ...]:
     return (accent_aware, accent_free)
 
 
-class FrenchTokenizer(Tokenizer):
-    """Find words (letters and digits, with inner apostrophes and hyphens)."""
+FRENCH_STOP_WORDS: frozenset[str] = _load_stop_words()
+
+
+# --------------------------------------------------------------------------- steps
+# Each step is a small pure function on one word; `analyze_word` applies them in
+# order and caches the result per surface form, so a word seen before costs one
+# dictionary lookup.
+
+
+def split_elision(word: str) -> int:
+    """Length of a leading elided article to drop: ``L’alliance`` → 2, ``aujourd’hui`` → 0."""
+    match = _ELISION.match(word)
+    return match.end() if match else 0
+
+
+def split_compound(word: str) -> list[tuple[int, str]]:
+    """``(offset, part)`` of each part of a hyphenated compound (the word itself if none)."""
+    if not any(h in word for h in HYPHENS):
+        return [(0, word)]
+    parts, offset = [], 0
+    for part in _HYPHEN_SPLIT.split(word):
+        parts.append((offset, part))
+        offset += len(part) + 1
+    return parts
+
+
+def normalize(word: str) -> str:
+    """Unicode NFKC (combining accents composed, ligatures such as ﬁ expanded)."""
+    return word if word.isascii() else unicodedata.normalize("NFKC", word)
+
+
+def is_stop_word(word: str) -> bool:
+    """French function words, and single letters that are not digits."""
+    return word in FRENCH_STOP_WORDS or (len(word) == 1 and not word.isdigit())
+
+
+def _fold_terms(word: str) -> tuple[str, ...]:
+    folded = fold(word)
+    return (folded,) if folded else ()
+
+
+#: One analysed word part: (offset in the surface word, length, index terms).
+Part = tuple[int, int, tuple[str, ...]]
+
+
+@lru_cache(maxsize=262_144)
+def analyze_word(surface: str, stem: bool = True) -> tuple[Part, ...]:
+    """Run the chain on one surface word: elision, compound split, normalisation,
+    lowercase, stop words, then stemming and folding (or folding alone).
+
+    Stop words come back with no terms, so that callers can still see them.
+
+    >>> analyze_word("L’alliance")
+    ((2, 8, ('allianc',)),)
+    >>> analyze_word("états-limites")
+    ((0, 5, ('etat',)), (6, 7, ('limit',)))
+    """
+    cut = split_elision(surface)
+    parts: list[Part] = []
+    pieces = [
+        (offset, normalize(part).lower(), part) for offset, part in split_compound(surface[cut:])
+    ]
+    # A compound made only of function words is a word of its own: bien-être, vis-à-vis.
+    keep_all = len(pieces) > 1 and all(is_stop_word(word) for _, word, _ in pieces)
+    for offset, word, part in pieces:
+        if is_stop_word(word) and not (keep_all and len(word) > 1):
+            parts.append((cut + offset, len(part), ()))
+            continue
+        terms = stem_variants(word) if stem else _fold_terms(word)
+        parts.append((cut + offset, len(part), terms))
+    return tuple(parts)
+
+
+class FrenchAnalyzer(Tokenizer):
+    """The French analysis chain as one Whoosh analyzer (see the module docstring).
+
+    Words are found by a regular expression on the original text, so character
+    offsets always point into it; every further step runs per word through
+    :func:`analyze_word`. Positions count the words kept, so stop words leave no gap
+    and a phrase ``pacte de soins`` is ``pacte soins`` in documents and queries.
+    """
+
+    def __init__(self, stem: bool = True) -> None:
+        self.stem = stem
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FrenchAnalyzer) and other.stem == self.stem
+
+    def __hash__(self) -> int:
+        return hash((FrenchAnalyzer, self.stem))
 
     def __call__(  # type: ignore[override]
         self,
@@ -136,162 +227,74 @@ class FrenchTokenizer(Tokenizer):
         **kwargs: object,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.original = token.text = value
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos
-            if chars:
-                token.startchar = start_char
-                token.endchar = start_char + len(value)
-            yield token
-            return
-        for pos, match in enumerate(_WORD.finditer(value), start_pos):
-            token.text = match.group()
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = token.text
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + match.start()
-                token.endchar = start_char + match.end()
-            yield token
+        token.boost = 1.0
+        pos = start_pos
+        stem = self.stem
+        matches = WORD_PATTERN.finditer(value) if tokenize else [_Whole(value)]
+        for match in matches:
+            surface = match.group()
+            base = start_char + match.start()
+            for offset, length, terms in analyze_word(surface, stem):
+                if not terms:
+                    if removestops:
+                        continue
+                    token.stopped, token.text = True, surface[offset : offset + length].lower()
+                    if chars:
+                        token.startchar = base + offset
+                        token.endchar = base + offset + length
+                    yield token
+                    continue
+                token.stopped = False
+                if keeporiginal:
+                    token.original = surface[offset : offset + length]
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = base + offset
+                    token.endchar = base + offset + length
+                for term in terms:
+                    token.text = term
+                    yield token
+                pos += 1
 
 
-class UnicodeNormalizeFilter(Filter):
-    """Apply Unicode NFKC normalisation to each token (combining accents, ﬁ, full width)."""
+class _Whole:
+    """A stand-in regex match covering a whole value (``tokenize=False``)."""
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            if not t.text.isascii():
-                t.text = unicodedata.normalize("NFKC", t.text)
-            yield t
+    def __init__(self, value: str) -> None:
+        self.value = value
 
+    def group(self) -> str:
+        return self.value
 
-class ElisionFilter(Filter):
-    """Remove a leading elided article: ``L’alliance``, ``qu'il``, ``jusqu’au``."""
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            match = _ELISION.match(t.text)
-            if match:
-                cut = match.end()
-                t.text = t.text[cut:]
-                if t.chars:
-                    t.startchar += cut
-            yield t
+    def start(self) -> int:
+        return 0
 
 
-class CompoundFilter(Filter):
-    """Split hyphenated compounds into their parts and renumber positions."""
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        pos: int | None = None
-        for t in tokens:
-            if t.positions and pos is None:
-                pos = t.pos
-            parts = _HYPHEN_SPLIT.split(t.text) if any(h in t.text for h in HYPHENS) else None
-            if not parts:
-                if t.positions:
-                    t.pos = pos
-                    pos += 1  # type: ignore[operator]
-                yield t
-                continue
-            start = t.startchar if t.chars else 0
-            offset = 0
-            for part in parts:
-                t.text = part
-                if t.chars:
-                    t.startchar = start + offset
-                    t.endchar = t.startchar + len(part)
-                offset += len(part) + 1
-                if t.positions:
-                    t.pos = pos
-                    pos += 1  # type: ignore[operator]
-                yield t
-
-
-class LowercaseFilter(Filter):
-    """Lowercase token text."""
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            t.text = t.text.lower()
-            yield t
-
-
-class FrenchStopFilter(Filter):
-    """Drop French function words; positions of the remaining words are renumbered."""
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        stops = FRENCH_STOP_WORDS
-        pos: int | None = None
-        for t in tokens:
-            if t.positions and pos is None:
-                pos = t.pos
-            if t.text in stops or (len(t.text) == 1 and not t.text.isdigit()):
-                if not t.removestops:
-                    t.stopped = True
-                    yield t
-                continue
-            t.stopped = False
-            if t.positions:
-                t.pos = pos
-                pos += 1  # type: ignore[operator]
-            yield t
-
-
-class StemFoldFilter(Filter):
-    """Snowball French stemming and unidecode folding (see module docstring)."""
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            if t.stopped:
-                yield t
-                continue
-            for term in stem_variants(t.text):
-                t.text = term
-                yield t
-
-
-FRENCH_STOP_WORDS: frozenset[str] = _load_stop_words()
-
-
-def french_analyzer() -> Composable:
+def french_analyzer(*, stem: bool = True) -> FrenchAnalyzer:
     """Build the French analyzer used for both documents and queries.
+
+    ``stem=False`` gives the same chain ending with accent folding only: it indexes
+    the vocabulary that spelling suggestions are drawn from.
 
     >>> [t.text for t in french_analyzer()("L’alliance avec les patients états-limites")]
     ['allianc', 'patient', 'etat', 'limit']
     """
-    return (
-        FrenchTokenizer()
-        | ElisionFilter()
-        | CompoundFilter()
-        | UnicodeNormalizeFilter()
-        | LowercaseFilter()
-        | FrenchStopFilter()
-        | StemFoldFilter()
-    )
+    return FrenchAnalyzer(stem=stem)
 
 
-_ANALYZER = french_analyzer()
+def analyze(text: str, stem: bool = True) -> list[tuple[int, tuple[str, ...], int, int]]:
+    """Analyse ``text`` into ``(position, terms, startchar, endchar)`` per kept word.
 
-
-def analyze(text: str) -> list[tuple[int, tuple[str, ...], int, int]]:
-    """Analyse ``text`` into ``(position, terms, startchar, endchar)`` per word.
-
-    Terms produced at the same position (the stem variants of one word) are grouped.
+    The terms of one word are its stem variants (see :func:`stem_variants`).
 
     >>> analyze("Démences")
     [(0, ('demenc',), 0, 8)]
     """
     words: list[tuple[int, tuple[str, ...], int, int]] = []
-    for t in _ANALYZER(text, positions=True, chars=True):
-        if words and words[-1][0] == t.pos:
-            pos, terms, start, end = words[-1]
-            words[-1] = (pos, (*terms, t.text), start, end)
-        else:
-            words.append((t.pos, (t.text,), t.startchar, t.endchar))
+    for match in WORD_PATTERN.finditer(text):
+        base = match.start()
+        for offset, length, terms in analyze_word(match.group(), stem):
+            if terms:
+                words.append((len(words), terms, base + offset, base + offset + length))
     return words

@@ -11,10 +11,13 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
+from typing import TextIO
 
 from . import __version__
 from ._errors import AllianceSearchError
+from .concepts import load_thesaurus
 from .corpus import bundled_corpus_path, load_corpus, parse_issue_toc, write_jsonl
 from .display import format_hit, format_results
 from .index import Index, build_index, default_index_dir, open_index
@@ -26,6 +29,9 @@ EXAMPLES = """examples:
   alliance-search search "démence" --limit 3 --json
   alliance-search index corpus/ --index mon-index
   alliance-search search "alliance thérapeutique adolescents" --index mon-index --section dossier
+  alliance-search search "TPB"                      # concepts: finds "patients borderline"
+  alliance-search concepts état-limite
+  alliance-search similar sm-etats-limites-et-lien-therapeutique
   alliance-search parse-toc sommaire.txt --prefix sm140- --journal "Santé mentale" -o sommaire.jsonl
 """
 
@@ -86,7 +92,54 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--section", action="append", help="only this section (repeatable)")
     p.add_argument("--year", type=int, help="only this year")
+    p.add_argument(
+        "--concept",
+        action="append",
+        help="only articles tagged with this concept or a narrower one (repeatable)",
+    )
+    p.add_argument(
+        "--no-expand",
+        dest="expand",
+        action="store_false",
+        help="search the words only, without thesaurus expansion",
+    )
+    p.add_argument(
+        "--related-weight",
+        type=float,
+        default=0.4,
+        metavar="W",
+        help="weight of related terms relative to synonyms (default 0.4)",
+    )
     p.add_argument("--json", action="store_true", help="print results as JSON")
+
+    p = commands.add_parser(
+        "similar",
+        help="articles similar to one article",
+        epilog="example:\n  alliance-search similar "
+        "sm-etats-limites-et-lien-therapeutique --limit 3",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("id", help="article id")
+    _index_arg(p)
+    p.add_argument("--limit", type=_non_negative, default=5, metavar="N")
+    p.add_argument("--json", action="store_true", help="print results as JSON")
+
+    p = commands.add_parser(
+        "concepts",
+        help="list, look up or explain thesaurus concepts",
+        epilog="examples:\n  alliance-search concepts\n"
+        "  alliance-search concepts TPB\n  alliance-search concepts démence",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("name", nargs="?", help="a concept id, label, synonym or part of one")
+    p.add_argument(
+        "--thesaurus",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="also load this thesaurus file (adds or overrides concepts)",
+    )
+    p.add_argument("--json", action="store_true", help="print as JSON")
 
     p = commands.add_parser(
         "show",
@@ -174,11 +227,22 @@ def _run(args: argparse.Namespace) -> int:
             for article in articles:
                 print(json.dumps(article.to_dict(), ensure_ascii=False), file=out)
         return 0
+    if args.command == "concepts":
+        return _concepts(args, out)
     with _open(args.index) as index:
-        if args.command == "search":
-            results = index.search(
-                args.query, limit=args.limit, section=args.section, year=args.year
-            )
+        if args.command in ("search", "similar"):
+            if args.command == "search":
+                results = index.search(
+                    args.query,
+                    limit=args.limit,
+                    section=args.section,
+                    year=args.year,
+                    concept=args.concept,
+                    expand=args.expand,
+                    related_weight=args.related_weight,
+                )
+            else:
+                results = index.more_like_this(args.id, limit=args.limit)
             print(
                 results.to_json() if args.json else format_results(results, color=color), file=out
             )
@@ -213,6 +277,26 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 for key, value in stats.items():
                     print(f"{key:>17}: {value}", file=out)
+    return 0
+
+
+def _concepts(args: argparse.Namespace, out: TextIO) -> int:
+    thesaurus = load_thesaurus(*(args.thesaurus or ()))
+    if args.name:
+        concept = thesaurus.find(args.name)
+        matches = [concept] if concept else thesaurus.search(args.name)
+        if not matches:
+            raise AllianceSearchError(f"no concept matches {args.name!r}")
+    else:
+        matches = list(thesaurus)
+    if args.json:
+        print(json.dumps([asdict(c) for c in matches], ensure_ascii=False, indent=2), file=out)
+    elif args.name and len(matches) == 1:
+        print(thesaurus.explain(matches[0].id), file=out)
+    else:
+        for c in matches:
+            print(f"{c.id:<36} {c.label}  [{c.category}]", file=out)
+        print(f"{len(matches)} concepts", file=out)
     return 0
 
 

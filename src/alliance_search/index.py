@@ -19,6 +19,7 @@ from whoosh.query import Term
 
 from ._errors import AllianceSearchError, IndexLockedError, IndexNotFoundError, IndexVersionError
 from .analysis import ANALYZER_VERSION, french_analyzer
+from .concepts import Thesaurus, default_thesaurus
 from .corpus import Article, load_corpus
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ def make_schema() -> Schema:
         journal=ID(stored=True),
         year=NUMERIC(int, stored=True, signed=False),
         concepts=KEYWORD(stored=True, commas=True, scorable=False),
+        # Words as written (folded, not stemmed): exact-form matches score extra,
+        # and spelling suggestions are drawn from this vocabulary.
+        exact=TEXT(analyzer=french_analyzer(stem=False), phrase=False),
         dossier=STORED,
         issue=STORED,
         authors=STORED,
@@ -76,6 +80,7 @@ def _document(article: Article, concepts: Sequence[str] = ()) -> dict[str, Any]:
         "section": article.section,
         "journal": article.journal,
         "concepts": ",".join(concepts),
+        "exact": "\n".join((article.title, article.summary, *article.keywords)),
         "dossier": article.dossier,
         "issue": article.issue,
         "authors": LIST_SEPARATOR.join(article.authors),
@@ -160,11 +165,19 @@ class Index:
     'Alliance thérapeutique dans la démence'
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, thesaurus: Thesaurus | None = None) -> None:
         self.path = Path(path)
         self.meta = _check_meta(self.path)
+        self.thesaurus = thesaurus or default_thesaurus()
         self._ix = whoosh.index.open_dir(str(self.path))
         self._searcher: Searcher | None = None
+        tagged_with = self.meta.get("thesaurus")
+        if tagged_with and tagged_with != self.thesaurus.fingerprint:
+            log.warning(
+                "the index at %s was tagged with another thesaurus; concept filters and "
+                "facets may be out of date until it is rebuilt",
+                self.path,
+            )
 
     # ------------------------------------------------------------------ reading
     def __len__(self) -> int:
@@ -221,6 +234,29 @@ class Index:
 
         return search(self, query, limit=limit, **options)
 
+    def more_like_this(self, article_id: str, limit: int = 5) -> Results:
+        """Articles similar to ``article_id`` (shared distinctive words and concepts)."""
+        from .search import more_like_this
+
+        return more_like_this(self, article_id, limit)
+
+    def suggest(self, query: str) -> str | None:
+        """A spelling correction of ``query`` from the corpus and thesaurus, or ``None``.
+
+        >>> index.suggest("alliance thérapeutque")  # doctest: +SKIP
+        'alliance thérapeutique'
+        """
+        from .spelling import suggest
+
+        return suggest(self.searcher(), self.thesaurus, query)
+
+    def concept_map(self) -> dict[str, list[str]]:
+        """Article id → ids of the concepts it names (tagged at index time)."""
+        return {
+            fields["id"]: [c for c in (fields.get("concepts") or "").split(",") if c]
+            for fields in self.searcher().all_stored_fields()
+        }
+
     # ------------------------------------------------------------------ writing
     def _writer(self, timeout: float) -> Any:
         try:
@@ -263,11 +299,11 @@ class Index:
         return deleted
 
     def _tag(self, article: Article) -> Sequence[str]:
-        """Concept ids an article mentions (none until concept tagging is enabled)."""
-        return ()
+        """Ids of the concepts an article names in its title, summary or keywords."""
+        return self.thesaurus.tag(article.title, article.summary, *article.keywords)
 
 
-def open_index(path: str | Path) -> Index:
+def open_index(path: str | Path, thesaurus: Thesaurus | None = None) -> Index:
     """Open an existing index, checking that this version of the library can read it.
 
     >>> open_index("/nowhere")
@@ -275,10 +311,15 @@ def open_index(path: str | Path) -> Index:
     ...
     alliance_search._errors.IndexNotFoundError: no index at /nowhere: ...
     """
-    return Index(path)
+    return Index(path, thesaurus)
 
 
-def build_index(source: Iterable[Article] | str | Path, path: str | Path) -> Index:
+def build_index(
+    source: Iterable[Article] | str | Path,
+    path: str | Path,
+    *,
+    thesaurus: Thesaurus | None = None,
+) -> Index:
     """Build (or replace) the index at ``path`` from articles or from corpus files.
 
     The new index is written beside ``path`` and swapped in only when complete, so
@@ -299,14 +340,16 @@ def build_index(source: Iterable[Article] | str | Path, path: str | Path) -> Ind
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
         whoosh.index.create_in(str(staging), make_schema())
-        (staging / META_FILE).write_text(json.dumps(_meta(), indent=2), "utf-8")
-        with Index(staging) as fresh:
+        thesaurus = thesaurus or default_thesaurus()
+        meta = {**_meta(), "thesaurus": thesaurus.fingerprint}
+        (staging / META_FILE).write_text(json.dumps(meta, indent=2), "utf-8")
+        with Index(staging, thesaurus) as fresh:
             fresh.update(articles)
         _swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Index(target)
+    return Index(target, thesaurus)
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

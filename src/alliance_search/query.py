@@ -11,19 +11,34 @@ required: a missing word never empties the result.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
+from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
 
 from .analysis import analyze, fold
+from .concepts import Concept, Thesaurus
 
-__all__ = ["Alternative", "Clause", "ParsedQuery", "parse_query"]
+if TYPE_CHECKING:
+    from whoosh.reading import IndexReader
+    from whoosh.searching import Searcher
+
+__all__ = ["Alternative", "Clause", "Expansion", "ParsedQuery", "parse_query"]
+
+Words = tuple[tuple[str, ...], ...]
 
 #: Matching quote pairs understood as "exact phrase" delimiters.
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“"}
 #: Analysed words kept from one query; the rest is ignored (with a note in the query).
 MAX_CLAUSES = 64
+#: Names, narrower concepts and related terms kept for one concept (in that order).
+MAX_ALTERNATIVES = 32
+#: Field holding the words as written (folded, unstemmed).
+EXACT_FIELD = "exact"
 FIELDS = ("title", "summary", "keywords")
 
 
@@ -39,30 +54,126 @@ class Alternative:
     route: str = "exact"
     weight: float = 1.0
     concept: str | None = None
+    exact: str | None = None  # the single word as written (folded), for the exact field
 
     @property
     def is_phrase(self) -> bool:
         return len(self.words) > 1
 
-    def whoosh_query(self, fieldname: str) -> wq.Query:
-        """The Whoosh query matching this alternative in one field."""
+    def whoosh_query(self, fieldname: str, reader: IndexReader | None = None) -> wq.Query | None:
+        """The Whoosh query matching this alternative in one field.
+
+        ``None`` when it cannot match there: no exact form for the ``exact`` field,
+        or (given a ``reader``) a word that occurs in no document of that field, so
+        that no matcher is built for nothing.
+        """
+
+        def present(term: str) -> bool:
+            return reader is None or reader.doc_frequency(fieldname, term) > 0
+
+        if fieldname == EXACT_FIELD:
+            if self.exact and not self.is_phrase and present(self.exact):
+                return wq.Term(fieldname, self.exact)
+            return None
         if self.is_phrase:
             # The accent-free stem (last variant) is indexed for every word.
-            return wq.Phrase(fieldname, [variants[-1] for variants in self.words])
-        variants = self.words[0]
-        if len(variants) == 1:
-            return wq.Term(fieldname, variants[0])
-        return wq.DisjunctionMax([wq.Term(fieldname, v) for v in variants])
+            words = [variants[-1] for variants in self.words]
+            return wq.Phrase(fieldname, words) if all(map(present, words)) else None
+        variants = [v for v in self.words[0] if present(v)]
+        return _word_query(fieldname, tuple(variants)) if variants else None
+
+
+class _DisMaxMatcher(DisjunctionMaxMatcher):
+    """Whoosh's max-of-two matcher with two fixes (checked on whoosh 2.7.4).
+
+    ``score`` must only look at the sub-matchers positioned on the current
+    document (the original takes the max of both, so a document matching one
+    variant gets the other's unrelated score), and ``replace`` must keep the one
+    sub-matcher still active (the original drops both).
+    """
+
+    def score(self) -> float:
+        a, b = self.a, self.b
+        if not a.is_active():
+            return float(b.score())
+        if not b.is_active():
+            return float(a.score())
+        a_id, b_id = a.id(), b.id()
+        if a_id < b_id:
+            return float(a.score())
+        if b_id < a_id:
+            return float(b.score())
+        return float(max(a.score(), b.score()))
+
+    def replace(self, minquality: float = 0) -> Any:
+        a, b = self.a, self.b
+        if (
+            minquality
+            and a.is_active()
+            and b.is_active()
+            and a.max_quality() < minquality
+            and b.max_quality() < minquality
+        ):
+            return NullMatcher()
+        if not a.is_active():
+            return b.replace(minquality)
+        if not b.is_active():
+            return a.replace(minquality)
+        a, b = a.replace(minquality), b.replace(minquality)
+        if not a.is_active():
+            return b
+        if not b.is_active():
+            return a
+        if a is not self.a or b is not self.b:
+            return self.__class__(a, b)
+        return self
+
+
+class Sum(wq.Or):
+    """Documents matching any subquery, scored by the sum of the matching ones.
+
+    Always a tree of union matchers: Whoosh's automatic choice preloads every
+    sub-result into arrays on small indexes, which costs more than it saves here.
+    """
+
+    matcher_type = wq.Or.DEFAULT_MATCHER
+
+
+class DisMax(wq.DisjunctionMax):
+    """Documents matching any subquery, scored by the best one (variants never add up)."""
+
+    def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs,
+            _DisMaxMatcher,
+            searcher,
+            context,
+            lambda q: q.estimate_size(reader),
+            tiebreak=self.tiebreak,
+        )
+
+
+def _word_query(fieldname: str, variants: tuple[str, ...]) -> wq.Query:
+    if len(variants) == 1:
+        return wq.Term(fieldname, variants[0])
+    return DisMax([wq.Term(fieldname, v) for v in variants])
 
 
 @dataclass(frozen=True, slots=True)
 class Clause:
-    """A unit of meaning in the query; its alternatives combine by maximum."""
+    """A unit of meaning in the query; its alternatives combine by maximum.
+
+    ``reference`` is the alternative whose rarity the others are scaled to (what
+    the user typed, or the concept's label); ``weight`` scales the whole clause.
+    """
 
     label: str
     alternatives: tuple[Alternative, ...]
     kind: str = "word"  # word | phrase | concept
     concept: str | None = None
+    weight: float = 1.0
+    reference: Alternative | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,27 +188,94 @@ class ParsedQuery:
     def __bool__(self) -> bool:
         return bool(self.clauses)
 
-    def whoosh_query(self, field_weights: dict[str, float]) -> wq.Query:
-        """Combine clauses (sum) of alternatives (max) over weighted fields (sum)."""
+    def whoosh_query(
+        self, field_weights: dict[str, float], searcher: Searcher | None = None
+    ) -> wq.Query:
+        """See :meth:`build`; the Whoosh query alone."""
+        return self.build(field_weights, searcher)[0]
+
+    def build(
+        self, field_weights: dict[str, float], searcher: Searcher | None = None
+    ) -> tuple[wq.Query, list[frozenset[tuple[str, bytes]]]]:
+        """Combine clauses (sum) of alternatives (max) over weighted fields (sum).
+
+        Also returns, per clause that can match, the ``(field, term)`` pairs it
+        searches, so that callers can count how many clauses a document matched.
+
+        With a ``searcher`` for collection statistics, an alternative rarer than the
+        clause's reference (what was typed, or the concept's label) is scaled down to
+        the reference's rarity: a synonym or related term then scores at most like
+        the concept it stands for, never more because it is rare. And a concept
+        clause counts in full when the words typed for it occur in no article: its
+        other names then stand in for them.
+        """
+        idf = partial(searcher.idf, "summary") if searcher is not None else None
+        reader = searcher.reader() if searcher is not None else None
         parts: list[wq.Query] = []
+        clause_terms: list[frozenset[tuple[str, bytes]]] = []
         for clause in self.clauses:
-            alternatives = [_fields_query(alt, field_weights) for alt in clause.alternatives]
-            parts.append(
-                alternatives[0] if len(alternatives) == 1 else wq.DisjunctionMax(alternatives)
+            reference = clause.reference or clause.alternatives[0]
+            reference_strength = _strength(reference, idf) if idf else 0.0
+            weight = clause.weight
+            if searcher is not None and clause.reference and not _occurs(reference, searcher):
+                weight = 1.0
+            alternatives = []
+            for alt in clause.alternatives:
+                scale = weight
+                if idf and reference_strength > 0:
+                    strength = _strength(alt, idf)
+                    if strength > reference_strength:
+                        scale *= reference_strength / strength
+                q = _fields_query(alt, field_weights, scale, reader)
+                if q is not None:
+                    alternatives.append(q)
+            if not alternatives:
+                continue
+            part = alternatives[0] if len(alternatives) == 1 else DisMax(alternatives)
+            parts.append(part)
+            clause_terms.append(
+                frozenset(
+                    (f, t if isinstance(t, bytes) else t.encode()) for f, t in part.iter_all_terms()
+                )
             )
-        parts.extend(_fields_query(alt, field_weights) for alt in self.proximity)
+        for alt in self.proximity:
+            q = _fields_query(alt, field_weights, 1.0, reader)
+            if q is not None:
+                parts.append(q)
         if not parts:
-            return wq.NullQuery
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+            return wq.NullQuery, clause_terms
+        return (parts[0] if len(parts) == 1 else Sum(parts)), clause_terms
 
 
-def _fields_query(alt: Alternative, field_weights: dict[str, float]) -> wq.Query:
+def _occurs(alt: Alternative, searcher: Searcher) -> bool:
+    """Whether every word of ``alt`` occurs in some indexed title or summary."""
+    reader = searcher.reader()
+    return all(
+        any(reader.doc_frequency(f, v) for f in ("title", "summary") for v in variants)
+        for variants in alt.words
+    )
+
+
+def _strength(alt: Alternative, idf: Callable[[str], float]) -> float:
+    """Rough best score of an alternative: the summed rarity of its words."""
+    return sum(max(idf(v) for v in variants) for variants in alt.words)
+
+
+def _fields_query(
+    alt: Alternative,
+    field_weights: dict[str, float],
+    scale: float = 1.0,
+    reader: IndexReader | None = None,
+) -> wq.Query | None:
     per_field = []
     for name, weight in field_weights.items():
-        q = alt.whoosh_query(name)
-        q.boost = weight * alt.weight
-        per_field.append(q)
-    return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+        q = alt.whoosh_query(name, reader)
+        if q is not None:
+            q.boost = weight * alt.weight * scale
+            per_field.append(q)
+    if not per_field:
+        return None
+    return per_field[0] if len(per_field) == 1 else Sum(per_field)
 
 
 def split_quoted(text: str) -> list[tuple[str, bool]]:
@@ -131,25 +309,106 @@ def alternative(
     text: str, route: str = "exact", weight: float = 1.0, concept: str | None = None
 ) -> Alternative | None:
     """Analyse ``text`` into an :class:`Alternative` (``None`` if nothing is left)."""
-    words = tuple(terms for _, terms, _, _ in analyze(text))
+    words = analyze(text)
     if not words:
         return None
-    return Alternative(text=text.strip(), words=words, route=route, weight=weight, concept=concept)
+    # Only what the user typed earns the exact-form bonus; thesaurus terms do not.
+    exact = fold(text[words[0][2] : words[0][3]]) if len(words) == 1 and route == "exact" else None
+    return Alternative(
+        text=text.strip(),
+        words=tuple(terms for _, terms, _, _ in words),
+        route=route,
+        weight=weight,
+        concept=concept,
+        exact=exact,
+    )
 
 
 _SPACES = re.compile(r"\s+")
 
 
-def parse_query(text: str, *, proximity_weight: float = 0.5) -> ParsedQuery:
-    """Analyse query text into clauses (one per distinct word, one per quoted phrase).
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """How concepts expand a query.
+
+    The words typed always count in full; a concept they name adds one clause
+    holding its other names (synonyms), narrower concepts and related terms,
+    combined by maximum and weighted by ``concept_weight``.
+    """
+
+    thesaurus: Thesaurus | None = None
+    concept_weight: float = 0.6
+    synonym_weight: float = 1.0
+    narrower_weight: float = 0.6
+    related_weight: float = 0.4
+
+
+def concept_clause(
+    concept: Concept,
+    expansion: Expansion,
+    typed: Alternative | None = None,
+) -> Clause:
+    """The clause standing for ``concept``: its names, narrower concepts and related terms.
+
+    ``typed`` is what the user wrote for it (already searched as words); without it
+    the concept was named explicitly and its clause counts in full.
+    """
+    alternatives: list[Alternative] = []
+    seen: set[Words] = {typed.words} if typed else set()
+
+    def add(alt: Alternative | None) -> None:
+        if alt is not None and alt.words not in seen and alt.weight > 0:
+            seen.add(alt.words)
+            alternatives.append(alt)
+
+    for term in concept.terms:
+        add(alternative(term, "synonym", expansion.synonym_weight, concept.id))
+    thesaurus = expansion.thesaurus
+    if thesaurus is not None:
+        for narrower in thesaurus.narrower(concept.id):
+            add(alternative(narrower.label, "narrower", expansion.narrower_weight, narrower.id))
+    for term in concept.related:
+        add(alternative(term, "related", expansion.related_weight, concept.id))
+    del alternatives[MAX_ALTERNATIVES:]
+    return Clause(
+        label=concept.label,
+        alternatives=tuple(alternatives),
+        kind="concept",
+        concept=concept.id,
+        weight=expansion.concept_weight if typed else 1.0,
+        reference=typed or alternative(concept.label),
+    )
+
+
+def parse_query(
+    text: str,
+    *,
+    expansion: Expansion | None = None,
+    concepts: Iterable[Concept] = (),
+    proximity_weight: float = 0.5,
+) -> ParsedQuery:
+    """Analyse query text into clauses.
+
+    One clause per distinct word and one per quoted phrase. With a thesaurus in
+    ``expansion``, each concept the words name adds a concept clause (see
+    :func:`concept_clause`); ``concepts`` adds clauses for concepts named explicitly.
 
     >>> [c.label for c in parse_query("l'alliance « thérapeutique » des ados").clauses]
     ['alliance', 'thérapeutique', 'ados']
     """
+    expansion = expansion or Expansion()
+    thesaurus = expansion.thesaurus
     clauses: list[Clause] = []
-    seen: set[tuple[tuple[str, ...], ...]] = set()
+    seen: set[Words] = set()
     runs: list[list[tuple[str, tuple[str, ...]]]] = []
     notes: list[str] = []
+
+    def add(clause: Clause, key: Words) -> None:
+        if key not in seen:
+            seen.add(key)
+            clauses.append(clause)
+
+    concept_clauses = [concept_clause(concept, expansion) for concept in concepts]
     for segment, quoted in split_quoted(text):
         words = analyze(segment)
         if not words:
@@ -160,21 +419,26 @@ def parse_query(text: str, *, proximity_weight: float = 0.5) -> ParsedQuery:
                 words=tuple(terms for _, terms, _, _ in words),
                 route="phrase",
             )
-            if alt.words not in seen:
-                seen.add(alt.words)
-                clauses.append(Clause(label=alt.text, alternatives=(alt,), kind="phrase"))
+            add(Clause(label=alt.text, alternatives=(alt,), kind="phrase"), alt.words)
             continue
+        if thesaurus is not None:
+            for mention in thesaurus.detect_words(words):
+                span = words[mention.first_word : mention.last_word + 1]
+                typed = Alternative(
+                    text=_SPACES.sub(" ", segment[mention.start : mention.end]),
+                    words=tuple(terms for _, terms, _, _ in span),
+                )
+                concept_clauses.append(concept_clause(mention.concept, expansion, typed))
         run: list[tuple[str, tuple[str, ...]]] = []
         for _, terms, start, end in words:
             surface = segment[start:end]
             run.append((surface, terms))
-            if (terms,) in seen:
-                continue
-            seen.add((terms,))
-            clauses.append(
-                Clause(label=surface, alternatives=(Alternative(text=surface, words=(terms,)),))
-            )
+            word = Alternative(text=surface, words=(terms,), exact=fold(surface))
+            add(Clause(label=surface, alternatives=(word,)), (terms,))
         runs.append(run)
+    for clause in concept_clauses:
+        if clause.alternatives:
+            add(clause, (("concept:" + (clause.concept or ""),),))
     if len(clauses) > MAX_CLAUSES:
         notes.append(f"only the first {MAX_CLAUSES} words of the query were used")
         clauses = clauses[:MAX_CLAUSES]

@@ -159,15 +159,37 @@ class Results(Sequence[Hit]):
         query: str,
         hits: Sequence[Hit],
         *,
-        total: int,
+        total: int | Callable[[], int],
         notes: Sequence[str] = (),
         suggestion: str | None = None,
+        facets: Callable[[], dict[str, dict[str, int]]] | None = None,
     ) -> None:
         self.query = query
         self.hits = tuple(hits)
-        self.total = total
+        self._total = total
         self.notes = tuple(notes)
         self.suggestion = suggestion
+        self._facets = facets
+        self._facet_counts: dict[str, dict[str, int]] | None = None
+
+    @property
+    def total(self) -> int:
+        """How many articles match in all (counted on first access)."""
+        if callable(self._total):
+            self._total = int(self._total())
+        return self._total
+
+    def facets(self) -> dict[str, dict[str, int]]:
+        """Matching articles per concept and per section, over all matches (not only shown).
+
+        >>> index.search("alliance").facets()["sections"]  # doctest: +SKIP
+        {'dossier': 9, 'et-aussi': 0}
+        """
+        if self._facet_counts is None:
+            self._facet_counts = (
+                self._facets() if self._facets else {"concepts": {}, "sections": {}}
+            )
+        return self._facet_counts
 
     @overload
     def __getitem__(self, i: int) -> Hit: ...

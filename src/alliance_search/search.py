@@ -5,34 +5,67 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
+from whoosh import sorting
 
 from ._errors import AllianceSearchError
 from .analysis import analyze, fold
+from .concepts import Concept, Thesaurus
 from .index import article_from_stored
-from .query import Alternative, ParsedQuery, parse_query
+from .query import Alternative, Clause, Expansion, ParsedQuery, concept_clause, parse_query
 from .results import Hit, Match, Results
 
 if TYPE_CHECKING:
+    from whoosh.searching import Searcher
+
     from .corpus import Article
     from .index import Index
 
-__all__ = ["DEFAULT_FIELD_WEIGHTS", "search"]
+__all__ = ["DEFAULT_FIELD_WEIGHTS", "describe", "more_like_this", "search"]
 
 log = logging.getLogger(__name__)
 
 #: Query-time weight of each field; a field's BM25 scores are multiplied and added.
-DEFAULT_FIELD_WEIGHTS = {"title": 2.0, "summary": 1.0, "keywords": 1.5}
+DEFAULT_FIELD_WEIGHTS = {"title": 2.0, "summary": 1.0, "keywords": 1.5, "exact": 4.0}
 SNIPPET_CHARS = 240
 _SNIPPET_LEAD = 50
 
 Year = int | tuple[int | None, int | None]
+Words = list[tuple[int, tuple[str, ...], int, int]]
+
+
+def find_concept(thesaurus: Thesaurus, name: str) -> Concept:
+    """The concept named ``name`` (id, label or synonym), or a clear error."""
+    found = thesaurus.find(name)
+    if found is None:
+        close = ", ".join(c.id for c in thesaurus.search(name)[:5])
+        hint = f" (close: {close})" if close else ""
+        raise AllianceSearchError(
+            f"unknown concept {name!r}{hint}; `alliance-search concepts` lists them"
+        )
+    return found
+
+
+def with_narrower(thesaurus: Thesaurus, name: str) -> list[Concept]:
+    """The concept and every concept below it in the hierarchy."""
+    todo = [find_concept(thesaurus, name)]
+    found: dict[str, Concept] = {}
+    while todo:
+        current = todo.pop()
+        if current.id not in found:
+            found[current.id] = current
+            todo.extend(thesaurus.narrower(current.id))
+    return list(found.values())
 
 
 def _filter(
-    section: str | Sequence[str] | None, journal: str | None, year: Year | None
+    thesaurus: Thesaurus,
+    section: str | Sequence[str] | None,
+    journal: str | None,
+    year: Year | None,
+    concept: str | Sequence[str] | None,
 ) -> wq.Query | None:
     parts: list[wq.Query] = []
     if section:
@@ -46,6 +79,10 @@ def _filter(
         else:
             low, high = year
             parts.append(wq.NumericRange("year", low, high))
+    if concept:
+        names = [concept] if isinstance(concept, str) else list(concept)
+        ids = [c.id for name in names for c in with_narrower(thesaurus, name)]
+        parts.append(wq.Or([wq.Term("concepts", c) for c in ids]))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -59,45 +96,141 @@ def search(
     section: str | Sequence[str] | None = None,
     journal: str | None = None,
     year: Year | None = None,
+    concept: str | Sequence[str] | None = None,
+    expand: bool = True,
+    concepts: Sequence[str] = (),
+    concept_weight: float = 0.6,
+    related_weight: float = 0.4,
+    narrower_weight: float = 0.6,
     field_weights: dict[str, float] | None = None,
     proximity_weight: float = 0.5,
+    coordination: float = 2.0,
 ) -> Results:
     """Rank the index's articles for ``query`` (French, typed as people type it).
 
-    Every word counts but none is required; quoted phrases and adjacent query words
-    found side by side score extra; the title weighs more than the summary.
-    ``section``, ``journal`` and ``year`` (a year or a ``(from, to)`` pair) filter.
+    Every word counts but none is required. Words that name a thesaurus concept are
+    expanded to its synonyms (full weight), narrower concepts and related terms (lower
+    weights); variants of one concept count once (maximum), distinct concepts add up.
+    Quoted phrases and adjacent query words found side by side score extra; the title
+    weighs more than the summary. ``expand=False`` searches the words only;
+    ``concepts=["etat-limite"]`` names concepts explicitly. ``section``, ``journal``,
+    ``year`` (a year or a ``(from, to)`` pair) and ``concept`` (with its narrower
+    concepts) filter.
 
-    >>> index.search("démence", limit=3)  # doctest: +SKIP
+    >>> index.search("maladie d'Alzheimer", limit=3)  # doctest: +SKIP
     """
     if not isinstance(query, str):
         raise AllianceSearchError(f"the query must be a string, got {type(query).__name__}")
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise AllianceSearchError(f"limit must be a whole number ≥ 0 or None, got {limit!r}")
-    parsed = parse_query(query, proximity_weight=proximity_weight)
-    if not parsed or limit == 0:
-        return Results(query, [], total=0, notes=parsed.notes)
-    searcher = index.searcher()
-    weights = field_weights or DEFAULT_FIELD_WEIGHTS
-    found = searcher.search(
-        parsed.whoosh_query(weights),
-        limit=None if limit is None else min(limit, max(1, searcher.doc_count())),
-        filter=_filter(section, journal, year),
+    thesaurus = index.thesaurus
+    expansion = Expansion(
+        thesaurus=thesaurus if expand else None,
+        concept_weight=concept_weight,
+        related_weight=related_weight,
+        narrower_weight=narrower_weight,
     )
+    parsed = parse_query(
+        query,
+        expansion=expansion,
+        concepts=[find_concept(thesaurus, name) for name in concepts],
+        proximity_weight=proximity_weight,
+    )
+    searcher = index.searcher()
+    suggestion = index.suggest(query) if query.strip() else None
+    if not parsed or limit == 0:
+        return Results(query, [], total=0, notes=parsed.notes, suggestion=suggestion)
+    whoosh_query, clause_terms = parsed.build(field_weights or DEFAULT_FIELD_WEIGHTS, searcher)
+    whoosh_filter = _filter(thesaurus, section, journal, year, concept)
+    fetch = None if limit is None else min(max(limit * 3, 30), max(1, searcher.doc_count()))
+    found = searcher.search(whoosh_query, limit=fetch, filter=whoosh_filter, terms=coordination > 0)
+    ranked = [(float(hit.score), hit) for hit in found]
+    if coordination > 0 and len(clause_terms) > 1:
+        ranked = [
+            (score * _coverage(hit, clause_terms) ** coordination, hit) for score, hit in ranked
+        ]
+        ranked.sort(key=lambda pair: -pair[0])
     explain = partial(describe, parsed=parsed)
     hits = [
+        Hit(rank, score, article_from_stored(hit.fields()), explain)
+        for rank, (score, hit) in enumerate(ranked[:limit], 1)
+    ]
+    return Results(
+        query,
+        hits,
+        total=found.__len__,
+        notes=parsed.notes,
+        suggestion=suggestion,
+        facets=partial(_facets, searcher, whoosh_query, whoosh_filter),
+    )
+
+
+def _coverage(hit: Any, clause_terms: list[frozenset[tuple[str, bytes]]]) -> float:
+    """Share of the query's clauses a hit matched (coordination factor)."""
+    matched = set(hit.matched_terms())
+    return sum(1 for terms in clause_terms if terms & matched) / len(clause_terms)
+
+
+def _hits(found: Any, parsed: ParsedQuery) -> list[Hit]:
+    explain = partial(describe, parsed=parsed)
+    return [
         Hit(rank, float(whoosh_hit.score), article_from_stored(whoosh_hit.fields()), explain)
         for rank, whoosh_hit in enumerate(found, 1)
     ]
-    return Results(query, hits, total=len(found), notes=parsed.notes)
+
+
+def _facets(searcher: Searcher, q: wq.Query, filter_: wq.Query | None) -> dict[str, dict[str, int]]:
+    """Count every matching article per concept and per section."""
+    facets = {
+        "concepts": sorting.FieldFacet("concepts", allow_overlap=True, maptype=sorting.Count),
+        "sections": sorting.FieldFacet("section", maptype=sorting.Count),
+    }
+    found = searcher.search(q, limit=None, filter=filter_, groupedby=facets)
+    counts = {}
+    for name in facets:
+        groups = {str(k): int(v) for k, v in found.groups(name).items() if k}
+        counts[name] = dict(sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])))
+    return counts
+
+
+def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: int = 12) -> Results:
+    """Articles similar to ``article_id``: its distinctive words and its concepts.
+
+    >>> index.more_like_this("sm-charcot-un-crayon-a-la-main")  # doctest: +SKIP
+    """
+    searcher = index.searcher()
+    stored = searcher.document(id=article_id)
+    if stored is None:
+        raise AllianceSearchError(f"no article with id {article_id!r} in {index.path}")
+    article = article_from_stored(stored)
+    text = "\n".join((article.title, article.summary, *article.keywords))
+    surfaces: dict[str, str] = {}
+    for _, terms, start, end in analyze(text):
+        for term in terms:
+            surfaces.setdefault(term, text[start:end])
+    expansion = Expansion(thesaurus=index.thesaurus, related_weight=0.0, narrower_weight=0.0)
+    clauses: list[Clause] = [
+        concept_clause(index.thesaurus.concepts[c], expansion)
+        for c in (stored.get("concepts") or "").split(",")
+        if c in index.thesaurus.concepts
+    ]
+    key_terms = searcher.key_terms_from_text("summary", text, numterms=numterms)
+    top = max((w for _, w in key_terms), default=1.0) or 1.0
+    for term, weight in key_terms:
+        alt = Alternative(surfaces.get(term, term), ((term,),), weight=weight / top)
+        clauses.append(Clause(label=alt.text, alternatives=(alt,)))
+    parsed = ParsedQuery(text=f"like {article_id}", clauses=tuple(clauses))
+    if not parsed:
+        return Results(parsed.text, [], total=0)
+    whoosh_query = parsed.whoosh_query(DEFAULT_FIELD_WEIGHTS)
+    found = searcher.search(whoosh_query, limit=limit, mask=wq.Term("id", article_id))
+    return Results(parsed.text, _hits(found, parsed), total=len(found))
 
 
 # --------------------------------------------------------------------------- explain
 
 
-def _occurrences(
-    words: list[tuple[int, tuple[str, ...], int, int]], alt: Alternative
-) -> list[tuple[int, int]]:
+def _occurrences(words: Words, alt: Alternative) -> list[tuple[int, int]]:
     """Spans (start, end) in the field text where ``alt`` occurs."""
     n = len(alt.words)
     wanted = [set(v) for v in alt.words]
@@ -114,6 +247,18 @@ def _route(alt: Alternative, surface: str) -> str:
     return "exact" if fold(surface) == fold(alt.text) else "stem"
 
 
+def _clause_matches(
+    words: Words, text: str, field: str, label: str, alternatives: Sequence[Alternative]
+) -> tuple[list[Match], list[tuple[int, int]]]:
+    """Explain the first alternative of a clause found in one field; return its spans."""
+    for alt in alternatives:
+        spans = _occurrences(words, alt)
+        if spans:
+            surface = text[slice(*spans[0])]
+            return [Match(label, field, surface, _route(alt, surface), alt.concept)], spans
+    return [], []
+
+
 def describe(
     article: Article, parsed: ParsedQuery
 ) -> tuple[str, tuple[tuple[int, int], ...], tuple[Match, ...]]:
@@ -123,7 +268,7 @@ def describe(
         "summary": article.summary,
         "keywords": "; ".join(article.keywords),
     }
-    spans_by_field: dict[str, set[tuple[int, int]]] = {name: set() for name in texts}
+    word_spans: dict[str, set[tuple[int, int]]] = {name: set() for name in texts}
     clause_spans: dict[str, list[tuple[int, int, int]]] = {name: [] for name in texts}
     matches: list[Match] = []
     for name, text in texts.items():
@@ -131,40 +276,20 @@ def describe(
             continue
         words = analyze(text)
         for number, clause in enumerate(parsed.clauses):
-            for alt in clause.alternatives:
-                spans = _occurrences(words, alt)
-                if not spans:
-                    continue
-                start, end = spans[0]
-                matches.append(
-                    Match(
-                        query=clause.label,
-                        field=name,
-                        found=text[start:end],
-                        route=_route(alt, text[start:end]),
-                        concept=alt.concept,
-                    )
+            found, spans = _clause_matches(words, text, name, clause.label, clause.alternatives)
+            matches.extend(found)
+            for start, end in spans:
+                word_spans[name].update(
+                    (w[2], w[3]) for w in words if start <= w[2] and w[3] <= end
                 )
-                for span in spans:
-                    if alt.is_phrase:
-                        spans_by_field[name].update(
-                            (w[2], w[3]) for w in words if span[0] <= w[2] and w[3] <= span[1]
-                        )
-                    else:
-                        spans_by_field[name].add(span)
-                    clause_spans[name].append((*span, number))
-                break
+                clause_spans[name].append((start, end, number))
         for alt in parsed.proximity:
-            spans = _occurrences(words, alt)
-            if spans:
-                start, end = spans[0]
-                matches.append(
-                    Match(query=alt.text, field=name, found=text[start:end], route="phrase")
-                )
+            found, _ = _clause_matches(words, text, name, alt.text, [alt])
+            matches.extend(found)
     field = "summary" if clause_spans["summary"] or not clause_spans["title"] else "title"
     if not texts[field]:
         field = "title"
-    snippet, spans = _window(texts[field], sorted(spans_by_field[field]), clause_spans[field])
+    snippet, spans = _window(texts[field], sorted(word_spans[field]), clause_spans[field])
     order = {name: i for i, name in enumerate(texts)}
     matches.sort(key=lambda m: order[m.field])
     return snippet, spans, tuple(matches)

@@ -1,0 +1,384 @@
+"""Clinical concepts: the thesaurus, concept detection in text, lookup and explanation.
+
+The thesaurus is a TOML file (``data/thesaurus.toml``, written for this project)::
+
+    format = 1
+
+    [concepts.etat-limite]
+    label = "état limite"                 # preferred French label
+    category = "trouble"
+    synonyms = ["personnalité limite", "borderline", "TPB"]   # same meaning: full weight
+    related = ["impulsivité", "automutilation"]               # associated: lower weight
+    broader = "trouble-personnalite"      # id of a broader concept (optional)
+
+Users add or override concepts with their own file of the same format
+(:func:`load_thesaurus`). Terms are matched through the French analyzer, so case,
+accents, elisions, hyphens and plurals do not matter, and multi-word terms match
+only as phrases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ._errors import ThesaurusError
+from .analysis import analyze, fold
+
+__all__ = [
+    "Concept",
+    "ConceptMention",
+    "Thesaurus",
+    "default_thesaurus",
+    "load_thesaurus",
+]
+
+CATEGORIES = frozenset(
+    {
+        "trouble", "symptome", "traitement", "relation", "soin", "droit",
+        "population", "profession", "lieu", "histoire", "notion",
+    }
+)  # fmt: skip
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+Words = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """A clinical concept: preferred label, synonyms, related terms, broader concept."""
+
+    id: str
+    label: str
+    category: str = "notion"
+    synonyms: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    broader: str | None = None
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The label followed by the synonyms: every name of the concept."""
+        return (self.label, *self.synonyms)
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.id})"
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptMention:
+    """A concept named in a text: which term, where (word positions and characters)."""
+
+    concept: Concept
+    term: str
+    first_word: int
+    last_word: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class _Entry:
+    words: Words
+    concept_id: str
+    term: str
+
+
+@dataclass
+class Thesaurus:
+    """A set of concepts with a term index for detection.
+
+    >>> thesaurus = default_thesaurus()
+    >>> thesaurus["TPB"].id
+    'etat-limite'
+    >>> [m.concept.id for m in thesaurus.detect("alliance avec les patients borderline")]
+    ['alliance-therapeutique', 'etat-limite']
+    """
+
+    concepts: dict[str, Concept]
+    sources: tuple[str, ...] = ()
+    _by_first: dict[str, list[_Entry]] = field(default_factory=dict, repr=False)
+    _by_key: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for concept in self.concepts.values():
+            self._by_key.setdefault(concept.id, concept.id)
+            for term in concept.terms:
+                self._by_key.setdefault(_key(term), concept.id)
+                words = _words(term)
+                if not words:
+                    continue
+                entry = _Entry(words, concept.id, term)
+                for variant in words[0]:
+                    self._by_first.setdefault(variant, []).append(entry)
+        for entries in self._by_first.values():
+            entries.sort(key=lambda e: -len(e.words))
+
+    # ------------------------------------------------------------------ lookup
+    def __len__(self) -> int:
+        return len(self.concepts)
+
+    def __iter__(self) -> Iterator[Concept]:
+        return iter(self.concepts.values())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.find(name) is not None
+
+    def __getitem__(self, name: str) -> Concept:
+        concept = self.find(name)
+        if concept is None:
+            raise KeyError(name)
+        return concept
+
+    def find(self, name: str) -> Concept | None:
+        """The concept with this id, label or synonym (any case or accents), or ``None``."""
+        concept_id = self._by_key.get(name) or self._by_key.get(_key(name))
+        if concept_id is None:
+            mentions = self.detect(name)
+            if (
+                len(mentions) == 1
+                and mentions[0].start == 0
+                and len(name.strip()) == mentions[0].end
+            ):
+                return mentions[0].concept
+            return None
+        return self.concepts[concept_id]
+
+    def search(self, text: str) -> list[Concept]:
+        """Concepts whose id, label or a synonym contains ``text`` (folded), best first."""
+        needle = _key(text)
+        found = []
+        for concept in self:
+            names = [concept.id, *map(_key, concept.terms)]
+            if any(needle in name for name in names):
+                exact = needle in names
+                found.append((not exact, len(concept.label), concept))
+        return [c for *_, c in sorted(found, key=lambda x: (x[0], x[1]))]
+
+    def narrower(self, concept_id: str) -> list[Concept]:
+        """Concepts whose broader concept is ``concept_id``."""
+        return [c for c in self if c.broader == concept_id]
+
+    def ancestors(self, concept_id: str) -> list[Concept]:
+        """Broader concepts, nearest first."""
+        chain: list[Concept] = []
+        current = self.concepts[concept_id].broader
+        while current and current in self.concepts and len(chain) < 20:
+            chain.append(self.concepts[current])
+            current = self.concepts[current].broader
+        return chain
+
+    def explain(self, name: str) -> str:
+        """A few lines describing a concept: label, synonyms, related, hierarchy."""
+        concept = self[name]
+        lines = [f"{concept.label} [{concept.id}] — {concept.category}"]
+        if concept.synonyms:
+            lines.append("  synonyms: " + ", ".join(concept.synonyms))
+        if concept.related:
+            lines.append("  related:  " + ", ".join(concept.related))
+        ancestors = self.ancestors(concept.id)
+        if ancestors:
+            lines.append("  broader:  " + " > ".join(c.label for c in ancestors))
+        narrower = self.narrower(concept.id)
+        if narrower:
+            lines.append("  narrower: " + ", ".join(c.label for c in narrower))
+        return "\n".join(lines)
+
+    @cached_property
+    def _vocabulary(self) -> dict[str, str]:
+        words: dict[str, str] = {}
+        for concept in self:
+            for term in (*concept.terms, *concept.related):
+                for word in re.findall(r"[^\W\d_]+", term.lower()):
+                    if len(word) > 2:
+                        words.setdefault(fold(word), word)
+        return words
+
+    def vocabulary(self) -> dict[str, str]:
+        """Folded word → its accented spelling, for every word of every term."""
+        return self._vocabulary
+
+    # ------------------------------------------------------------------ detection
+    def detect(self, text: str) -> list[ConceptMention]:
+        """Concepts named in ``text`` by a label or synonym; longest match first, no overlap."""
+        return self.detect_words(analyze(text), text)
+
+    def detect_words(
+        self, words: list[tuple[int, tuple[str, ...], int, int]], text: str = ""
+    ) -> list[ConceptMention]:
+        """Like :meth:`detect`, on the output of :func:`alliance_search.analysis.analyze`."""
+        mentions: list[ConceptMention] = []
+        i = 0
+        while i < len(words):
+            best: _Entry | None = None
+            for variant in words[i][1]:
+                for entry in self._by_first.get(variant, ()):
+                    n = len(entry.words)
+                    if best is not None and n <= len(best.words):
+                        continue
+                    if i + n <= len(words) and all(
+                        set(entry.words[k]).intersection(words[i + k][1]) for k in range(n)
+                    ):
+                        best = entry
+            if best is None:
+                i += 1
+                continue
+            n = len(best.words)
+            mentions.append(
+                ConceptMention(
+                    concept=self.concepts[best.concept_id],
+                    term=best.term,
+                    first_word=i,
+                    last_word=i + n - 1,
+                    start=words[i][2],
+                    end=words[i + n - 1][3],
+                )
+            )
+            i += n
+        return mentions
+
+    def tag(self, *texts: str) -> list[str]:
+        """Ids of the concepts named in the texts, in order of first mention."""
+        return list(dict.fromkeys(m.concept.id for t in texts if t for m in self.detect(t)))
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the concepts' content (stored in indexes to detect changes)."""
+        digest = hashlib.sha256()
+        for concept in sorted(self, key=lambda c: c.id):
+            digest.update(repr(concept).encode())
+        return digest.hexdigest()[:16]
+
+
+@cache
+def _words(term: str) -> Words:
+    return tuple(terms for _, terms, _, _ in analyze(term))
+
+
+def _key(name: str) -> str:
+    return " ".join(fold(w) for w in re.split(r"[\s'’ʼ\-]+", name) if fold(w))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _concept(concept_id: str, raw: Any, source: str) -> Concept:
+    def fail(message: str, name: str | None = None) -> ThesaurusError:
+        where = f"concept {concept_id!r}" + (f", field {name!r}" if name else "")
+        return ThesaurusError(f"{source}: {where}: {message}")
+
+    if not _ID.match(concept_id):
+        raise fail("ids are lowercase ASCII words joined by hyphens (e.g. 'etat-limite')")
+    if not isinstance(raw, dict):
+        raise fail("must be a table with at least a 'label'")
+    unknown = set(raw) - {"label", "category", "synonyms", "related", "broader"}
+    if unknown:
+        raise fail(f"unknown field(s) {', '.join(sorted(unknown))}")
+    label = raw.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise fail("is required and must be a non-empty string", "label")
+    category = raw.get("category", "notion")
+    if category not in CATEGORIES:
+        raise fail(f"must be one of {', '.join(sorted(CATEGORIES))}, got {category!r}", "category")
+    lists = {}
+    for name in ("synonyms", "related"):
+        value = raw.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise fail("must be a list of non-empty strings", name)
+        for term in value:
+            if not _words(term):
+                raise fail(f"term {term!r} has no searchable word", name)
+        lists[name] = tuple(v.strip() for v in value)
+    if not _words(label):
+        raise fail(f"{label!r} has no searchable word", "label")
+    broader = raw.get("broader")
+    if broader is not None and (not isinstance(broader, str) or not _ID.match(broader)):
+        raise fail("must be the id of another concept", "broader")
+    return Concept(
+        id=concept_id,
+        label=label.strip(),
+        category=category,
+        synonyms=lists["synonyms"],
+        related=lists["related"],
+        broader=broader,
+    )
+
+
+def _read(path: Path | None) -> tuple[str, dict[str, Any]]:
+    if path is None:
+        text = resources.files("alliance_search").joinpath("data/thesaurus.toml").read_text("utf-8")
+        source = "thesaurus.toml (bundled)"
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ThesaurusError(f"{source}: cannot read the thesaurus ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ThesaurusError(f"{source}: invalid TOML ({exc})") from None
+    if data.get("format", 1) != 1:
+        raise ThesaurusError(f"{source}: unsupported thesaurus format {data.get('format')!r}")
+    concepts = data.get("concepts")
+    if not isinstance(concepts, dict):
+        raise ThesaurusError(f"{source}: no [concepts.<id>] tables found")
+    return source, concepts
+
+
+def load_thesaurus(*paths: str | Path, bundled: bool = True) -> Thesaurus:
+    """Load the bundled thesaurus, then each user file in turn (adding or overriding by id).
+
+    >>> len(load_thesaurus()) >= 200
+    True
+    """
+    concepts: dict[str, Concept] = {}
+    sources: list[str] = []
+    files: list[Path | None] = [None] if bundled else []
+    files.extend(Path(p) for p in paths)
+    for path in files:
+        source, raw_concepts = _read(path)
+        sources.append(source)
+        for concept_id, raw in raw_concepts.items():
+            concepts[concept_id] = _concept(concept_id, raw, source)
+    for concept in concepts.values():
+        if concept.broader and concept.broader not in concepts:
+            raise ThesaurusError(
+                f"concept {concept.id!r}, field 'broader': unknown concept {concept.broader!r}"
+            )
+        seen = {concept.id}
+        current = concept.broader
+        while current:
+            if current in seen:
+                raise ThesaurusError(
+                    f"concept {concept.id!r}, field 'broader': cycle through {current!r}"
+                )
+            seen.add(current)
+            current = concepts[current].broader
+    return Thesaurus(concepts, tuple(sources))
+
+
+_DEFAULT: Thesaurus | None = None
+
+
+def default_thesaurus() -> Thesaurus:
+    """The bundled thesaurus, loaded once."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_thesaurus()
+    return _DEFAULT
+
+
+def merge_terms(concepts: Iterable[Concept]) -> list[str]:
+    """Every term of the given concepts, without duplicates (folded comparison)."""
+    seen: dict[str, str] = {}
+    for concept in concepts:
+        for term in concept.terms:
+            seen.setdefault(_key(term), term)
+    return list(seen.values())

@@ -1,0 +1,144 @@
+"""The thesaurus: format, validation, user files, detection, lookup and explanation."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import alliance_search as als
+from alliance_search.analysis import analyze
+from alliance_search.concepts import CATEGORIES, default_thesaurus, load_thesaurus
+
+
+@pytest.fixture(scope="module")
+def thesaurus() -> als.Thesaurus:
+    return default_thesaurus()
+
+
+def test_bundled_thesaurus_is_large_and_well_formed(thesaurus) -> None:
+    assert len(thesaurus) >= 200
+    categories = Counter(c.category for c in thesaurus)
+    assert set(categories) <= CATEGORIES
+    for category in (
+        "trouble",
+        "symptome",
+        "traitement",
+        "relation",
+        "soin",
+        "population",
+        "profession",
+        "histoire",
+    ):
+        assert categories[category] >= 5, categories
+    for concept in thesaurus:
+        if concept.broader:
+            assert concept.broader in thesaurus.concepts
+
+
+def test_every_term_names_one_concept_only(thesaurus) -> None:
+    owners: dict[str, set[str]] = {}
+    for concept in thesaurus:
+        for term in concept.terms:
+            key = " ".join(terms[-1] for _, terms, _, _ in analyze(term))
+            owners.setdefault(key, set()).add(concept.id)
+    shared = {k: v for k, v in owners.items() if len(v) > 1}
+    assert not shared
+
+
+@pytest.mark.parametrize(
+    ("name", "concept_id"),
+    [
+        ("TPB", "etat-limite"),
+        ("borderline", "etat-limite"),
+        ("états-limites", "etat-limite"),
+        ("personnalité limite", "etat-limite"),
+        ("TCC", "tcc"),
+        ("TOC", "toc"),
+        ("burn-out", "epuisement-professionnel"),
+        ("burnout", "epuisement-professionnel"),
+        ("maladie d'Alzheimer", "maladie-alzheimer"),
+        ("alzheimer", "maladie-alzheimer"),
+        ("schizophrène", "schizophrenie"),
+        ("CMP", "cmp"),
+    ],
+)
+def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
+    assert thesaurus[name].id == concept_id
+    assert name in thesaurus
+
+
+def test_detection_in_text_with_phrases_accents_and_plurals(thesaurus) -> None:
+    text = "L’alliance thérapeutique avec des patients états-limites et des personnes démentes"
+    found = [(m.concept.id, text[m.start : m.end]) for m in thesaurus.detect(text)]
+    assert ("alliance-therapeutique", "alliance thérapeutique") in found
+    assert ("etat-limite", "états-limites") in found
+    assert any(cid == "demence" for cid, _ in found)
+
+
+def test_multi_word_terms_match_only_as_phrases(thesaurus) -> None:
+    assert "alliance-therapeutique" not in thesaurus.tag("une alliance, puis le thérapeutique")
+
+
+def test_explain_lists_synonyms_and_hierarchy(thesaurus) -> None:
+    text = thesaurus.explain("TPB")
+    assert text.startswith("état limite [etat-limite]")
+    assert "borderline" in text and "broader:" in text
+
+
+def test_user_file_adds_and_overrides(tmp_path: Path) -> None:
+    user = tmp_path / "mes-concepts.toml"
+    user.write_text(
+        "format = 1\n"
+        '[concepts.jeu-scenique]\nlabel = "jeu scénique"\ncategory = "traitement"\n'
+        'synonyms = ["atelier théâtre"]\nbroader = "mediation-therapeutique"\n'
+        '[concepts.etat-limite]\nlabel = "état limite"\ncategory = "trouble"\n'
+        'synonyms = ["borderline"]\n',
+        "utf-8",
+    )
+    thesaurus = load_thesaurus(user)
+    assert thesaurus["atelier theatre"].id == "jeu-scenique"
+    assert thesaurus["etat-limite"].synonyms == ("borderline",)
+    assert "TPB" not in thesaurus  # overridden concept lost its bundled synonyms
+    assert len(thesaurus) == len(default_thesaurus()) + 1
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[concepts.x-y]\ncategory = "trouble"\n', "concept 'x-y', field 'label'"),
+        (
+            '[concepts.x-y]\nlabel = "x"\nsynonyms = "pas une liste"\n',
+            "concept 'x-y', field 'synonyms'",
+        ),
+        ('[concepts.x-y]\nlabel = "x"\nrelated = [3]\n', "concept 'x-y', field 'related'"),
+        ('[concepts.x-y]\nlabel = "x"\ncategory = "divers"\n', "concept 'x-y', field 'category'"),
+        (
+            '[concepts.x-y]\nlabel = "deuil"\nbroader = "inconnu"\n',
+            "concept 'x-y', field 'broader'",
+        ),
+        ('[concepts.x-y]\nlabel = "x"\ncolor = "red"\n', "concept 'x-y': unknown field(s) color"),
+        ('[concepts."État"]\nlabel = "x"\n', "concept 'État'"),
+        ('[concepts.x-y]\nlabel = "« »"\n', "concept 'x-y', field 'label'"),
+        (
+            '[concepts.a]\nlabel = "deuil"\nbroader = "b"\n[concepts.b]\nlabel = "perte"\nbroader = "a"\n',
+            "cycle",
+        ),
+        ("[concepts.x-y\n", "invalid TOML"),
+    ],
+)
+def test_malformed_user_file_names_concept_and_field(tmp_path: Path, body: str, message: str):
+    path = tmp_path / "bad.toml"
+    path.write_text("format = 1\n" + body, "utf-8")
+    with pytest.raises(als.ThesaurusError) as info:
+        load_thesaurus(path, bundled=False)
+    assert message in str(info.value)
+
+
+def test_bundled_file_is_plain_toml_with_a_documented_header() -> None:
+    text = resources.files("alliance_search").joinpath("data/thesaurus.toml").read_text("utf-8")
+    assert text.lstrip().startswith("#")
+    assert tomllib.loads(text)["format"] == 1
