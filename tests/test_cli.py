@@ -137,3 +137,35 @@ def test_parse_toc_command(capsys, tmp_path: Path) -> None:
     )
     assert code == 0 and "wrote 15 articles" in out
     assert out_file.read_text("utf-8") == SEED_JSONL.read_text("utf-8")
+
+
+def test_concepts_command(capsys) -> None:
+    code, out, _ = run(capsys, "concepts", "TPB")
+    assert code == 0 and out.startswith("état limite [etat-limite]") and "borderline" in out
+    code, out, _ = run(capsys, "concepts")
+    assert code == 0 and out.strip().endswith("concepts")
+    assert int(out.strip().split()[-2]) >= 200
+    _, out, _ = run(capsys, "concepts", "démence", "--json")
+    assert json.loads(out)[0]["id"] == "demence"
+    code, _, err = run(capsys, "concepts", "zzzz")
+    assert code == 1 and "no concept matches 'zzzz'" in err
+
+
+def test_search_with_concepts_suggestion_and_explanations(capsys) -> None:
+    code, out, _ = run(capsys, "search", "TPB", "--json")
+    assert code == 0
+    hit = json.loads(out)[0]
+    assert hit["id"] == BORDERLINE
+    assert {"route": "synonym", "concept": "etat-limite"}.items() <= hit["explanation"][0].items()
+    _, out, _ = run(capsys, "search", "borderlin")
+    assert "Did you mean: borderline?" in out
+    _, out, _ = run(capsys, "search", "TPB", "--no-expand", "--json")
+    assert json.loads(out) == []
+    _, out, _ = run(capsys, "search", "patients", "--concept", "état limite", "--json")
+    assert [h["id"] for h in json.loads(out)] == [BORDERLINE]
+
+
+def test_similar_command(capsys) -> None:
+    code, out, _ = run(capsys, "similar", DEMENTIA, "--limit", "2", "--json")
+    ids = [h["id"] for h in json.loads(out)]
+    assert code == 0 and len(ids) == 2 and DEMENTIA not in ids

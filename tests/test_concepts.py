@@ -124,7 +124,8 @@ def test_user_file_adds_and_overrides(tmp_path: Path) -> None:
         ('[concepts."État"]\nlabel = "x"\n', "concept 'État'"),
         ('[concepts.x-y]\nlabel = "« »"\n', "concept 'x-y', field 'label'"),
         (
-            '[concepts.a]\nlabel = "deuil"\nbroader = "b"\n[concepts.b]\nlabel = "perte"\nbroader = "a"\n',
+            '[concepts.a]\nlabel = "deuil"\nbroader = "b"\n'
+            '[concepts.b]\nlabel = "perte"\nbroader = "a"\n',
             "cycle",
         ),
         ("[concepts.x-y\n", "invalid TOML"),

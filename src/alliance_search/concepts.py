@@ -107,7 +107,8 @@ class Thesaurus:
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for concept in self.concepts.values():
+        # Concepts loaded last (a user's file) win when two claim the same term.
+        for concept in reversed(self.concepts.values()):
             self._by_key.setdefault(concept.id, concept.id)
             for term in concept.terms:
                 self._by_key.setdefault(_key(term), concept.id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -170,7 +170,7 @@ class Clause:
 
     label: str
     alternatives: tuple[Alternative, ...]
-    kind: str = "word"  # word | phrase | concept
+    kind: str = "word"  # word | phrase | concept | part (a word of a concept's name)
     concept: str | None = None
     weight: float = 1.0
     reference: Alternative | None = None
@@ -199,15 +199,14 @@ class ParsedQuery:
     ) -> tuple[wq.Query, list[frozenset[tuple[str, bytes]]]]:
         """Combine clauses (sum) of alternatives (max) over weighted fields (sum).
 
-        Also returns, per clause that can match, the ``(field, term)`` pairs it
-        searches, so that callers can count how many clauses a document matched.
+        Also returns, per clause that can match (words of a concept's name aside),
+        the ``(field, term)`` pairs it searches, so that callers can count how many
+        parts of the query a document matched.
 
-        With a ``searcher`` for collection statistics, an alternative rarer than the
-        clause's reference (what was typed, or the concept's label) is scaled down to
-        the reference's rarity: a synonym or related term then scores at most like
-        the concept it stands for, never more because it is rare. And a concept
-        clause counts in full when the words typed for it occur in no article: its
-        other names then stand in for them.
+        With a ``searcher`` for collection statistics, every alternative is rescaled
+        to the rarity of the clause's reference (what was typed, or the concept's
+        label): a synonym, a longer name or a related term then scores like the
+        concept it stands for (times its weight), not by its own rarity or length.
         """
         idf = partial(searcher.idf, "summary") if searcher is not None else None
         reader = searcher.reader() if searcher is not None else None
@@ -216,15 +215,12 @@ class ParsedQuery:
         for clause in self.clauses:
             reference = clause.reference or clause.alternatives[0]
             reference_strength = _strength(reference, idf) if idf else 0.0
-            weight = clause.weight
-            if searcher is not None and clause.reference and not _occurs(reference, searcher):
-                weight = 1.0
             alternatives = []
             for alt in clause.alternatives:
-                scale = weight
+                scale = clause.weight
                 if idf and reference_strength > 0:
                     strength = _strength(alt, idf)
-                    if strength > reference_strength:
+                    if strength > 0:
                         scale *= reference_strength / strength
                 q = _fields_query(alt, field_weights, scale, reader)
                 if q is not None:
@@ -233,6 +229,8 @@ class ParsedQuery:
                 continue
             part = alternatives[0] if len(alternatives) == 1 else DisMax(alternatives)
             parts.append(part)
+            if clause.kind == "part":
+                continue  # a word of a concept's name: the concept clause counts instead
             clause_terms.append(
                 frozenset(
                     (f, t if isinstance(t, bytes) else t.encode()) for f, t in part.iter_all_terms()
@@ -245,15 +243,6 @@ class ParsedQuery:
         if not parts:
             return wq.NullQuery, clause_terms
         return (parts[0] if len(parts) == 1 else Sum(parts)), clause_terms
-
-
-def _occurs(alt: Alternative, searcher: Searcher) -> bool:
-    """Whether every word of ``alt`` occurs in some indexed title or summary."""
-    reader = searcher.reader()
-    return all(
-        any(reader.doc_frequency(f, v) for f in ("title", "summary") for v in variants)
-        for variants in alt.words
-    )
 
 
 def _strength(alt: Alternative, idf: Callable[[str], float]) -> float:
@@ -331,16 +320,19 @@ _SPACES = re.compile(r"\s+")
 class Expansion:
     """How concepts expand a query.
 
-    The words typed always count in full; a concept they name adds one clause
-    holding its other names (synonyms), narrower concepts and related terms,
-    combined by maximum and weighted by ``concept_weight``.
+    A concept named in the query becomes one clause: what was typed, the concept's
+    other names (synonyms), its narrower concepts, its broader concept and its
+    related terms, combined by maximum. The individual words of a multi-word name
+    still count, with ``words_weight``, but do not count as parts of the query of
+    their own (see coordination in :func:`alliance_search.search.search`).
     """
 
     thesaurus: Thesaurus | None = None
-    concept_weight: float = 0.6
     synonym_weight: float = 1.0
     narrower_weight: float = 0.6
+    broader_weight: float = 0.4
     related_weight: float = 0.4
+    words_weight: float = 0.5
 
 
 def concept_clause(
@@ -348,34 +340,36 @@ def concept_clause(
     expansion: Expansion,
     typed: Alternative | None = None,
 ) -> Clause:
-    """The clause standing for ``concept``: its names, narrower concepts and related terms.
-
-    ``typed`` is what the user wrote for it (already searched as words); without it
-    the concept was named explicitly and its clause counts in full.
-    """
+    """The clause standing for ``concept``: what was typed for it, its names, narrower
+    and broader concepts and related terms, best first."""
     alternatives: list[Alternative] = []
-    seen: set[Words] = {typed.words} if typed else set()
+    seen: set[Words] = set()
 
     def add(alt: Alternative | None) -> None:
         if alt is not None and alt.words not in seen and alt.weight > 0:
             seen.add(alt.words)
             alternatives.append(alt)
 
+    if typed is not None:
+        add(replace(typed, concept=concept.id))
     for term in concept.terms:
         add(alternative(term, "synonym", expansion.synonym_weight, concept.id))
     thesaurus = expansion.thesaurus
     if thesaurus is not None:
         for narrower in thesaurus.narrower(concept.id):
             add(alternative(narrower.label, "narrower", expansion.narrower_weight, narrower.id))
+        if concept.broader and concept.broader in thesaurus.concepts:
+            broader = thesaurus.concepts[concept.broader]
+            for term in broader.terms:
+                add(alternative(term, "broader", expansion.broader_weight, broader.id))
     for term in concept.related:
         add(alternative(term, "related", expansion.related_weight, concept.id))
     del alternatives[MAX_ALTERNATIVES:]
     return Clause(
-        label=concept.label,
+        label=typed.text if typed else concept.label,
         alternatives=tuple(alternatives),
         kind="concept",
         concept=concept.id,
-        weight=expansion.concept_weight if typed else 1.0,
         reference=typed or alternative(concept.label),
     )
 
@@ -421,20 +415,29 @@ def parse_query(
             )
             add(Clause(label=alt.text, alternatives=(alt,), kind="phrase"), alt.words)
             continue
+        covered: set[int] = set()
         if thesaurus is not None:
             for mention in thesaurus.detect_words(words):
                 span = words[mention.first_word : mention.last_word + 1]
                 typed = Alternative(
                     text=_SPACES.sub(" ", segment[mention.start : mention.end]),
                     words=tuple(terms for _, terms, _, _ in span),
+                    exact=fold(segment[mention.start : mention.end]) if len(span) == 1 else None,
                 )
                 concept_clauses.append(concept_clause(mention.concept, expansion, typed))
+                covered.update(range(mention.first_word, mention.last_word + 1))
         run: list[tuple[str, tuple[str, ...]]] = []
-        for _, terms, start, end in words:
+        for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
             run.append((surface, terms))
             word = Alternative(text=surface, words=(terms,), exact=fold(surface))
-            add(Clause(label=surface, alternatives=(word,)), (terms,))
+            if i in covered:
+                clause = Clause(
+                    label=surface, alternatives=(word,), kind="part", weight=expansion.words_weight
+                )
+            else:
+                clause = Clause(label=surface, alternatives=(word,))
+            add(clause, (terms,))
         runs.append(run)
     for clause in concept_clauses:
         if clause.alternatives:

@@ -99,9 +99,10 @@ def search(
     concept: str | Sequence[str] | None = None,
     expand: bool = True,
     concepts: Sequence[str] = (),
-    concept_weight: float = 0.6,
     related_weight: float = 0.4,
     narrower_weight: float = 0.6,
+    broader_weight: float = 0.4,
+    words_weight: float = 0.5,
     field_weights: dict[str, float] | None = None,
     proximity_weight: float = 0.5,
     coordination: float = 2.0,
@@ -126,9 +127,10 @@ def search(
     thesaurus = index.thesaurus
     expansion = Expansion(
         thesaurus=thesaurus if expand else None,
-        concept_weight=concept_weight,
         related_weight=related_weight,
         narrower_weight=narrower_weight,
+        broader_weight=broader_weight,
+        words_weight=words_weight,
     )
     parsed = parse_query(
         query,
@@ -145,7 +147,7 @@ def search(
     fetch = None if limit is None else min(max(limit * 3, 30), max(1, searcher.doc_count()))
     found = searcher.search(whoosh_query, limit=fetch, filter=whoosh_filter, terms=coordination > 0)
     ranked = [(float(hit.score), hit) for hit in found]
-    if coordination > 0 and len(clause_terms) > 1:
+    if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
         ranked = [
             (score * _coverage(hit, clause_terms) ** coordination, hit) for score, hit in ranked
         ]
@@ -166,9 +168,9 @@ def search(
 
 
 def _coverage(hit: Any, clause_terms: list[frozenset[tuple[str, bytes]]]) -> float:
-    """Share of the query's clauses a hit matched (coordination factor)."""
+    """Share of the query's parts a hit matched, smoothed: (1 + matched) / (1 + parts)."""
     matched = set(hit.matched_terms())
-    return sum(1 for terms in clause_terms if terms & matched) / len(clause_terms)
+    return (1 + sum(1 for terms in clause_terms if terms & matched)) / (1 + len(clause_terms))
 
 
 def _hits(found: Any, parsed: ParsedQuery) -> list[Hit]:
@@ -193,6 +195,23 @@ def _facets(searcher: Searcher, q: wq.Query, filter_: wq.Query | None) -> dict[s
     return counts
 
 
+def _key_terms(searcher: Searcher, text: str, numterms: int) -> list[tuple[str, float]]:
+    """The most telling terms of ``text`` that other articles share: tf × idf over
+    terms found in at least two articles, weights scaled to at most 1."""
+    reader = searcher.reader()
+    counts: dict[str, int] = {}
+    for _, terms, _, _ in analyze(text):
+        counts[terms[-1]] = counts.get(terms[-1], 0) + 1
+    scored = [
+        (term, tf * searcher.idf("summary", term))
+        for term, tf in counts.items()
+        if reader.doc_frequency("summary", term) + reader.doc_frequency("title", term) >= 2
+    ]
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    top = scored[0][1] if scored else 1.0
+    return [(term, weight / top) for term, weight in scored[:numterms]]
+
+
 def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: int = 12) -> Results:
     """Articles similar to ``article_id``: its distinctive words and its concepts.
 
@@ -214,10 +233,8 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
         for c in (stored.get("concepts") or "").split(",")
         if c in index.thesaurus.concepts
     ]
-    key_terms = searcher.key_terms_from_text("summary", text, numterms=numterms)
-    top = max((w for _, w in key_terms), default=1.0) or 1.0
-    for term, weight in key_terms:
-        alt = Alternative(surfaces.get(term, term), ((term,),), weight=weight / top)
+    for term, weight in _key_terms(searcher, text, numterms):
+        alt = Alternative(surfaces.get(term, term), ((term,),), weight=weight)
         clauses.append(Clause(label=alt.text, alternatives=(alt,)))
     parsed = ParsedQuery(text=f"like {article_id}", clauses=tuple(clauses))
     if not parsed:

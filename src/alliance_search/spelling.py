@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from whoosh.query import Term
 from whoosh.spelling import ListCorrector
 
-from .analysis import WORD_PATTERN, analyze_word, stem_variants
+from .analysis import WORD_PATTERN, analyze_word
 from .query import split_quoted
 
 if TYPE_CHECKING:
@@ -49,14 +49,17 @@ class _Speller:
         self.thesaurus_words = ListCorrector(sorted(self.accented))
         self.corpus_words = searcher.corrector(VOCABULARY_FIELD)
 
-    def known(self, word: str, surface: str) -> bool:
-        if word in self.accented or self.reader.doc_frequency(VOCABULARY_FIELD, word) > 0:
-            return True
-        return any(
-            self.reader.doc_frequency(field, term) > 0
-            for field in SEARCHED_FIELDS
-            for term in stem_variants(surface.lower())
-        )
+    def known(self, word: str) -> bool:
+        """Written so in an article or the thesaurus, or a plural of such a word.
+
+        Stems are not enough: ``borderlin`` shares its stem with ``borderline`` but
+        is not a word anyone wrote.
+        """
+        candidates = [word]
+        if word.endswith(("s", "x")):
+            candidates.append(word[:-1])
+        frequency = self.reader.doc_frequency
+        return any(w in self.accented or frequency(VOCABULARY_FIELD, w) > 0 for w in candidates)
 
     def correct(self, word: str) -> str | None:
         maxdist = 1 if len(word) < 6 else 2
@@ -86,8 +89,8 @@ class _Speller:
 def suggest(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None:
     """A corrected query, or ``None`` when every word is known (or nothing better exists).
 
-    Words of four letters or more found neither in the indexed articles (in any
-    inflection) nor in the thesaurus are replaced by the closest known word.
+    Words of four letters or more written neither in the indexed articles nor in the
+    thesaurus (plurals aside) are replaced by the closest known word, if any.
     """
     speller: _Speller | None = None
     pieces: list[str] = []
@@ -101,8 +104,7 @@ def suggest(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None:
                 if not terms or len(terms[0]) < MIN_LENGTH or not _LETTERS.search(terms[0]):
                     continue
                 speller = speller or _Speller(searcher, thesaurus)
-                part = surface[offset : offset + length]
-                if speller.known(terms[0], part):
+                if speller.known(terms[0]):
                     continue
                 better = speller.correct(terms[0])
                 if better is None:

@@ -1,0 +1,188 @@
+"""Concept-aware ranking on the seed issue: expansion, explanations, filters, facets,
+suggestions and similar articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import alliance_search as als
+
+from .conftest import BORDERLINE, CHARCOT, DEMENTIA, PSYCHOSIS
+
+TEENS = "sm-que-le-spectacle-commence"
+CAID = "sm-j-ai-deja-aligne-huit-infirmiers"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "TPB",
+        "personnalité limite",
+        "trouble de la personnalité borderline",
+        "état-limite",
+        "borderline",
+    ],
+)
+def test_borderline_names_find_the_borderline_article(seed_index, query: str) -> None:
+    assert seed_index.search(query)[0].id == BORDERLINE
+
+
+def test_abbreviation_found_through_its_concept_only(seed_index) -> None:
+    assert seed_index.search("TPB", expand=False).ids == []
+    hit = seed_index.search("TPB")[0]
+    assert {(m.route, m.concept) for m in hit.explanation} >= {("synonym", "etat-limite")}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "troubles neurocognitifs",
+        "trouble neurocognitif majeur",
+        "personnes démentes",
+        "maladie d'Alzheimer",
+    ],
+)
+def test_dementia_concepts(seed_index, query: str) -> None:
+    assert seed_index.search(query)[0].id == DEMENTIA
+
+
+def test_psychotic_episode_finds_the_article_with_an_empty_summary(seed_index) -> None:
+    results = seed_index.search("épisode psychotique")
+    assert results[0].id == PSYCHOSIS
+    assert results[0].article.summary == ""
+    assert any(m.field == "title" and m.found == "psychose" for m in results[0].explanation)
+
+
+def test_hysteria_finds_charcot(seed_index) -> None:
+    assert seed_index.search("hystérie")[0].id == CHARCOT
+
+
+def test_distinct_concepts_add_up(seed_index) -> None:
+    # the only article about both alliance and adolescents comes first
+    results = seed_index.search("alliance thérapeutique avec les adolescents")
+    assert results[0].id == CAID
+    concepts = {m.concept for m in results[0].explanation if m.concept}
+    assert {"alliance-therapeutique", "adolescent"} <= concepts
+
+
+def test_variants_of_one_concept_do_not_add_up(tmp_path: Path) -> None:
+    one = als.Article(id="un", title="Étude", summary="Des patients borderline suivis en CMP.")
+    three = als.Article(
+        id="trois",
+        title="Étude",
+        summary="Des patients borderline, dits états limites, ou personnalités limites, "
+        "suivis en CMP.",
+    )
+    index = als.build_index([one, three], tmp_path / "ix")
+    scores = {h.id: h.score for h in index.search("TPB")}
+    assert scores["trois"] < 1.5 * scores["un"]
+
+
+def test_synonym_at_least_as_strong_as_related_term(tmp_path: Path) -> None:
+    synonym = als.Article(id="syn", title="Étude", summary="Le patient dément et sa famille.")
+    related = als.Article(id="rel", title="Étude", summary="Le déclin cognitif et la famille.")
+    index = als.build_index([synonym, related], tmp_path / "ix")
+    results = index.search("démence")
+    assert results.ids[0] == "syn"
+    routes = {h.id: {m.route for m in h.explanation} for h in results}
+    assert "synonym" in routes["syn"]
+    assert routes.get("rel", {"related"}) <= {"related", "narrower"}
+
+
+def test_phrase_beats_scattered_words(tmp_path: Path) -> None:
+    phrase = als.Article(id="p", title="Étude", summary="Le pacte de soins en psychiatrie.")
+    scattered = als.Article(
+        id="s", title="Étude", summary="Un pacte social; des soins en psychiatrie."
+    )
+    index = als.build_index([phrase, scattered], tmp_path / "ix")
+    assert index.search("pacte de soins").ids == ["p", "s"]
+
+
+def test_title_beats_summary(tmp_path: Path) -> None:
+    in_title = als.Article(id="t", title="La contention en psychiatrie", summary="Une étude.")
+    in_summary = als.Article(id="s", title="Une étude", summary="La contention en psychiatrie.")
+    index = als.build_index([in_summary, in_title], tmp_path / "ix")
+    assert index.search("contention").ids == ["t", "s"]
+
+
+def test_explicit_concepts_and_expansion_off(seed_index) -> None:
+    assert seed_index.search("", concepts=["etat-limite"])[0].id == BORDERLINE
+    assert seed_index.search("alliance", concepts=["demence"])[0].id == DEMENTIA
+    assert seed_index.search("TPB", expand=False).ids == []
+    with pytest.raises(als.AllianceSearchError, match="unknown concept 'schizo-truc'"):
+        seed_index.search("x", concepts=["schizo-truc"])
+
+
+def test_every_hit_explains_itself(seed_index) -> None:
+    for query in ["alliance thérapeutique", "TPB", "adolescents agités", "troubles hystériques"]:
+        for hit in seed_index.search(query):
+            assert hit.explanation, (query, hit.id)
+            for match in hit.explanation:
+                assert match.field in {"title", "summary", "keywords"}
+                assert match.route in {"exact", "stem", "phrase", "synonym", "related", "narrower"}
+                assert match.found
+
+
+def test_concept_tagging_and_concept_map(seed_index) -> None:
+    concept_map = seed_index.concept_map()
+    assert "etat-limite" in concept_map[BORDERLINE]
+    assert "demence" in concept_map[DEMENTIA]
+    assert "alliance-therapeutique" in concept_map[DEMENTIA]
+    assert "charcot" in concept_map[CHARCOT]
+
+
+def test_filters_by_concept_section_and_narrower(seed_index) -> None:
+    assert seed_index.search("patients", concept="etat-limite").ids == [BORDERLINE]
+    ids = seed_index.search("lien thérapeutique", concept="TPB").ids  # any name works
+    assert ids == [BORDERLINE]
+    # a broader concept includes its narrower ones
+    assert BORDERLINE in seed_index.search("patients", concept="trouble-personnalite").ids
+    assert seed_index.search("alliance", section="et-aussi", concept="etat-limite").ids == []
+
+
+def test_facets_count_all_matches(seed_index) -> None:
+    results = seed_index.search("alliance", limit=2)
+    facets = results.facets()
+    assert sum(facets["sections"].values()) == results.total > 2
+    assert facets["concepts"]["alliance-therapeutique"] >= 6
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("alliance thérapeutque", "alliance thérapeutique"),
+        ("borderlin", "borderline"),
+        ("schizofrénie", "schizophrénie"),
+        ("demance", "démence"),
+    ],
+)
+def test_did_you_mean(seed_index, typed: str, suggested: str) -> None:
+    assert seed_index.search(typed).suggestion == suggested
+
+
+def test_no_suggestion_for_known_words(seed_index) -> None:
+    for query in ["alliance thérapeutique", "démences", "TPB", "Charcot"]:
+        assert seed_index.search(query).suggestion is None
+
+
+def test_more_like_this(seed_index) -> None:
+    similar = seed_index.more_like_this(DEMENTIA, limit=5)
+    assert DEMENTIA not in similar.ids
+    assert similar.ids and similar.ids[0].startswith(("sm-l-alliance", "sm-alliance"))
+    with pytest.raises(als.AllianceSearchError, match="no article with id"):
+        seed_index.more_like_this("absent")
+
+
+def test_user_thesaurus_changes_search(tmp_path: Path, seed_articles) -> None:
+    extra = tmp_path / "local.toml"
+    extra.write_text(
+        'format = 1\n[concepts.jeu-scenique]\nlabel = "jeu scénique"\ncategory = "traitement"\n'
+        'synonyms = ["atelier théâtre"]\n',
+        "utf-8",
+    )
+    thesaurus = als.load_thesaurus(extra)
+    index = als.build_index(seed_articles, tmp_path / "ix", thesaurus=thesaurus)
+    assert index.search("atelier théâtre")[0].id == TEENS
+    assert "jeu-scenique" in index.concept_map()[TEENS]
