@@ -158,3 +158,21 @@ def test_wheel_ships_the_bundled_corpus(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "alliance_search/corpus/sante-mentale-alliance-therapeutique.jsonl" in names
     assert "alliance_search/data/stopwords_fr.txt" in names
+
+
+def test_parallel_writer_and_optimize(tmp_path: Path, seed_articles) -> None:
+    index = als.build_index(seed_articles[:5], tmp_path / "ix")
+    assert index.update(seed_articles, procs=2) == 15
+    assert len(index) == 15
+    assert index.search("Charcot")[0].id == "sm-charcot-un-crayon-a-la-main"
+    index.optimize()
+    assert len(index) == 15
+    assert len(index.searcher().reader().leaf_readers()) == 1
+
+
+def test_last_article_of_a_batch_wins(tmp_path: Path) -> None:
+    index = als.build_index([], tmp_path / "ix")
+    first = als.Article(id="a", title="Premier titre")
+    second = als.Article(id="a", title="Titre corrigé")
+    assert index.update([first, second]) == 1
+    assert len(index) == 1 and index.get("a").title == "Titre corrigé"
