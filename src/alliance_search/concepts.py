@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -374,12 +374,3 @@ def default_thesaurus() -> Thesaurus:
     if _DEFAULT is None:
         _DEFAULT = load_thesaurus()
     return _DEFAULT
-
-
-def merge_terms(concepts: Iterable[Concept]) -> list[str]:
-    """Every term of the given concepts, without duplicates (folded comparison)."""
-    seen: dict[str, str] = {}
-    for concept in concepts:
-        for term in concept.terms:
-            seen.setdefault(_key(term), term)
-    return list(seen.values())

@@ -300,9 +300,10 @@ def describe(
                     (w[2], w[3]) for w in words if start <= w[2] and w[3] <= end
                 )
                 clause_spans[name].append((start, end, number))
+        seen = {(m.field, m.found) for m in matches}
         for alt in parsed.proximity:
             found, _ = _clause_matches(words, text, name, alt.text, [alt])
-            matches.extend(found)
+            matches.extend(m for m in found if (m.field, m.found) not in seen)
     field = "summary" if clause_spans["summary"] or not clause_spans["title"] else "title"
     if not texts[field]:
         field = "title"
