@@ -247,15 +247,31 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
 # --------------------------------------------------------------------------- explain
 
 
-def _occurrences(words: Words, alt: Alternative) -> list[tuple[int, int]]:
-    """Spans (start, end) in the field text where ``alt`` occurs."""
-    n = len(alt.words)
-    wanted = [set(v) for v in alt.words]
-    spans = []
-    for i in range(len(words) - n + 1):
-        if all(wanted[k].intersection(words[i + k][1]) for k in range(n)):
-            spans.append((words[i][2], words[i + n - 1][3]))
-    return spans
+class _FieldWords:
+    """The analysed words of one field, with an index from term to word number."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = analyze(text)
+        self.where: dict[str, list[int]] = {}
+        for i, (_, terms, _, _) in enumerate(self.words):
+            for term in terms:
+                self.where.setdefault(term, []).append(i)
+
+    def occurrences(self, alt: Alternative) -> list[tuple[int, int]]:
+        """``(first, last)`` word numbers of each place where ``alt`` occurs."""
+        n = len(alt.words)
+        starts = sorted({i for v in alt.words[0] for i in self.where.get(v, ())})
+        found = []
+        for i in starts:
+            if i + n <= len(self.words) and all(
+                set(alt.words[k]).intersection(self.words[i + k][1]) for k in range(1, n)
+            ):
+                found.append((i, i + n - 1))
+        return found
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        return self.words[first][2], self.words[last][3]
 
 
 def _route(alt: Alternative, surface: str) -> str:
@@ -265,14 +281,14 @@ def _route(alt: Alternative, surface: str) -> str:
 
 
 def _clause_matches(
-    words: Words, text: str, field: str, label: str, alternatives: Sequence[Alternative]
+    field: _FieldWords, name: str, label: str, alternatives: Sequence[Alternative]
 ) -> tuple[list[Match], list[tuple[int, int]]]:
-    """Explain the first alternative of a clause found in one field; return its spans."""
+    """Explain the first alternative of a clause found in a field; return where it is."""
     for alt in alternatives:
-        spans = _occurrences(words, alt)
-        if spans:
-            surface = text[slice(*spans[0])]
-            return [Match(label, field, surface, _route(alt, surface), alt.concept)], spans
+        places = field.occurrences(alt)
+        if places:
+            surface = field.text[slice(*field.span(*places[0]))]
+            return [Match(label, name, surface, _route(alt, surface), alt.concept)], places
     return [], []
 
 
@@ -291,18 +307,16 @@ def describe(
     for name, text in texts.items():
         if not text:
             continue
-        words = analyze(text)
+        field = _FieldWords(text)
         for number, clause in enumerate(parsed.clauses):
-            found, spans = _clause_matches(words, text, name, clause.label, clause.alternatives)
+            found, places = _clause_matches(field, name, clause.label, clause.alternatives)
             matches.extend(found)
-            for start, end in spans:
-                word_spans[name].update(
-                    (w[2], w[3]) for w in words if start <= w[2] and w[3] <= end
-                )
-                clause_spans[name].append((start, end, number))
+            for first, last in places:
+                word_spans[name].update(field.span(i, i) for i in range(first, last + 1))
+                clause_spans[name].append((*field.span(first, last), number))
         seen = {(m.field, m.found) for m in matches}
         for alt in parsed.proximity:
-            found, _ = _clause_matches(words, text, name, alt.text, [alt])
+            found, _ = _clause_matches(field, name, alt.text, [alt])
             matches.extend(m for m in found if (m.field, m.found) not in seen)
     field = "summary" if clause_spans["summary"] or not clause_spans["title"] else "title"
     if not texts[field]:

@@ -82,9 +82,11 @@ def test_peer_follows_the_protocol(system: peers.System) -> None:
 def test_peer_ranks_the_obvious_document_first(
     system: peers.System, query: str, expected: str
 ) -> None:
-    if system.name == "sqlite" and query == "dépressions maternelles":
-        pytest.skip("FTS5 unicode61 has no stemmer: plural forms do not match")
     results = system.search(query, 3)
+    if system.name == "sqlite" and query == "dépressions maternelles":
+        # FTS5 unicode61 does not stem: the plural forms do not meet the singular ones.
+        assert expected not in results
+        return
     assert results, f"{system.name} found nothing for {query!r}"
     assert results[0] == expected
     assert len(results) <= 3
