@@ -32,7 +32,7 @@ __all__ = ["INDEX_FORMAT", "Index", "build_index", "default_index_dir", "open_in
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the schema or stored fields change; stored in every index.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 META_FILE = "alliance_search.json"
 #: Memory for each indexing process's posting pool (Whoosh ``limitmb``).
 WRITER_LIMIT_MB = 128
@@ -67,7 +67,7 @@ def make_schema() -> Schema:
         concepts=KEYWORD(stored=True, commas=True, scorable=False),
         # Words as written (folded, not stemmed): exact-form matches score extra,
         # and spelling suggestions are drawn from this vocabulary.
-        exact=TEXT(analyzer=french_analyzer(stem=False), phrase=False),
+        exact=TEXT(analyzer=french_analyzer(stem=False), phrase=True),
         dossier=STORED,
         issue=STORED,
         authors=STORED,

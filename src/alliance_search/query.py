@@ -54,7 +54,7 @@ class Alternative:
     route: str = "exact"
     weight: float = 1.0
     concept: str | None = None
-    exact: str | None = None  # the single word as written (folded), for the exact field
+    exact: tuple[str, ...] = ()  # the words as written (folded), for the exact field
 
     @property
     def is_phrase(self) -> bool:
@@ -63,7 +63,7 @@ class Alternative:
     def whoosh_query(self, fieldname: str, reader: IndexReader | None = None) -> wq.Query | None:
         """The Whoosh query matching this alternative in one field.
 
-        ``None`` when it cannot match there: no exact form for the ``exact`` field,
+        ``None`` when it cannot match there: no written form for the ``exact`` field,
         or (given a ``reader``) a word that occurs in no document of that field, so
         that no matcher is built for nothing.
         """
@@ -72,9 +72,11 @@ class Alternative:
             return reader is None or reader.doc_frequency(fieldname, term) > 0
 
         if fieldname == EXACT_FIELD:
-            if self.exact and not self.is_phrase and present(self.exact):
-                return wq.Term(fieldname, self.exact)
-            return None
+            if not self.exact or not all(map(present, self.exact)):
+                return None
+            if len(self.exact) == 1:
+                return wq.Term(fieldname, self.exact[0])
+            return wq.Phrase(fieldname, list(self.exact))
         if self.is_phrase:
             # The accent-free stem (last variant) is indexed for every word.
             words = [variants[-1] for variants in self.words]
@@ -294,6 +296,11 @@ def split_quoted(text: str) -> list[tuple[str, bool]]:
     return segments
 
 
+def _written(text: str, words: list[tuple[int, tuple[str, ...], int, int]]) -> tuple[str, ...]:
+    """The folded written form of analysed words (what the ``exact`` field holds)."""
+    return tuple(fold(text[start:end]) for _, _, start, end in words)
+
+
 def alternative(
     text: str, route: str = "exact", weight: float = 1.0, concept: str | None = None
 ) -> Alternative | None:
@@ -302,7 +309,7 @@ def alternative(
     if not words:
         return None
     # Only what the user typed earns the exact-form bonus; thesaurus terms do not.
-    exact = fold(text[words[0][2] : words[0][3]]) if len(words) == 1 and route == "exact" else None
+    exact = _written(text, words) if route == "exact" else ()
     return Alternative(
         text=text.strip(),
         words=tuple(terms for _, terms, _, _ in words),
@@ -412,6 +419,7 @@ def parse_query(
                 text=_SPACES.sub(" ", segment.strip()),
                 words=tuple(terms for _, terms, _, _ in words),
                 route="phrase",
+                exact=_written(segment, words),
             )
             add(Clause(label=alt.text, alternatives=(alt,), kind="phrase"), alt.words)
             continue
@@ -422,7 +430,7 @@ def parse_query(
                 typed = Alternative(
                     text=_SPACES.sub(" ", segment[mention.start : mention.end]),
                     words=tuple(terms for _, terms, _, _ in span),
-                    exact=fold(segment[mention.start : mention.end]) if len(span) == 1 else None,
+                    exact=_written(segment, span),
                 )
                 concept_clauses.append(concept_clause(mention.concept, expansion, typed))
                 covered.update(range(mention.first_word, mention.last_word + 1))
@@ -430,7 +438,7 @@ def parse_query(
         for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
             run.append((surface, terms))
-            word = Alternative(text=surface, words=(terms,), exact=fold(surface))
+            word = Alternative(text=surface, words=(terms,), exact=(fold(surface),))
             if i in covered:
                 clause = Clause(
                     label=surface, alternatives=(word,), kind="part", weight=expansion.words_weight
@@ -456,6 +464,7 @@ def parse_query(
                             words=(t1, t2),
                             route="phrase",
                             weight=proximity_weight,
+                            exact=(fold(w1), fold(w2)),
                         )
                     )
     return ParsedQuery(

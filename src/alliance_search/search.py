@@ -105,7 +105,7 @@ def search(
     words_weight: float = 0.5,
     field_weights: dict[str, float] | None = None,
     proximity_weight: float = 0.5,
-    coordination: float = 2.0,
+    coordination: float = 3.0,
 ) -> Results:
     """Rank the index's articles for ``query`` (French, typed as people type it).
 
@@ -322,9 +322,16 @@ def describe(
     if not texts[field]:
         field = "title"
     snippet, spans = _window(texts[field], sorted(word_spans[field]), clause_spans[field])
+    # The same words found for a word and for the concept they name: say it once,
+    # with the concept.
+    best: dict[tuple[str, str], Match] = {}
+    for m in matches:
+        key = (m.field, m.found.lower())
+        if key not in best or (m.concept and not best[key].concept):
+            best[key] = m
     order = {name: i for i, name in enumerate(texts)}
-    matches.sort(key=lambda m: order[m.field])
-    return snippet, spans, tuple(matches)
+    kept = sorted(best.values(), key=lambda m: order[m.field])
+    return snippet, spans, tuple(kept)
 
 
 def _window(
