@@ -39,7 +39,6 @@ MAX_CLAUSES = 64
 MAX_ALTERNATIVES = 32
 #: Field holding the words as written (folded, unstemmed).
 EXACT_FIELD = "exact"
-FIELDS = ("title", "summary", "keywords")
 
 
 @dataclass(frozen=True, slots=True)

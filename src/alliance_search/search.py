@@ -239,7 +239,7 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
     parsed = ParsedQuery(text=f"like {article_id}", clauses=tuple(clauses))
     if not parsed:
         return Results(parsed.text, [], total=0)
-    whoosh_query = parsed.whoosh_query(DEFAULT_FIELD_WEIGHTS)
+    whoosh_query = parsed.whoosh_query(DEFAULT_FIELD_WEIGHTS, searcher)
     found = searcher.search(whoosh_query, limit=limit, mask=wq.Term("id", article_id))
     return Results(parsed.text, _hits(found, parsed), total=len(found))
 
