@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import alliance_search as als
 
@@ -154,3 +156,36 @@ def test_results_repr_and_dicts(seed_index) -> None:
     assert repr(results).startswith("<Results 'Charcot': 1 of 1 hits")
     record = results.to_dicts()[0]
     assert {"id", "title", "section", "score", "rank", "snippet", "explanation"} <= set(record)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=200))
+def test_search_never_raises_on_arbitrary_queries(seed_index, query: str) -> None:
+    results = seed_index.search(query, limit=3)
+    assert len(results) <= 3
+    for hit in results:
+        assert hit.snippet_text and hit.explanation
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "\x00démence\x07",
+        "démence 😀",
+        "ذهان démence",
+        "\u202edémence",
+        "* ? : ^ ~ ( ) [ ] { }",
+        "démence" * 2000,
+        "\t\n  ",
+        "’’’",
+        "--",
+        "l'",
+        "qu’",
+    ],
+)
+def test_odd_queries(seed_index, query: str) -> None:
+    results = seed_index.search(query)
+    if "démence" in query and len(query) < 100:
+        assert results[0].id == DEMENTIA
