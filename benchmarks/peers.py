@@ -9,8 +9,15 @@ missing reports it through ``missing`` instead of failing at import time.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import pwd
 import re
+import shutil
 import sqlite3
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -35,6 +42,11 @@ except ImportError:
     Stemmer = None
 
 try:
+    import psycopg2
+except ImportError:
+    psycopg2 = None
+
+try:
     import alliance_search as als
 
     _ALS_MISSING = (
@@ -50,6 +62,7 @@ __all__ = [
     "BM25S",
     "SYSTEMS",
     "AllianceSearch",
+    "PostgresFTS",
     "SQLiteFTS5",
     "System",
     "Tantivy",
@@ -284,6 +297,141 @@ class SQLiteFTS5:
             self._db = None
 
 
+_PG_USER = "postgres"
+
+
+def _pg_bindir() -> Path | None:
+    """Directory holding initdb and pg_ctl: on PATH, else the Debian PostgreSQL 15 path."""
+    found = shutil.which("pg_ctl")
+    if found and shutil.which("initdb"):
+        return Path(found).parent
+    debian = Path("/usr/lib/postgresql/15/bin")
+    if (debian / "pg_ctl").exists() and (debian / "initdb").exists():
+        return debian
+    return None
+
+
+def _pg_uid() -> tuple[int, int] | None:
+    try:
+        entry = pwd.getpwnam(_PG_USER)
+    except KeyError:
+        return None
+    return entry.pw_uid, entry.pw_gid
+
+
+def _pg_missing() -> str | None:
+    if psycopg2 is None:
+        return "psycopg2 not installed (pip install psycopg2-binary)"
+    if _pg_bindir() is None:
+        return "PostgreSQL server binaries (initdb, pg_ctl) not found"
+    if _pg_uid() is None:
+        return f"no system user {_PG_USER!r} to run the PostgreSQL server"
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "runuser not found (needed to start PostgreSQL as a non-root user)"
+    return None
+
+
+_PG_SETUP = """
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH CONFIGURATION fr ( COPY = french );
+ALTER TEXT SEARCH CONFIGURATION fr
+    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
+CREATE TABLE docs (
+    id text PRIMARY KEY,
+    title text NOT NULL,
+    summary text NOT NULL,
+    vec tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('fr', title), 'A') || setweight(to_tsvector('fr', summary), 'B')
+    ) STORED
+);
+CREATE INDEX docs_vec ON docs USING GIN (vec);
+"""
+
+# plainto_tsquery ANDs the lexemes; turning '&' into '|' ORs them. The user text only
+# ever travels as a parameter; lexemes are quoted by tsquery's own text output.
+_PG_SEARCH = """
+WITH q AS (
+    SELECT replace(plainto_tsquery('fr', %(query)s)::text, '&', '|')::tsquery AS q
+)
+SELECT d.id FROM docs d, q
+WHERE q.q <> ''::tsquery AND d.vec @@ q.q
+ORDER BY ts_rank(d.vec, q.q) DESC, d.id
+LIMIT %(k)s
+"""
+
+
+class PostgresFTS:
+    """PostgreSQL full-text search: config ``fr`` (unaccent + french_stem), title weighted
+    A and summary B, words OR-ed, ranked by ``ts_rank``. Runs a throwaway local server."""
+
+    name = "postgres"
+    missing: ClassVar[str | None] = _pg_missing()
+
+    def __init__(self) -> None:
+        self._db: Any = None
+        self._datadir: Path | None = None
+        self._running = False
+
+    def _run(self, *args: str) -> None:
+        bindir = _pg_bindir()
+        assert bindir is not None
+        command = [str(bindir / args[0]), *args[1:]]
+        if os.geteuid() == 0:  # postgres refuses to run as root
+            command = ["runuser", "-u", _PG_USER, "--", *command]
+        subprocess.run(command, check=True, capture_output=True, text=True)
+
+    def index(self, docs: list[dict], workdir: Path) -> None:
+        # The cluster lives in its own temporary directory rather than under ``workdir``:
+        # the benchmark's workdirs are private (0700) to root, out of reach of user postgres.
+        ids = _pg_uid()
+        assert ids is not None
+        datadir = Path(tempfile.mkdtemp(prefix="pgpeer-"))
+        self._datadir = datadir
+        atexit.register(self.close)
+        if os.geteuid() == 0:
+            os.chown(datadir, *ids)
+        self._run(
+            "initdb", "-D", str(datadir), "-A", "trust", "-U", _PG_USER,
+            "--locale=C.UTF-8", "-E", "UTF8",
+        )  # fmt: skip
+        self._run(
+            "pg_ctl", "-D", str(datadir), "-l", str(datadir / "server.log"),
+            "-o", f"-k {datadir} -c listen_addresses=''", "-w", "start",
+        )  # fmt: skip
+        self._running = True
+        self._db = psycopg2.connect(host=str(datadir), dbname="postgres", user=_PG_USER)
+        with self._db, self._db.cursor() as cur:
+            cur.execute(_PG_SETUP)
+            cur.executemany(
+                "INSERT INTO docs (id, title, summary) VALUES (%s, %s, %s)",
+                [(str(d["id"]), _text(d, "title"), _text(d, "summary")) for d in docs],
+            )
+            cur.execute("ANALYZE docs")
+
+    def search(self, query: str, k: int) -> list[str]:
+        if self._db is None:
+            return []
+        with self._db.cursor() as cur:
+            cur.execute(_PG_SEARCH, {"query": query, "k": k})
+            rows = cur.fetchall()
+        self._db.rollback()  # read-only: end the transaction
+        return [row[0] for row in rows]
+
+    def close(self) -> None:
+        """Close the connection, stop the server and delete its data directory."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._running and self._datadir is not None:
+            self._running = False
+            with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
+                self._run("pg_ctl", "-D", str(self._datadir), "-m", "immediate", "-w", "stop")
+        if self._datadir is not None:
+            shutil.rmtree(self._datadir, ignore_errors=True)
+            self._datadir = None
+        atexit.unregister(self.close)
+
+
 class AllianceSearch:
     """alliance_search through its public API; keyword options go to ``index.search``."""
 
@@ -315,6 +463,7 @@ SYSTEMS: dict[str, tuple[type, dict[str, Any]]] = {
     "tantivy": (Tantivy, {}),
     "bm25s": (BM25S, {}),
     "sqlite": (SQLiteFTS5, {}),
+    "postgres": (PostgresFTS, {}),
     "als": (AllianceSearch, {}),
     "als-noconcepts": (AllianceSearch, {"name": "alliance_search (no concepts)", "expand": False}),
 }

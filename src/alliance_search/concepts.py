@@ -97,7 +97,7 @@ class Thesaurus:
     >>> thesaurus = default_thesaurus()
     >>> thesaurus["TPB"].id
     'etat-limite'
-    >>> [m.concept.id for m in thesaurus.detect("alliance avec les patients borderline")]
+    >>> [m.concept.id for m in thesaurus.detect("alliance thérapeutique et patients borderline")]
     ['alliance-therapeutique', 'etat-limite']
     """
 

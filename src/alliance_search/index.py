@@ -164,8 +164,8 @@ class Index:
 
     Create one with :func:`build_index`, open one with :func:`open_index`.
 
-    >>> index = build_index(load_corpus(), tmp_path / "index")  # doctest: +SKIP
-    >>> index.search("démence")[0].title  # doctest: +SKIP
+    >>> index = build_index(load_corpus(), tmp_path / "index")
+    >>> index.search("démence")[0].title
     'Alliance thérapeutique dans la démence'
     """
 
@@ -231,7 +231,7 @@ class Index:
     def search(self, query: str, limit: int | None = 10, **options: Any) -> Results:
         """Rank articles for a French query; see :func:`alliance_search.search.search`.
 
-        >>> index.search("etats limites")[0].title  # doctest: +SKIP
+        >>> index.search("etats limites")[0].title
         'Etats limites et lien thérapeutique'
         """
         from .search import search
@@ -247,7 +247,7 @@ class Index:
     def suggest(self, query: str) -> str | None:
         """A spelling correction of ``query`` from the corpus and thesaurus, or ``None``.
 
-        >>> index.suggest("alliance thérapeutque")  # doctest: +SKIP
+        >>> index.suggest("alliance thérapeutque")
         'alliance thérapeutique'
         """
         from .spelling import suggest
@@ -346,7 +346,7 @@ def build_index(
     The new index is written beside ``path`` and swapped in only when complete, so
     an error while building leaves any previous index untouched.
 
-    >>> index = build_index(load_corpus(), tmp_path / "index")  # doctest: +SKIP
+    >>> index = build_index(load_corpus(), tmp_path / "index")
     """
     articles = load_corpus(source) if isinstance(source, str | Path) else list(source)
     target = Path(path)

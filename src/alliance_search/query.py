@@ -272,7 +272,7 @@ def split_quoted(text: str) -> list[tuple[str, bool]]:
     """Split query text into ``(segment, is_quoted)``; an unclosed quote is plain text.
 
     >>> split_quoted('alliance "pacte de soins" « caïd')
-    [('alliance ', False), ('pacte de soins', True), (' ', False), (' caïd', False)]
+    [('alliance ', False), ('pacte de soins', True), ('   caïd', False)]
     """
     segments: list[tuple[str, bool]] = []
     plain: list[str] = []

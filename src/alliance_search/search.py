@@ -118,7 +118,8 @@ def search(
     ``year`` (a year or a ``(from, to)`` pair) and ``concept`` (with its narrower
     concepts) filter.
 
-    >>> index.search("maladie d'Alzheimer", limit=3)  # doctest: +SKIP
+    >>> index.search("maladie d'Alzheimer", limit=3).ids
+    ['sm-alliance-therapeutique-dans-la-demence']
     """
     if not isinstance(query, str):
         raise AllianceSearchError(f"the query must be a string, got {type(query).__name__}")
@@ -215,7 +216,8 @@ def _key_terms(searcher: Searcher, text: str, numterms: int) -> list[tuple[str, 
 def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: int = 12) -> Results:
     """Articles similar to ``article_id``: its distinctive words and its concepts.
 
-    >>> index.more_like_this("sm-charcot-un-crayon-a-la-main")  # doctest: +SKIP
+    >>> index.more_like_this("sm-alliance-therapeutique-dans-la-demence").ids[0]
+    'sm-l-alliance-therapeutique-un-concept-controverse'
     """
     searcher = index.searcher()
     stored = searcher.document(id=article_id)

@@ -172,3 +172,30 @@ def test_alliance_search_uses_the_public_contract(
     )
     assert system.search("démence", 7) == ["b", "a"]
     assert calls["search"] == ("démence", 7, {"expand": False})
+
+
+def test_postgres_fts_ranks_ors_and_stops(tmp_path: Path) -> None:
+    if peers.PostgresFTS.missing:
+        pytest.skip(peers.PostgresFTS.missing)
+    pg = peers.PostgresFTS()
+    try:
+        pg.index(DOCS, tmp_path)
+        for query, expected in [
+            *QUERIES,
+            ("DEMENCE", "demence"),
+            ("anorexie xylophone", "anorexie"),
+        ]:
+            assert pg.search(query, 3)[0] == expected, query
+        for query in [
+            "'; DROP TABLE docs; --",
+            "& | ! <-> :* (",
+            "le la de des du",
+            "xylophone",
+            "",
+        ]:
+            assert pg.search(query, 5) == []
+        assert pg.search("démence", 5) == ["demence"]  # the table survived
+        datadir = pg._datadir
+    finally:
+        pg.close()
+    assert datadir is not None and not datadir.exists()
