@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import statistics
 import sys
 import tempfile
@@ -23,12 +22,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:
-    from alliance_search.evaluation import evaluate, evaluate_per_query, load_qrels, load_queries
-except ModuleNotFoundError:  # source checkout without installation: use ../src
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from alliance_search.evaluation import evaluate, evaluate_per_query, load_qrels, load_queries
-
+from alliance_search.evaluation import (
+    evaluate,
+    evaluate_per_query,
+    iter_jsonl,
+    load_qrels,
+    load_queries,
+)
 from benchmarks.peers import SYSTEMS, System, make_system
 
 
@@ -58,23 +58,16 @@ class SystemRun:
 def load_docs(path: Path) -> list[dict]:
     """Read docs.jsonl into ``{"id", "title", "summary"}`` dicts (other fields dropped)."""
     docs: list[dict] = []
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
-            if not isinstance(record, dict) or not record.get("id"):
-                raise ValueError(f"{path}:{lineno}: expected an object with an 'id'")
-            docs.append(
-                {
-                    "id": str(record["id"]),
-                    "title": record.get("title") or "",
-                    "summary": record.get("summary") or "",
-                }
-            )
+    for lineno, record in iter_jsonl(path):
+        if not record.get("id"):
+            raise ValueError(f"{path}:{lineno}: expected an object with an 'id'")
+        docs.append(
+            {
+                "id": str(record["id"]),
+                "title": record.get("title") or "",
+                "summary": record.get("summary") or "",
+            }
+        )
     return docs
 
 

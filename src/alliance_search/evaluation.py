@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "average_precision",
     "evaluate",
     "evaluate_per_query",
+    "iter_jsonl",
     "load_qrels",
     "load_queries",
     "ndcg_at_k",
@@ -57,15 +59,13 @@ def load_qrels(path: str | Path) -> Qrels:
     return qrels
 
 
-def load_queries(path: str | Path) -> list[tuple[str, str]]:
-    """Read JSONL queries (``{"qid": ..., "query": ...}`` per line) as ``(qid, query)`` pairs.
+def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line number, object)`` for each non-blank line of a JSON Lines file.
 
-    Blank lines are ignored; order is preserved. Invalid JSON, a missing or non-string
-    field, or a repeated qid raises ``ValueError`` naming the file and line.
+    Invalid JSON or a line that is not an object raises ``ValueError`` naming the
+    file and line.
     """
     path = Path(path)
-    queries: list[tuple[str, str]] = []
-    seen: set[str] = set()
     with path.open(encoding="utf-8") as handle:
         for lineno, line in enumerate(handle, start=1):
             if not line.strip():
@@ -76,15 +76,28 @@ def load_queries(path: str | Path) -> list[tuple[str, str]]:
                 raise ValueError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
             if not isinstance(record, dict):
                 raise ValueError(f"{path}:{lineno}: expected a JSON object")
-            qid, query = record.get("qid"), record.get("query")
-            if not isinstance(qid, str) or not qid:
-                raise ValueError(f"{path}:{lineno}: 'qid' must be a non-empty string")
-            if not isinstance(query, str):
-                raise ValueError(f"{path}:{lineno}: 'query' must be a string")
-            if qid in seen:
-                raise ValueError(f"{path}:{lineno}: duplicate qid {qid!r}")
-            seen.add(qid)
-            queries.append((qid, query))
+            yield lineno, record
+
+
+def load_queries(path: str | Path) -> list[tuple[str, str]]:
+    """Read JSONL queries (``{"qid": ..., "query": ...}`` per line) as ``(qid, query)`` pairs.
+
+    Blank lines are ignored; order is preserved. Invalid JSON, a missing or non-string
+    field, or a repeated qid raises ``ValueError`` naming the file and line.
+    """
+    path = Path(path)
+    queries: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for lineno, record in iter_jsonl(path):
+        qid, query = record.get("qid"), record.get("query")
+        if not isinstance(qid, str) or not qid:
+            raise ValueError(f"{path}:{lineno}: 'qid' must be a non-empty string")
+        if not isinstance(query, str):
+            raise ValueError(f"{path}:{lineno}: 'query' must be a string")
+        if qid in seen:
+            raise ValueError(f"{path}:{lineno}: duplicate qid {qid!r}")
+        seen.add(qid)
+        queries.append((qid, query))
     return queries
 
 
