@@ -169,3 +169,15 @@ def test_similar_command(capsys) -> None:
     code, out, _ = run(capsys, "similar", DEMENTIA, "--limit", "2", "--json")
     ids = [h["id"] for h in json.loads(out)]
     assert code == 0 and len(ids) == 2 and DEMENTIA not in ids
+
+
+def test_output_cut_short_by_a_closed_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader went away, as with `| head`
+    broken = os.fdopen(write_end, "w")
+    monkeypatch.setattr(sys, "stdout", broken)
+    try:
+        assert main(["search", "alliance", "--json"]) == 0
+    finally:
+        monkeypatch.undo()
+        broken.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -309,13 +310,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.setLevel(logging.INFO if args.verbose else logging.WARNING)
     log.propagate = False
     try:
-        return _run(args)
+        status = _run(args)
+        sys.stdout.flush()  # a closed pipe shows up here, inside the try
+        return status
     except AllianceSearchError as exc:
         print(f"alliance-search: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("alliance-search: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`alliance-search search ... | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     finally:
         log.removeHandler(handler)
         log.propagate = True
