@@ -181,3 +181,12 @@ def test_output_cut_short_by_a_closed_pipe(monkeypatch: pytest.MonkeyPatch) -> N
     finally:
         monkeypatch.undo()
         broken.close()
+
+
+@pytest.mark.parametrize(
+    "command", ["index", "search", "similar", "concepts", "show", "stats", "parse-toc"]
+)
+def test_every_command_help_has_examples(capsys, command: str) -> None:
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert f"alliance-search {command}" in out.split("example", 1)[1]

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from ._errors import AllianceSearchError
@@ -35,6 +35,17 @@ EXAMPLES = """examples:
   alliance-search similar sm-etats-limites-et-lien-therapeutique
   alliance-search parse-toc sommaire.txt --prefix sm140- --journal "Santé mentale" -o sommaire.jsonl
 """
+
+
+def _command(commands: Any, name: str, help_: str, *examples: str) -> argparse.ArgumentParser:
+    """A sub-command whose ``--help`` ends with examples."""
+    lines = "\n".join(f"  {example}" for example in examples)
+    return commands.add_parser(  # type: ignore[no-any-return]
+        name,
+        help=help_,
+        epilog=f"example{'s' if len(examples) > 1 else ''}:\n{lines}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def _index_arg(parser: argparse.ArgumentParser) -> None:
@@ -58,13 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress on stderr")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = commands.add_parser(
+    p = _command(
+        commands,
         "index",
-        help="build an index from corpus files (JSONL, JSON, CSV or folders)",
-        epilog="examples:\n  alliance-search index corpus/\n"
-        "  alliance-search index numero-140.jsonl numero-141.csv --index mon-index\n"
-        "  alliance-search index nouveaux.jsonl --index mon-index --update",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "build an index from corpus files (JSONL, JSON, CSV or folders)",
+        "alliance-search index corpus/",
+        "alliance-search index numero-140.jsonl numero-141.csv --index mon-index",
+        "alliance-search index nouveaux.jsonl --index mon-index --update",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="corpus files or folders")
     _index_arg(p)
@@ -74,13 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="add or replace these articles in an existing index instead of rebuilding",
     )
 
-    p = commands.add_parser(
+    p = _command(
+        commands,
         "search",
-        help="rank articles for a French query",
-        epilog='examples:\n  alliance-search search "etats limites"\n'
-        '  alliance-search search "\\"pacte de soins\\"" --limit 3 --json\n'
-        '  alliance-search search "adolescents" --section et-aussi',
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "rank articles for a French query",
+        'alliance-search search "etats limites"',
+        'alliance-search search "\\"pacte de soins\\"" --limit 3 --json',
+        'alliance-search search "adolescents" --section et-aussi',
     )
     p.add_argument("query", help="the query, in French, with or without accents")
     _index_arg(p)
@@ -113,24 +124,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print results as JSON")
 
-    p = commands.add_parser(
+    p = _command(
+        commands,
         "similar",
-        help="articles similar to one article",
-        epilog="example:\n  alliance-search similar "
-        "sm-etats-limites-et-lien-therapeutique --limit 3",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "articles similar to one article",
+        "alliance-search similar sm-etats-limites-et-lien-therapeutique --limit 3",
     )
     p.add_argument("id", help="article id")
     _index_arg(p)
     p.add_argument("--limit", type=_non_negative, default=5, metavar="N")
     p.add_argument("--json", action="store_true", help="print results as JSON")
 
-    p = commands.add_parser(
+    p = _command(
+        commands,
         "concepts",
-        help="list, look up or explain thesaurus concepts",
-        epilog="examples:\n  alliance-search concepts\n"
-        "  alliance-search concepts TPB\n  alliance-search concepts démence",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "list, look up or explain thesaurus concepts",
+        "alliance-search concepts",
+        "alliance-search concepts TPB",
+        "alliance-search concepts démence",
     )
     p.add_argument("name", nargs="?", help="a concept id, label, synonym or part of one")
     p.add_argument(
@@ -142,30 +153,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print as JSON")
 
-    p = commands.add_parser(
+    p = _command(
+        commands,
         "show",
-        help="print one indexed article",
-        epilog="example:\n  alliance-search show sm-charcot-un-crayon-a-la-main",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "print one indexed article",
+        "alliance-search show sm-charcot-un-crayon-a-la-main",
     )
     p.add_argument("id", help="article id")
     _index_arg(p)
     p.add_argument("--json", action="store_true", help="print the article as JSON")
 
-    p = commands.add_parser(
+    p = _command(
+        commands,
         "stats",
-        help="describe an index (articles, sections, version)",
-        epilog="example:\n  alliance-search stats --index mon-index",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "describe an index (articles, sections, version)",
+        "alliance-search stats --index mon-index",
     )
     _index_arg(p)
     p.add_argument("--json", action="store_true", help="print as JSON")
 
-    p = commands.add_parser(
+    p = _command(
+        commands,
         "parse-toc",
-        help="turn a pasted table of contents (.txt) into a JSONL corpus",
-        epilog="example:\n  alliance-search parse-toc sommaire.txt --prefix sm140- -o out.jsonl",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "turn a pasted table of contents (.txt) into a JSONL corpus",
+        "alliance-search parse-toc sommaire.txt --prefix sm140- -o out.jsonl",
     )
     p.add_argument("file", type=Path, help="text file holding the table of contents")
     p.add_argument("--prefix", default="", help="prefix of the generated ids")
