@@ -157,14 +157,9 @@ def search(
             (score * _coverage(hit, clause_terms) ** coordination, hit) for score, hit in ranked
         ]
         ranked.sort(key=lambda pair: -pair[0])
-    explain = partial(describe, parsed=parsed)
-    hits = [
-        Hit(rank, score, article_from_stored(hit.fields()), explain)
-        for rank, (score, hit) in enumerate(ranked[:limit], 1)
-    ]
     return Results(
         query,
-        hits,
+        _hits(ranked[:limit], parsed),
         total=found.__len__,
         notes=parsed.notes,
         suggestion=suggestion,
@@ -178,11 +173,12 @@ def _coverage(hit: Any, clause_terms: list[frozenset[tuple[str, bytes]]]) -> flo
     return (1 + sum(1 for terms in clause_terms if terms & matched)) / (1 + len(clause_terms))
 
 
-def _hits(found: Any, parsed: ParsedQuery) -> list[Hit]:
+def _hits(ranked: Sequence[tuple[float, Any]], parsed: ParsedQuery) -> list[Hit]:
+    """Hits from ``(score, Whoosh hit)`` pairs, best first; explained on demand."""
     explain = partial(describe, parsed=parsed)
     return [
-        Hit(rank, float(whoosh_hit.score), article_from_stored(whoosh_hit.fields()), explain)
-        for rank, whoosh_hit in enumerate(found, 1)
+        Hit(rank, score, article_from_stored(whoosh_hit.fields()), explain)
+        for rank, (score, whoosh_hit) in enumerate(ranked, 1)
     ]
 
 
@@ -247,7 +243,8 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
         return Results(parsed.text, [], total=0)
     whoosh_query = parsed.whoosh_query(DEFAULT_FIELD_WEIGHTS, searcher)
     found = searcher.search(whoosh_query, limit=limit, mask=wq.Term("id", article_id))
-    return Results(parsed.text, _hits(found, parsed), total=len(found))
+    ranked = [(float(hit.score), hit) for hit in found]
+    return Results(parsed.text, _hits(ranked, parsed), total=len(found))
 
 
 # --------------------------------------------------------------------------- explain
