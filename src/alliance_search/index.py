@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import whoosh.index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.index import LockError
 from whoosh.query import Term
 
-from ._errors import AllianceSearchError, IndexLockedError, IndexNotFoundError, IndexVersionError
+from . import _writer
+from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
 from .analysis import ANALYZER_VERSION, french_analyzer
 from .concepts import Thesaurus, default_thesaurus
 from .corpus import Article, load_corpus
@@ -34,8 +34,6 @@ log = logging.getLogger(__name__)
 #: Bumped whenever the schema or stored fields change; stored in every index.
 INDEX_FORMAT = 2
 META_FILE = "alliance_search.json"
-#: Memory for each indexing process's posting pool (Whoosh ``limitmb``).
-WRITER_LIMIT_MB = 128
 #: Batches at least this large are indexed by two processes when 2 cores are available.
 PARALLEL_MIN_ARTICLES = 1000
 LIST_SEPARATOR = "; "
@@ -128,6 +126,13 @@ def _meta() -> dict[str, Any]:
     }
 
 
+def _write_meta(path: Path, meta: dict[str, Any]) -> None:
+    """Replace the metadata file atomically (a reader sees the old or the new one)."""
+    temporary = path / f".{META_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps(meta, indent=2, ensure_ascii=False), "utf-8")
+    os.replace(temporary, path / META_FILE)
+
+
 def _is_index_dir(path: Path) -> bool:
     return (path / META_FILE).is_file()
 
@@ -185,7 +190,8 @@ class Index:
 
     # ------------------------------------------------------------------ reading
     def __len__(self) -> int:
-        return int(self._ix.doc_count())
+        """Articles in the last committed state (the one searches see)."""
+        return int(self.searcher().doc_count())
 
     def __repr__(self) -> str:
         return f"<Index {str(self.path)!r}: {len(self)} articles>"
@@ -262,49 +268,51 @@ class Index:
         }
 
     # ------------------------------------------------------------------ writing
-    def _writer(self, timeout: float, procs: int = 1) -> Any:
-        options: dict[str, Any] = {"timeout": timeout, "limitmb": WRITER_LIMIT_MB}
-        if procs > 1:
-            # One sub-segment per process, kept as is (merging them costs more than
-            # it saves); `optimize()` merges segments when wanted.
-            options.update(procs=procs, multisegment=True)
-        try:
-            return self._ix.writer(**options)
-        except LockError:
-            raise IndexLockedError(
-                f"the index at {self.path} is being written by another process; "
-                "try again when it has finished"
-            ) from None
+    def _writer(self, timeout: float) -> _writer.Writer:
+        return _writer.open_writer(self._ix, self.path, timeout)
 
     def update(
-        self, articles: Iterable[Article], *, timeout: float = 10.0, procs: int | None = None
+        self,
+        articles: Iterable[Article],
+        *,
+        timeout: float = 10.0,
+        procs: int | None = None,
+        sources: Sequence[str | Path] = (),
     ) -> int:
         """Add articles, replacing any already indexed with the same id; returns the count.
 
-        All or nothing: if anything fails, the index keeps its previous state. Within
-        one call, the last article given for an id wins. ``procs`` sets the number
-        of indexing processes (default: 2 for batches of 1,000 articles or more on a
-        machine with 2 cores or more, else 1).
+        All or nothing: if anything fails (or the process is killed), the index keeps
+        its previous state. Within one call, the last article given for an id wins.
+        ``procs`` sets the number of indexing processes; each writes
+        its share of the batch as a segment (default: 2 for batches of 1,000
+        articles or more on a machine with 2 cores or more, else 1). If another process is writing,
+        waits up to ``timeout`` seconds, then raises :class:`IndexLockedError`.
+        ``sources`` (the corpus files the articles came from) are recorded in the
+        index so that ``alliance-search check`` can compare and rebuild.
         """
-        batch = {article.id: article for article in articles}
+        batch = list({article.id: article for article in articles}.values())
         if procs is None:
-            parallel = len(batch) >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) >= 2
-            procs = 2 if parallel else 1
-        writer = self._writer(timeout, procs)
+            procs = 2 if len(batch) >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) >= 2 else 1
+        procs = max(1, min(procs, len(batch))) if _writer.can_fork() else 1
+        writer = self._writer(timeout)
         try:
-            for article in batch.values():
-                writer.update_document(**_document(article, self._tag(article)))
+            if procs > 1:
+                _writer.write_parallel(writer, batch, self._document, lambda a: a.id, procs)
+            else:
+                for article in batch:
+                    writer.update_document(**self._document(article))
+            if sources:
+                self._record_sources(sources)
         except BaseException:
-            writer.cancel()
+            _writer.release(writer, self.path, commit=False)
             raise
-        writer.commit()
+        _writer.release(writer, self.path, commit=True)
         log.info("indexed %d articles into %s", len(batch), self.path)
         return len(batch)
 
     def optimize(self, *, timeout: float = 10.0) -> None:
         """Merge the index's segments into one (faster searches after many updates)."""
-        writer = self._writer(timeout)
-        writer.commit(optimize=True)
+        _writer.release(self._writer(timeout), self.path, commit=True, optimize=True)
 
     def delete(self, ids: Iterable[str], *, timeout: float = 10.0) -> int:
         """Delete articles by id; returns how many were found and deleted."""
@@ -314,10 +322,23 @@ class Index:
             for article_id in ids:
                 deleted += writer.delete_by_query(Term("id", article_id))
         except BaseException:
-            writer.cancel()
+            _writer.release(writer, self.path, commit=False)
             raise
-        writer.commit()
+        _writer.release(writer, self.path, commit=True)
         return deleted
+
+    def _record_sources(self, sources: Sequence[str | Path]) -> None:
+        known = list(self.meta.get("corpus", []))
+        for source in sources:
+            resolved = str(Path(source).resolve())
+            if resolved in known:
+                known.remove(resolved)  # keep the order in which files were last applied
+            known.append(resolved)
+        self.meta = {**self.meta, "corpus": known}
+        _write_meta(self.path, self.meta)
+
+    def _document(self, article: Article) -> dict[str, Any]:
+        return _document(article, self._tag(article))
 
     def _tag(self, article: Article) -> Sequence[str]:
         """Ids of the concepts an article names in its title, summary or keywords."""
@@ -340,15 +361,22 @@ def build_index(
     path: str | Path,
     *,
     thesaurus: Thesaurus | None = None,
+    sources: Sequence[str | Path] = (),
 ) -> Index:
     """Build (or replace) the index at ``path`` from articles or from corpus files.
 
     The new index is written beside ``path`` and swapped in only when complete, so
-    an error while building leaves any previous index untouched.
+    an error while building (or a killed process) leaves any previous index
+    untouched. The corpus files (``source`` when it is a path, else ``sources``) are
+    recorded in the index for ``alliance-search check``.
 
     >>> index = build_index(load_corpus(), tmp_path / "index")
     """
-    articles = load_corpus(source) if isinstance(source, str | Path) else list(source)
+    if isinstance(source, str | Path):
+        sources = (source,)
+        articles = load_corpus(source)
+    else:
+        articles = list(source)
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise AllianceSearchError(f"{target} exists and is not a directory")
@@ -363,9 +391,9 @@ def build_index(
         whoosh.index.create_in(str(staging), make_schema())
         thesaurus = thesaurus or default_thesaurus()
         meta = {**_meta(), "thesaurus": thesaurus.fingerprint}
-        (staging / META_FILE).write_text(json.dumps(meta, indent=2), "utf-8")
+        _write_meta(staging, meta)
         with Index(staging, thesaurus) as fresh:
-            fresh.update(articles)
+            fresh.update(articles, sources=sources)
         _swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
