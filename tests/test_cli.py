@@ -92,6 +92,46 @@ def test_bad_corpus_error_names_file_line_field(capsys, tmp_path: Path) -> None:
     assert not (tmp_path / "ix").exists()
 
 
+BAD_CORPORA = {
+    "malformed.jsonl": (b'{"id": "a", "title": "A"}\n{"id": "b", "title": \n', "line 2"),
+    "wrong-type.jsonl": (b'{"id": "a", "title": ["Anorexie"]}\n', "line 1, field 'title'"),
+    "no-id.jsonl": (b'{"title": "Anorexie mentale"}\n', "line 1, field 'id'"),
+    "dupes.jsonl": (b'{"id": "a", "title": "A"}\n{"id": "a", "title": "B"}\n', "line 2"),
+    "latin1.jsonl": ('{"id": "a", "title": "Démence"}\n'.encode("latin-1"), "line 1"),
+    "empty.jsonl": (b"", "empty"),
+    "huge.jsonl": (
+        b'{"id": "a", "title": "A", "summary": "' + b"x" * 1_000_001 + b'"}\n',
+        "line 1, field 'summary'",
+    ),
+    "headless.csv": (b"a1,Anorexie mentale\n", "line 1"),
+}
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CORPORA))
+@pytest.mark.parametrize("update", [False, True])
+def test_bad_corpus_leaves_the_index_exactly_as_it_was(
+    capsys, tmp_path: Path, name: str, update: bool
+) -> None:
+    content, where = BAD_CORPORA[name]
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    index = tmp_path / "ix"
+    assert run(capsys, "index", str(SEED_JSONL), "--index", str(index))[0] == 0
+    before = snapshot(index)
+    code, out, err = run(
+        capsys, "index", str(bad), "--index", str(index), *(["--update"] if update else [])
+    )
+    assert code == 1 and out == ""
+    assert err.startswith(f"alliance-search: error: {bad}") and where in err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert snapshot(index) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "ix"])
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -184,7 +224,7 @@ def test_output_cut_short_by_a_closed_pipe(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.parametrize(
-    "command", ["index", "search", "similar", "concepts", "show", "stats", "parse-toc"]
+    "command", ["index", "search", "similar", "concepts", "show", "stats", "check", "parse-toc"]
 )
 def test_every_command_help_has_examples(capsys, command: str) -> None:
     code, out, _ = run(capsys, command, "--help")

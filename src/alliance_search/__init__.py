@@ -12,7 +12,8 @@ Quick start::
 
 Main entry points: :func:`load_corpus`, :func:`parse_issue_toc`, :func:`build_index`,
 :func:`open_index`, :class:`Index`, :class:`Results`, :class:`Hit`,
-:func:`french_analyzer`. Errors a user can cause derive from
+:func:`french_analyzer`; index upkeep: :func:`check_index`, :func:`rebuild_index`,
+:func:`unlock_index`. Errors a user can cause derive from
 :class:`AllianceSearchError`.
 """
 
@@ -25,6 +26,7 @@ from ._errors import (
     ThesaurusError,
 )
 from .analysis import analyze, french_analyzer
+from .check import CheckReport, check_index, rebuild_index, unlock_index
 from .concepts import Concept, Thesaurus, default_thesaurus, load_thesaurus
 from .corpus import Article, bundled_corpus_path, load_corpus, parse_issue_toc, write_jsonl
 from .index import Index, build_index, default_index_dir, open_index
@@ -35,6 +37,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AllianceSearchError",
     "Article",
+    "CheckReport",
     "Concept",
     "CorpusError",
     "Hit",
@@ -50,6 +53,7 @@ __all__ = [
     "analyze",
     "build_index",
     "bundled_corpus_path",
+    "check_index",
     "default_index_dir",
     "default_thesaurus",
     "french_analyzer",
@@ -57,5 +61,7 @@ __all__ = [
     "load_thesaurus",
     "open_index",
     "parse_issue_toc",
+    "rebuild_index",
+    "unlock_index",
     "write_jsonl",
 ]

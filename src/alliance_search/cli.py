@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from ._errors import AllianceSearchError
+from .check import check_index, rebuild_index, unlock_index
 from .concepts import load_thesaurus
 from .corpus import bundled_corpus_path, load_corpus, parse_issue_toc, write_jsonl
 from .display import format_hit, format_results
@@ -174,6 +175,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(
         commands,
+        "check",
+        "verify an index (opens, counts, version, corpus match); unlock or rebuild it",
+        "alliance-search check --index mon-index",
+        "alliance-search check --index mon-index --corpus numero-140.jsonl numero-141.csv",
+        "alliance-search check --index mon-index --unlock     # after a writer was killed",
+        "alliance-search check --index mon-index --rebuild    # from the recorded corpus",
+    )
+    _index_arg(p)
+    p.add_argument(
+        "--corpus",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="compare with (or rebuild from) these corpus files, applied in order "
+        "(default: the files the index was built and updated from)",
+    )
+    p.add_argument(
+        "--unlock",
+        action="store_true",
+        help="clear a write lock left by a writer that has ended (refused while it runs)",
+    )
+    p.add_argument(
+        "--rebuild", action="store_true", help="rebuild the index from the corpus, then check"
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = _command(
+        commands,
         "parse-toc",
         "turn a pasted table of contents (.txt) into a JSONL corpus",
         "alliance-search parse-toc sommaire.txt --prefix sm140- -o out.jsonl",
@@ -215,13 +244,13 @@ def _run(args: argparse.Namespace) -> int:
         articles = load_corpus(*args.paths)
         if args.update:
             with open_index(target) as index:
-                index.update(articles)
+                index.update(articles, sources=args.paths)
                 count = len(index)
             print(
                 f"updated {len(articles)} articles; the index at {target} holds {count}", file=out
             )
         else:
-            with build_index(articles, target) as index:
+            with build_index(articles, target, sources=args.paths) as index:
                 print(f"indexed {len(index)} articles into {target}", file=out)
         return 0
     if args.command == "parse-toc":
@@ -241,6 +270,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "concepts":
         return _concepts(args, out)
+    if args.command == "check":
+        return _check(args, out)
     with _open(args.index) as index:
         if args.command in ("search", "similar"):
             if args.command == "search":
@@ -290,6 +321,25 @@ def _run(args: argparse.Namespace) -> int:
                 for key, value in stats.items():
                     print(f"{key:>17}: {value}", file=out)
     return 0
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    target = args.index or default_index_dir()
+    if args.unlock:
+        cleared = unlock_index(target)
+        print(
+            f"cleared a stale write lock from {target}" if cleared else f"{target} was not locked",
+            file=out,
+        )
+    if args.rebuild:
+        with rebuild_index(target, args.corpus) as index:
+            print(f"rebuilt {target}: {len(index)} articles", file=out)
+    report = check_index(target, args.corpus)
+    print(
+        json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report,
+        file=out,
+    )
+    return 0 if report.ok else 1
 
 
 def _concepts(args: argparse.Namespace, out: TextIO) -> int:

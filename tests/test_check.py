@@ -1,0 +1,110 @@
+"""Index health: check against the corpus, damaged files, rebuild, the `check` command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import alliance_search as als
+from alliance_search.cli import main
+from alliance_search.index import META_FILE
+
+from .conftest import BORDERLINE, DEMENTIA, SEED_JSONL
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return Path(shutil.copy(SEED_JSONL, tmp_path / "numero.jsonl"))
+
+
+def test_a_built_index_matches_the_corpus_it_records(tmp_path: Path, corpus: Path) -> None:
+    als.build_index(corpus, tmp_path / "ix")
+    report = als.check_index(tmp_path / "ix")
+    assert report.ok, report.problems
+    assert (report.articles, report.segments) == (15, 1)
+    assert report.corpus == [str(corpus.resolve())]
+    assert not report.locked and report.leftovers == []
+    assert "OK" in str(report) and "15 in 1 segment" in str(report)
+
+
+def test_differences_with_the_corpus_are_listed(tmp_path: Path, corpus: Path) -> None:
+    index = als.build_index(corpus, tmp_path / "ix")
+    index.delete([DEMENTIA])
+    changed = index.get(BORDERLINE)
+    index.update([als.Article(id=BORDERLINE, title=changed.title, summary="Résumé corrigé")])
+    index.update([als.Article(id="hors-corpus", title="Article ajouté à la main")])
+    report = als.check_index(tmp_path / "ix")
+    assert not report.ok
+    assert (report.missing, report.unexpected, report.changed) == (
+        [DEMENTIA],
+        ["hors-corpus"],
+        [BORDERLINE],
+    )
+    assert "1 corpus article(s) missing from the index" in report.problems
+
+
+def test_updates_from_files_are_recorded_and_applied_in_order(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fix = tmp_path / "correctif.jsonl"
+    fix.write_text(
+        json.dumps({"id": DEMENTIA, "title": "Démence : titre corrigé"}, ensure_ascii=False) + "\n",
+        "utf-8",
+    )
+    assert main(["index", str(corpus), "--index", str(tmp_path / "ix")]) == 0
+    assert main(["index", str(fix), "--index", str(tmp_path / "ix"), "--update"]) == 0
+    report = als.check_index(tmp_path / "ix")
+    assert report.ok, report.problems
+    assert report.corpus == [str(corpus.resolve()), str(fix.resolve())]
+    # Against the first file alone, the corrected article differs.
+    assert als.check_index(tmp_path / "ix", [corpus]).changed == [DEMENTIA]
+
+
+def test_damaged_files_are_reported_and_rebuilt(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    als.build_index(corpus, tmp_path / "ix")
+    for segment in (tmp_path / "ix").glob("MAIN_*.seg"):
+        segment.write_bytes(b"\0" * 100)
+    code = main(["check", "--index", str(tmp_path / "ix")])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "PROBLEMS FOUND" in out and "cannot be read" in out and err == ""
+
+    assert main(["check", "--index", str(tmp_path / "ix"), "--rebuild"]) == 0
+    out, _ = capsys.readouterr()
+    assert "rebuilt" in out and "OK" in out
+    assert als.open_index(tmp_path / "ix").search("démence")[0].id == DEMENTIA
+
+
+def test_check_reports_missing_and_old_indexes(tmp_path: Path, seed_articles) -> None:
+    assert "no index at" in als.check_index(tmp_path / "absent").problems[0]
+    als.build_index(seed_articles, tmp_path / "ix")
+    meta = json.loads((tmp_path / "ix" / META_FILE).read_text("utf-8"))
+    (tmp_path / "ix" / META_FILE).write_text(json.dumps({**meta, "index_format": 1}), "utf-8")
+    report = als.check_index(tmp_path / "ix")
+    assert not report.ok and "Rebuild it" in report.problems[0]
+
+
+def test_rebuild_needs_a_corpus(
+    tmp_path: Path, seed_articles, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    als.build_index(seed_articles, tmp_path / "ix")  # from articles: no file recorded
+    assert main(["check", "--index", str(tmp_path / "ix"), "--rebuild"]) == 1
+    assert "say which files to rebuild it from with --corpus" in capsys.readouterr().err
+    code = main(["check", "--index", str(tmp_path / "ix"), "--rebuild", "--corpus", str(corpus)])
+    assert code == 0
+    assert als.check_index(tmp_path / "ix").corpus == [str(corpus.resolve())]
+
+
+def test_check_json(tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    als.build_index(corpus, tmp_path / "ix")
+    capsys.readouterr()
+    assert main(["check", "--index", str(tmp_path / "ix"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and report["articles"] == 15 and report["index_format"] == 2
+    assert main(["check", "--index", str(tmp_path / "ix"), "--unlock"]) == 0
+    assert "was not locked" in capsys.readouterr().out
