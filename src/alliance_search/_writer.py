@@ -50,7 +50,8 @@ Document = dict[str, Any]
 
 
 class Writer(SegmentWriter):  # type: ignore[misc]
-    """A Whoosh segment writer that can commit segments written by helper processes."""
+    """A Whoosh segment writer that can commit segments written by helper processes,
+    and writes its postings with field lengths read once per document."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
@@ -58,6 +59,35 @@ class Writer(SegmentWriter):  # type: ignore[misc]
 
     def _merge_segments(self, mergetype: Any, optimize: Any, merge: Any) -> list[Any]:
         return [*super()._merge_segments(mergetype, optimize, merge), *self.helper_segments]
+
+    def _flush_segment(self) -> None:
+        # As SegmentWriter._flush_segment, but Whoosh looks up the field length of
+        # every posting in the length column; a table read once does the same.
+        self.perdocwriter.close()
+        lengths = _Lengths(self.per_document_reader()) if self.codec.length_stats else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if lengths is not None:
+            lengths.close()
+
+
+class _Lengths:
+    """Field lengths of a segment being written, one list per field."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._tables: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        table = self._tables.get(fieldname)
+        if table is None:
+            length = self._reader.doc_field_length
+            table = [length(d, fieldname, default) for d in range(self._reader.doc_count_all())]
+            self._tables[fieldname] = table
+        return table[docnum]
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 def open_writer(ix: Any, path: Path, timeout: float) -> Writer:
@@ -222,7 +252,7 @@ def _write_segment(
     writer: Writer, items: Sequence[Any], make_document: Callable[[Any], Document]
 ) -> Any:
     """Write ``items`` as a new segment of ``writer``'s index (without the lock)."""
-    segment_writer = SegmentWriter(
+    segment_writer = Writer(
         writer.storage.open_index(writer.indexname), _lk=False, limitmb=WRITER_LIMIT_MB
     )
     for item in items:

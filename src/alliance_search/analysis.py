@@ -31,13 +31,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import snowballstemmer
 from unidecode import unidecode
 from whoosh.analysis import Token, Tokenizer
+from whoosh.formats import Positions
 
 __all__ = [
     "ANALYZER_VERSION",
@@ -291,10 +293,68 @@ def analyze(text: str, stem: bool = True) -> list[tuple[int, tuple[str, ...], in
     >>> analyze("Démences")
     [(0, ('demenc',), 0, 8)]
     """
-    words: list[tuple[int, tuple[str, ...], int, int]] = []
+    return list(_analyze(text, stem))
+
+
+Words = tuple[tuple[int, tuple[str, ...], int, int], ...]
+
+
+def _analyze(text: str, stem: bool) -> Words:
+    return _analyze_both(text)[0 if stem else 1]
+
+
+@lru_cache(maxsize=128)
+def _analyze_both(text: str) -> tuple[Words, Words]:
+    """Stemmed and unstemmed analyses of ``text`` in one pass, cached for the few
+    texts of the document being indexed (concept tagging, the analysed fields and
+    the ``exact`` field all read the same title, summary and keywords)."""
+    stemmed: list[tuple[int, tuple[str, ...], int, int]] = []
+    folded: list[tuple[int, tuple[str, ...], int, int]] = []
     for match in WORD_PATTERN.finditer(text):
+        surface = match.group()
         base = match.start()
-        for offset, length, terms in analyze_word(match.group(), stem):
+        for offset, length, terms in analyze_word(surface, True):
             if terms:
-                words.append((len(words), terms, base + offset, base + offset + length))
-    return words
+                stemmed.append((len(stemmed), terms, base + offset, base + offset + length))
+        for offset, length, terms in analyze_word(surface, False):
+            if terms:
+                folded.append((len(folded), terms, base + offset, base + offset + length))
+    return tuple(stemmed), tuple(folded)
+
+
+class FrenchPositions(Positions):  # type: ignore[misc]
+    """Whoosh's ``Positions`` postings, built straight from :func:`analyze` when the
+    field's analyzer is the French one (no token objects: indexing is faster, the
+    postings are the same)."""
+
+    def word_values(
+        self, value: str | Sequence[str], analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
+        """Postings of ``value``: a text, or a sequence of texts indexed one after
+        the other (as if joined by line breaks)."""
+        if not isinstance(analyzer, FrenchAnalyzer):
+            texts = [value] if isinstance(value, str) else value
+            yield from super().word_values("\n".join(texts), analyzer, **kwargs)
+            return
+        positions: dict[str, list[int]] = {}
+        start = 0
+        for text in [value] if isinstance(value, str) else value:
+            words = _analyze(text, analyzer.stem)
+            for pos, terms, _, _ in words:
+                for term in terms:
+                    if term in positions:
+                        positions[term].append(start + pos)
+                    else:
+                        positions[term] = [start + pos]
+            start += len(words)
+        boost, encode = self.field_boost, self.encode
+        for term, found in positions.items():
+            if len(found) == 1:  # most words occur once: reuse their encoding
+                yield term, 1, boost, _encoded_position(found[0])
+            else:
+                yield term, len(found), len(found) * boost, encode(found)
+
+
+@lru_cache(maxsize=4096)
+def _encoded_position(position: int) -> bytes:
+    return bytes(Positions().encode([position]))

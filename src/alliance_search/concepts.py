@@ -88,6 +88,10 @@ class _Entry:
     words: Words
     concept_id: str
     term: str
+    variants: tuple[frozenset[str], ...] = ()
+
+    def __post_init__(self) -> None:
+        self.variants = tuple(frozenset(w) for w in self.words)
 
 
 @dataclass
@@ -219,14 +223,17 @@ class Thesaurus:
         while i < len(words):
             best: _Entry | None = None
             for variant in words[i][1]:
+                # Entries are sorted longest first: the first that matches is the
+                # longest for this variant.
                 for entry in self._by_first.get(variant, ()):
-                    n = len(entry.words)
-                    if best is not None and n <= len(best.words):
-                        continue
+                    n = len(entry.variants)
+                    if best is not None and n <= len(best.variants):
+                        break
                     if i + n <= len(words) and all(
-                        set(entry.words[k]).intersection(words[i + k][1]) for k in range(n)
+                        not entry.variants[k].isdisjoint(words[i + k][1]) for k in range(1, n)
                     ):
                         best = entry
+                        break
             if best is None:
                 i += 1
                 continue

@@ -18,7 +18,7 @@ from whoosh.query import Term
 
 from . import _writer
 from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
-from .analysis import ANALYZER_VERSION, french_analyzer
+from .analysis import ANALYZER_VERSION, FrenchPositions, french_analyzer
 from .concepts import Thesaurus, default_thesaurus
 from .corpus import Article, load_corpus
 
@@ -54,18 +54,24 @@ def default_index_dir() -> Path:
 def make_schema() -> Schema:
     """The Whoosh schema: one French analyzer shared by every analysed field."""
     analyzer = french_analyzer()
+
+    def text(**options: Any) -> TEXT:
+        field = TEXT(phrase=True, **{"analyzer": analyzer, **options})
+        field.format = FrenchPositions(field_boost=field.format.field_boost)
+        return field
+
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        summary=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        keywords=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        title=text(stored=True),
+        summary=text(stored=True),
+        keywords=text(stored=True),
         section=ID(stored=True),
         journal=ID(stored=True),
         year=NUMERIC(int, stored=True, signed=False),
         concepts=KEYWORD(stored=True, commas=True, scorable=False),
         # Words as written (folded, not stemmed): exact-form matches score extra,
         # and spelling suggestions are drawn from this vocabulary.
-        exact=TEXT(analyzer=french_analyzer(stem=False), phrase=True),
+        exact=text(analyzer=french_analyzer(stem=False)),
         dossier=STORED,
         issue=STORED,
         authors=STORED,
@@ -82,7 +88,7 @@ def _document(article: Article, concepts: Sequence[str] = ()) -> dict[str, Any]:
         "section": article.section,
         "journal": article.journal,
         "concepts": ",".join(concepts),
-        "exact": "\n".join((article.title, article.summary, *article.keywords)),
+        "exact": (article.title, article.summary, *article.keywords),
         "dossier": article.dossier,
         "issue": article.issue,
         "authors": LIST_SEPARATOR.join(article.authors),
