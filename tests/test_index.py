@@ -176,3 +176,30 @@ def test_last_article_of_a_batch_wins(tmp_path: Path) -> None:
     second = als.Article(id="a", title="Titre corrigé")
     assert index.update([first, second]) == 1
     assert len(index) == 1 and index.get("a").title == "Titre corrigé"
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_progress_bar_counts_every_article(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], procs: int
+) -> None:
+    pytest.importorskip("tqdm")
+    batch = [
+        als.Article(id=f"a{i}", title=f"Démence et alliance, cas {i}", summary="Soins.")
+        for i in range(450)
+    ]
+    index = als.build_index([], tmp_path / "ix")
+    index.update(batch, procs=procs, progress=True)
+    err = capfd.readouterr().err
+    assert "450/450" in err and "articles" in err
+    assert len(index) == 450
+    index.update(batch[:5])  # small batch, not a terminal: no bar
+    assert capfd.readouterr().err == ""
+
+
+def test_indexing_logs_and_never_prints(
+    tmp_path: Path, seed_articles, capfd: pytest.CaptureFixture[str], caplog
+) -> None:
+    with caplog.at_level("INFO", logger="alliance_search"):
+        als.build_index(seed_articles, tmp_path / "ix").search("démence")
+    assert capfd.readouterr() == ("", "")
+    assert any("indexed 15 articles" in r.getMessage() for r in caplog.records)

@@ -22,6 +22,7 @@ import ctypes.util
 import json
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import socket
@@ -36,6 +37,7 @@ from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from ._errors import IndexLockedError
+from ._progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,8 @@ LOCK_FILE = "MAIN_WRITELOCK"
 HOLDER_FILE = "alliance_search.writer"
 #: Memory for each indexing process's posting pool (Whoosh ``limitmb``).
 WRITER_LIMIT_MB = 128
+#: Helpers report their progress every this many articles.
+PROGRESS_STEP = 100
 
 Document = dict[str, Any]
 
@@ -204,18 +208,48 @@ def write_parallel(
     make_document: Callable[[Any], Document],
     key: Callable[[Any], str],
     procs: int = 2,
+    progress: Progress | None = None,
 ) -> None:
     """Index ``items`` as ``procs`` new segments, written by this process and forked helpers.
 
     Helpers inherit their share through ``fork`` (nothing is pickled), write it as
-    a segment and send the segment's description back; this process writes its own
-    share the same way, and ``writer`` (which holds the lock) deletes the documents
-    being replaced and commits every segment at once. If anything fails, the
-    helpers are killed and nothing is committed.
+    a segment and send the segment's description back (and their progress on the
+    way); this process writes its own share the same way, and ``writer`` (which
+    holds the lock) deletes the documents being replaced and commits every segment
+    at once. If anything fails, the helpers are killed and nothing is committed.
     """
+    progress = progress or Progress()
     shares = [items[i::procs] for i in range(procs)]
     context = multiprocessing.get_context("fork")
-    helpers = []
+    helpers: dict[Any, Any] = {}  # receiving end of each helper's pipe → its process
+    results: dict[Any, tuple[str, Any]] = {}
+
+    def collect(block: bool) -> None:
+        """Read the helpers' messages; ``block``: wait until one has something to say."""
+        waiting = [r for r in helpers if r not in results]
+        if block:
+            ready = multiprocessing.connection.wait(waiting)
+        else:
+            ready = [r for r in waiting if r.poll()]
+        for receiver in ready:
+            while receiver not in results:
+                try:
+                    message = receiver.recv()
+                except EOFError:
+                    helpers[receiver].join()
+                    message = ("error", f"it died (exit code {helpers[receiver].exitcode})")
+                if message[0] == "progress":
+                    progress.advance(message[1])
+                else:
+                    results[receiver] = message
+                if not receiver.poll():
+                    break
+
+    def on_document(count: int) -> None:
+        progress.advance(1)
+        if count % PROGRESS_STEP == 0:
+            collect(block=False)
+
     try:
         for share in shares[1:]:
             receiver, sender = context.Pipe(duplex=False)
@@ -227,21 +261,20 @@ def write_parallel(
             )
             helper.start()
             sender.close()
-            helpers.append((helper, receiver))
+            helpers[receiver] = helper
         for item in items:
             writer.delete_by_term("id", key(item))
-        writer.helper_segments.append(_write_segment(writer, shares[0], make_document))
-        for helper, receiver in helpers:
-            try:
-                status, payload = receiver.recv()
-            except EOFError:
-                helper.join()
-                status, payload = "error", f"it died (exit code {helper.exitcode})"
+        writer.helper_segments.append(_write_segment(writer, shares[0], make_document, on_document))
+        progress.phase("writing the index")
+        while len(results) < len(helpers):
+            collect(block=True)
+        for receiver in helpers:
+            status, payload = results[receiver]
             if status != "ok":
                 raise RuntimeError(f"indexing in a helper process failed: {payload}")
             writer.helper_segments.append(payload)
     finally:
-        for helper, receiver in helpers:
+        for receiver, helper in helpers.items():
             receiver.close()
             if helper.is_alive():
                 helper.kill()
@@ -249,14 +282,19 @@ def write_parallel(
 
 
 def _write_segment(
-    writer: Writer, items: Sequence[Any], make_document: Callable[[Any], Document]
+    writer: Writer,
+    items: Sequence[Any],
+    make_document: Callable[[Any], Document],
+    on_document: Callable[[int], None] | None = None,
 ) -> Any:
     """Write ``items`` as a new segment of ``writer``'s index (without the lock)."""
     segment_writer = Writer(
         writer.storage.open_index(writer.indexname), _lk=False, limitmb=WRITER_LIMIT_MB
     )
-    for item in items:
+    for count, item in enumerate(items, 1):
         segment_writer.add_document(**make_document(item))
+        if on_document is not None:
+            on_document(count)
     return segment_writer._finalize_segment()
 
 
@@ -279,8 +317,15 @@ def _helper_main(
     parent: int,
 ) -> None:
     _die_with_parent(parent)
+
+    def report(count: int) -> None:
+        if count % PROGRESS_STEP == 0:
+            sender.send(("progress", PROGRESS_STEP))
+
     try:
-        sender.send(("ok", _write_segment(writer, items, make_document)))
+        segment = _write_segment(writer, items, make_document, report)
+        sender.send(("progress", len(items) % PROGRESS_STEP))
+        sender.send(("ok", segment))
     except BaseException:
         sender.send(("error", traceback.format_exc()))
     finally:

@@ -196,7 +196,9 @@ def unlock_index(path: str | Path) -> bool:
     return _writer.break_lock(target)
 
 
-def rebuild_index(path: str | Path, corpus: Sequence[str | Path] | None = None) -> Index:
+def rebuild_index(
+    path: str | Path, corpus: Sequence[str | Path] | None = None, *, progress: bool | None = None
+) -> Index:
     """Rebuild the index at ``path`` from ``corpus`` files, or else from the files it
     was built from (recorded in the index). The old index stays until the new one
     is complete."""
@@ -211,4 +213,4 @@ def rebuild_index(path: str | Path, corpus: Sequence[str | Path] | None = None) 
         raise AllianceSearchError(
             f"no corpus recorded for {target}; say which files to rebuild it from with --corpus"
         )
-    return build_index(load_sources(sources), target, sources=sources)
+    return build_index(load_sources(sources), target, sources=sources, progress=progress)

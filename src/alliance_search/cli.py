@@ -59,6 +59,18 @@ def _index_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _quiet_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        dest="progress",
+        action="store_false",
+        default=None,
+        help="no progress bar (shown for 1,000 articles or more in a terminal, "
+        "with the 'progress' extra)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="alliance-search",
@@ -85,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add or replace these articles in an existing index instead of rebuilding",
     )
+    _quiet_arg(p)
 
     p = _command(
         commands,
@@ -199,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rebuild", action="store_true", help="rebuild the index from the corpus, then check"
     )
+    _quiet_arg(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
     p = _command(
@@ -244,13 +258,13 @@ def _run(args: argparse.Namespace) -> int:
         articles = load_corpus(*args.paths)
         if args.update:
             with open_index(target) as index:
-                index.update(articles, sources=args.paths)
+                index.update(articles, sources=args.paths, progress=args.progress)
                 count = len(index)
             print(
                 f"updated {len(articles)} articles; the index at {target} holds {count}", file=out
             )
         else:
-            with build_index(articles, target, sources=args.paths) as index:
+            with build_index(articles, target, sources=args.paths, progress=args.progress) as index:
                 print(f"indexed {len(index)} articles into {target}", file=out)
         return 0
     if args.command == "parse-toc":
@@ -332,7 +346,7 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             file=out,
         )
     if args.rebuild:
-        with rebuild_index(target, args.corpus) as index:
+        with rebuild_index(target, args.corpus, progress=args.progress) as index:
             print(f"rebuilt {target}: {len(index)} articles", file=out)
     report = check_index(target, args.corpus)
     print(

@@ -16,7 +16,7 @@ import whoosh.index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import Term
 
-from . import _writer
+from . import _progress, _writer
 from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
 from .analysis import ANALYZER_VERSION, FrenchPositions, french_analyzer
 from .concepts import Thesaurus, default_thesaurus
@@ -284,6 +284,7 @@ class Index:
         timeout: float = 10.0,
         procs: int | None = None,
         sources: Sequence[str | Path] = (),
+        progress: bool | None = None,
     ) -> int:
         """Add articles, replacing any already indexed with the same id; returns the count.
 
@@ -295,6 +296,8 @@ class Index:
         waits up to ``timeout`` seconds, then raises :class:`IndexLockedError`.
         ``sources`` (the corpus files the articles came from) are recorded in the
         index so that ``alliance-search check`` can compare and rebuild.
+        ``progress``: show a progress bar (None: for 1,000 articles or more, in a
+        terminal or Jupyter, when tqdm is installed; the ``progress`` extra).
         """
         batch = list({article.id: article for article in articles}.values())
         if procs is None:
@@ -302,17 +305,23 @@ class Index:
         procs = max(1, min(procs, len(batch))) if _writer.can_fork() else 1
         writer = self._writer(timeout)
         try:
-            if procs > 1:
-                _writer.write_parallel(writer, batch, self._document, lambda a: a.id, procs)
-            else:
-                for article in batch:
-                    writer.update_document(**self._document(article))
-            if sources:
-                self._record_sources(sources)
+            with _progress.progress(len(batch), progress) as bar:
+                if procs > 1:
+                    _writer.write_parallel(
+                        writer, batch, self._document, lambda a: a.id, procs, bar
+                    )
+                else:
+                    for article in batch:
+                        writer.update_document(**self._document(article))
+                        bar.advance()
+                    bar.phase("writing the index")
+                if sources:
+                    self._record_sources(sources)
+                _writer.release(writer, self.path, commit=True)
         except BaseException:
-            _writer.release(writer, self.path, commit=False)
+            if not writer.is_closed:
+                _writer.release(writer, self.path, commit=False)
             raise
-        _writer.release(writer, self.path, commit=True)
         log.info("indexed %d articles into %s", len(batch), self.path)
         return len(batch)
 
@@ -368,13 +377,15 @@ def build_index(
     *,
     thesaurus: Thesaurus | None = None,
     sources: Sequence[str | Path] = (),
+    progress: bool | None = None,
 ) -> Index:
     """Build (or replace) the index at ``path`` from articles or from corpus files.
 
     The new index is written beside ``path`` and swapped in only when complete, so
     an error while building (or a killed process) leaves any previous index
     untouched. The corpus files (``source`` when it is a path, else ``sources``) are
-    recorded in the index for ``alliance-search check``.
+    recorded in the index for ``alliance-search check``. ``progress`` as in
+    :meth:`Index.update`.
 
     >>> index = build_index(load_corpus(), tmp_path / "index")
     """
@@ -399,7 +410,7 @@ def build_index(
         meta = {**_meta(), "thesaurus": thesaurus.fingerprint}
         _write_meta(staging, meta)
         with Index(staging, thesaurus) as fresh:
-            fresh.update(articles, sources=sources)
+            fresh.update(articles, sources=sources, progress=progress)
         _swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
