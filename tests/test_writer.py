@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,29 @@ def test_concurrent_writers_and_readers_lose_and_duplicate_nothing(
     final = als.open_index(index.path)
     assert final.get("shared-0").title.startswith("Version ")
     assert len(final.search("rédacteur", limit=None)) == 3 * 6 * 4
+
+
+KILLED_BUILD = """
+    import sys
+    import alliance_search as als
+    batch = [als.Article(id=f"b{i}", title=f"Article {i} sur la démence", summary=sys.argv[2])
+             for i in range(6000)]
+    print("building", flush=True)
+    als.build_index(batch, sys.argv[1])
+"""
+
+
+def test_sigkill_during_a_rebuild_keeps_the_old_index_and_the_next_build_cleans_up(
+    tmp_path: Path, seed_articles
+) -> None:
+    als.build_index(seed_articles, tmp_path / "ix")
+    builder = start_script(KILLED_BUILD, str(tmp_path / "ix"), SUMMARY)
+    assert builder.stdout and builder.stdout.readline().strip() == "building"
+    time.sleep(1.0)
+    os.kill(builder.pid, signal.SIGKILL)
+    assert builder.wait() == -signal.SIGKILL
+    leftovers = list(tmp_path.glob(".ix.building-*"))
+    assert len(leftovers) == 1  # the abandoned staging folder
+    assert len(als.open_index(tmp_path / "ix")) == 15  # the old index, untouched
+    als.build_index(seed_articles[:3], tmp_path / "ix")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ix"]

@@ -136,10 +136,18 @@ def holder_is_alive(holder: dict[str, Any]) -> bool | None:
     if holder.get("host") != socket.gethostname():
         return None
     try:
-        os.kill(int(holder["pid"]), 0)
+        return process_exists(int(holder["pid"]))
+    except (KeyError, TypeError, ValueError):
+        return True
+
+
+def process_exists(pid: int) -> bool:
+    """Whether a process with this pid runs on this machine."""
+    try:
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, KeyError, TypeError, ValueError):
+    except PermissionError:
         return True
     return True
 

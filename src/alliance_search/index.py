@@ -403,7 +403,10 @@ def build_index(
             "choose an empty or new folder"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    _remove_abandoned_builds(target)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.building-{os.getpid()}-", dir=target.parent)
+    )
     try:
         whoosh.index.create_in(str(staging), make_schema())
         thesaurus = thesaurus or default_thesaurus()
@@ -416,6 +419,15 @@ def build_index(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Index(target, thesaurus)
+
+
+def _remove_abandoned_builds(target: Path) -> None:
+    """Delete the staging folders of builds whose process has ended (killed)."""
+    for leftover in target.parent.glob(f".{target.name}.building-*-*"):
+        pid = leftover.name.rsplit(".building-", 1)[1].split("-", 1)[0]
+        if pid.isdigit() and not _writer.process_exists(int(pid)):
+            log.info("removing %s, left by an interrupted build", leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
