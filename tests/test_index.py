@@ -158,6 +158,7 @@ def test_wheel_ships_the_bundled_corpus(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "alliance_search/corpus/sante-mentale-alliance-therapeutique.jsonl" in names
     assert "alliance_search/data/stopwords_fr.txt" in names
+    assert "alliance_search/py.typed" in names  # type hints for users' checkers
 
 
 def test_parallel_writer_and_optimize(tmp_path: Path, seed_articles) -> None:

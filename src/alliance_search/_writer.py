@@ -29,8 +29,10 @@ import socket
 import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
@@ -229,20 +231,20 @@ def write_parallel(
     progress = progress or Progress()
     shares = [items[i::procs] for i in range(procs)]
     context = multiprocessing.get_context("fork")
-    helpers: dict[Any, Any] = {}  # receiving end of each helper's pipe → its process
-    results: dict[Any, tuple[str, Any]] = {}
+    helpers: dict[Connection, BaseProcess] = {}  # each helper's pipe → its process
+    results: dict[Connection, tuple[str, Any]] = {}
 
     def collect(block: bool) -> None:
         """Read the helpers' messages; ``block``: wait until one has something to say."""
         waiting = [r for r in helpers if r not in results]
         if block:
-            ready = multiprocessing.connection.wait(waiting)
+            ready = cast(list[Connection], multiprocessing.connection.wait(waiting))
         else:
             ready = [r for r in waiting if r.poll()]
         for receiver in ready:
             while receiver not in results:
                 try:
-                    message = receiver.recv()
+                    message: tuple[str, Any] = receiver.recv()
                 except EOFError:
                     helpers[receiver].join()
                     message = ("error", f"it died (exit code {helpers[receiver].exitcode})")
@@ -282,11 +284,11 @@ def write_parallel(
                 raise RuntimeError(f"indexing in a helper process failed: {payload}")
             writer.helper_segments.append(payload)
     finally:
-        for receiver, helper in helpers.items():
+        for receiver, process in helpers.items():
             receiver.close()
-            if helper.is_alive():
-                helper.kill()
-            helper.join()
+            if process.is_alive():
+                process.kill()
+            process.join()
 
 
 def _write_segment(

@@ -197,7 +197,7 @@ def analyze_word(surface: str, stem: bool = True) -> tuple[Part, ...]:
     return tuple(parts)
 
 
-class FrenchAnalyzer(Tokenizer):
+class FrenchAnalyzer(Tokenizer):  # type: ignore[misc]
     """The French analysis chain as one Whoosh analyzer (see the module docstring).
 
     Words are found by a regular expression on the original text, so character
@@ -215,7 +215,7 @@ class FrenchAnalyzer(Tokenizer):
     def __hash__(self) -> int:
         return hash((FrenchAnalyzer, self.stem))
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,

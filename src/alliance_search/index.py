@@ -25,7 +25,7 @@ from .corpus import Article, load_corpus
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
-    from .search import Results
+    from .results import Results
 
 __all__ = ["INDEX_FORMAT", "Index", "build_index", "default_index_dir", "open_index"]
 

@@ -84,7 +84,7 @@ class Alternative:
         return _word_query(fieldname, tuple(variants)) if variants else None
 
 
-class _DisMaxMatcher(DisjunctionMaxMatcher):
+class _DisMaxMatcher(DisjunctionMaxMatcher):  # type: ignore[misc]
     """Whoosh's max-of-two matcher with two fixes (checked on whoosh 2.7.4).
 
     ``score`` must only look at the sub-matchers positioned on the current
@@ -130,7 +130,7 @@ class _DisMaxMatcher(DisjunctionMaxMatcher):
         return self
 
 
-class Sum(wq.Or):
+class Sum(wq.Or):  # type: ignore[misc]
     """Documents matching any subquery, scored by the sum of the matching ones.
 
     Always a tree of union matchers: Whoosh's automatic choice preloads every
@@ -140,7 +140,7 @@ class Sum(wq.Or):
     matcher_type = wq.Or.DEFAULT_MATCHER
 
 
-class DisMax(wq.DisjunctionMax):
+class DisMax(wq.DisjunctionMax):  # type: ignore[misc]
     """Documents matching any subquery, scored by the best one (variants never add up)."""
 
     def _matcher(self, subs: Any, searcher: Any, context: Any) -> Any:

@@ -321,10 +321,10 @@ def describe(
         for alt in parsed.proximity:
             found, _ = _clause_matches(field, name, alt.text, [alt])
             matches.extend(m for m in found if (m.field, m.found) not in seen)
-    field = "summary" if clause_spans["summary"] or not clause_spans["title"] else "title"
-    if not texts[field]:
-        field = "title"
-    snippet, spans = _window(texts[field], sorted(word_spans[field]), clause_spans[field])
+    shown = "summary" if clause_spans["summary"] or not clause_spans["title"] else "title"
+    if not texts[shown]:
+        shown = "title"
+    snippet, spans = _window(texts[shown], sorted(word_spans[shown]), clause_spans[shown])
     # The same words found for a word and for the concept they name: say it once,
     # with the concept.
     best: dict[tuple[str, str], Match] = {}
