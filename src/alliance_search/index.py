@@ -18,6 +18,7 @@ from whoosh.query import Term
 
 from . import _progress, _writer
 from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
+from ._scoring import TermScorer
 from .analysis import ANALYZER_VERSION, FrenchPositions, french_analyzer
 from .concepts import Thesaurus, default_thesaurus
 from .corpus import Article, load_corpus
@@ -186,6 +187,7 @@ class Index:
         self.thesaurus = thesaurus or default_thesaurus()
         self._ix = whoosh.index.open_dir(str(self.path))
         self._searcher: Searcher | None = None
+        self._norms: dict[str, list[float]] = {}
         tagged_with = self.meta.get("thesaurus")
         if tagged_with and tagged_with != self.thesaurus.fingerprint:
             log.warning(
@@ -213,6 +215,7 @@ class Index:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+            self._norms = {}
 
     def searcher(self) -> Searcher:
         """A Whoosh searcher on the last committed state, reused between queries."""
@@ -220,7 +223,13 @@ class Index:
             self._searcher = self._ix.searcher()
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
+            self._norms = {}
         return self._searcher
+
+    def _scorer(self) -> TermScorer:
+        """A scorer for one query on the current searcher (length norms shared)."""
+        searcher = self.searcher()
+        return TermScorer(searcher, self._norms)
 
     def __contains__(self, article_id: object) -> bool:
         return (

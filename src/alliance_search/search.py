@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from whoosh import query as wq
 from whoosh import sorting
@@ -145,50 +145,55 @@ def search(
         return Results(query, [], total=0, notes=parsed.notes, suggestion=suggestion)
     whoosh_query, clause_terms = parsed.build(field_weights or DEFAULT_FIELD_WEIGHTS, searcher)
     whoosh_filter = _filter(thesaurus, section, journal, year, concept)
+    allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
     fetch = None if limit is None else min(max(limit * 3, 30), max(1, searcher.doc_count()))
-    # Whoosh's block-quality pruning (optimize=True) costs more than it saves on
-    # query trees this deep (papyrus-dev concept queries, top 30: 95 ms against 158 ms).
-    found = searcher.search(
-        whoosh_query, limit=fetch, filter=whoosh_filter, terms=coordination > 0, optimize=False
+    scorer = index._scorer()
+    ranked, matching = scorer.top(
+        whoosh_query, fetch, allowed.__contains__ if allowed is not None else None
     )
-    ranked = [(float(hit.score), hit) for hit in found]
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
         ranked = [
-            (score * _coverage(hit, clause_terms) ** coordination, hit) for score, hit in ranked
+            (score * _coverage(scorer.matched_terms(doc), clause_terms) ** coordination, doc)
+            for score, doc in ranked
         ]
         ranked.sort(key=lambda pair: -pair[0])
     return Results(
         query,
-        _hits(ranked[:limit], parsed),
-        total=found.__len__,
+        _hits(searcher, ranked[:limit], parsed),
+        total=len(matching),
         notes=parsed.notes,
         suggestion=suggestion,
-        facets=partial(_facets, searcher, whoosh_query, whoosh_filter),
+        facets=partial(_facets, searcher, matching),
     )
 
 
-def _coverage(hit: Any, clause_terms: list[frozenset[tuple[str, bytes]]]) -> float:
+def _coverage(
+    matched: set[tuple[str, bytes]], clause_terms: list[frozenset[tuple[str, bytes]]]
+) -> float:
     """Share of the query's parts a hit matched, smoothed: (1 + matched) / (1 + parts)."""
-    matched = set(hit.matched_terms())
     return (1 + sum(1 for terms in clause_terms if terms & matched)) / (1 + len(clause_terms))
 
 
-def _hits(ranked: Sequence[tuple[float, Any]], parsed: ParsedQuery) -> list[Hit]:
-    """Hits from ``(score, Whoosh hit)`` pairs, best first; explained on demand."""
+def _hits(
+    searcher: Searcher, ranked: Sequence[tuple[float, int]], parsed: ParsedQuery
+) -> list[Hit]:
+    """Hits from ``(score, document number)`` pairs, best first; explained on demand."""
     explain = partial(describe, parsed=parsed)
     return [
-        Hit(rank, score, article_from_stored(whoosh_hit.fields()), explain)
-        for rank, (score, whoosh_hit) in enumerate(ranked, 1)
+        Hit(rank, score, article_from_stored(searcher.stored_fields(docnum)), explain)
+        for rank, (score, docnum) in enumerate(ranked, 1)
     ]
 
 
-def _facets(searcher: Searcher, q: wq.Query, filter_: wq.Query | None) -> dict[str, dict[str, int]]:
+def _facets(searcher: Searcher, matching: Sequence[int]) -> dict[str, dict[str, int]]:
     """Count every matching article per concept and per section."""
     facets = {
         "concepts": sorting.FieldFacet("concepts", allow_overlap=True, maptype=sorting.Count),
         "sections": sorting.FieldFacet("section", maptype=sorting.Count),
     }
-    found = searcher.search(q, limit=None, filter=filter_, groupedby=facets)
+    if not matching:
+        return {name: {} for name in facets}
+    found = searcher.search(wq.Every(), limit=None, filter=set(matching), groupedby=facets)
     counts = {}
     for name in facets:
         groups = {str(k): int(v) for k, v in found.groups(name).items() if k}
@@ -242,9 +247,9 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
     if not parsed:
         return Results(parsed.text, [], total=0)
     whoosh_query = parsed.whoosh_query(DEFAULT_FIELD_WEIGHTS, searcher)
-    found = searcher.search(whoosh_query, limit=limit, mask=wq.Term("id", article_id))
-    ranked = [(float(hit.score), hit) for hit in found]
-    return Results(parsed.text, _hits(ranked, parsed), total=len(found))
+    itself = searcher.document_number(id=article_id)
+    ranked, matching = index._scorer().top(whoosh_query, limit, lambda doc: doc != itself)
+    return Results(parsed.text, _hits(searcher, ranked, parsed), total=len(matching))
 
 
 # --------------------------------------------------------------------------- explain
