@@ -43,3 +43,14 @@ def test_repr_is_short(seed_index) -> None:
         + f"{hit.score:.2f}"
         + " 'sm-charcot-un-crayon-a-la-main': 'Charcot, un crayon à la main'>"
     )
+
+
+def test_to_pandas_has_one_row_per_hit(seed_index) -> None:
+    results = seed_index.search("patients borderline")
+    frame = results.to_pandas()
+    assert frame.columns.tolist()[:6] == ["rank", "id", "title", "section", "score", "snippet"]
+    assert frame["id"].tolist() == results.ids
+    assert frame["rank"].tolist() == list(range(1, len(results) + 1))
+    assert frame.loc[0, "title"] == "Etats limites et lien thérapeutique"
+    assert "etat-limite" in frame.loc[0, "concepts"]
+    assert "**borderline**" in frame.loc[0, "snippet"]
