@@ -98,29 +98,43 @@ def format_results(results: Results, *, color: bool = False, width: int = 100) -
     return "\n\n".join(["\n".join(lines), *blocks])
 
 
+# The doubled class outranks JupyterLab's ":not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td"
+# (right-aligned, vertically centred cells), which would otherwise win.
 _STYLE = """<style>
 .als-results{border-collapse:collapse;font-family:system-ui,sans-serif;font-size:13px}
-.als-results th{text-align:left;border-bottom:2px solid #888;padding:4px 8px}
-.als-results td{vertical-align:top;border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}
+.als-results.als-results th{text-align:left;border-bottom:2px solid #888;padding:4px 8px}
+.als-results.als-results td{vertical-align:top;border-bottom:1px solid #ddd;padding:4px 8px;
+text-align:left}
 .als-bar{background:#e8e8e8;width:80px;height:8px;border-radius:4px}
 .als-bar>div{background:#4a7bd0;height:8px;border-radius:4px}
 .als-results mark{background:#ffe98a;padding:0 1px}
 .als-id{color:#777;font-size:11px}
 .als-why{color:#555;font-size:11px}
+.als-why summary{cursor:pointer;color:#4a7bd0}
 </style>"""
+
+
+_WHY_SHOWN = 3  # explanation lines shown in a row; more fold under "N more"
 
 
 def _hit_row(hit: Hit, top: float) -> str:
     e = html.escape
     width = 0 if top <= 0 else max(2, round(80 * hit.score / top))
     snippet = mark(hit.snippet_text, hit.snippet_spans, "<mark>", "</mark>", escape=e)
-    why = "<br>".join(
+    matches = sorted(hit.explanation, key=lambda m: m.concept is None)  # concepts first
+    lines = [
         e(
             f"{m.query} → {m.field} «{m.found}» ({m.route}"
             + (f", {m.concept})" if m.concept else ")")
         )
-        for m in hit.explanation
-    )
+        for m in matches
+    ]
+    why = "<br>".join(lines[:_WHY_SHOWN])
+    if len(lines) > _WHY_SHOWN + 1:
+        hidden = lines[_WHY_SHOWN:]
+        why += f"<details><summary>{len(hidden)} more</summary>{'<br>'.join(hidden)}</details>"
+    elif len(lines) > _WHY_SHOWN:
+        why += "<br>" + lines[-1]
     return (
         f"<tr><td>{hit.rank}</td>"
         f"<td>{hit.score:.2f}<div class='als-bar'><div style='width:{width}px'></div></div></td>"
