@@ -10,6 +10,7 @@ grow, and Jupyter shows a returned figure once, as a PNG image. Save one with
 
 from __future__ import annotations
 
+import io
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -312,8 +313,11 @@ def _show_in_ipython(figure_class: type) -> None:
             return
         except KeyError:
             continue
-    from IPython.core.pylabtools import print_figure
+    formatters["image/png"].for_type(figure_class, _png)
 
-    formatters["image/png"].for_type(
-        figure_class, lambda figure: print_figure(figure, "png", bbox_inches="tight")
-    )
+
+def _png(figure: Figure) -> bytes:
+    """The figure as PNG bytes, cropped to what is drawn."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
