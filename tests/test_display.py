@@ -43,3 +43,27 @@ def test_repr_is_short(seed_index) -> None:
         + f"{hit.score:.2f}"
         + " 'sm-charcot-un-crayon-a-la-main': 'Charcot, un crayon à la main'>"
     )
+
+
+def test_to_pandas_has_one_row_per_hit(seed_index) -> None:
+    results = seed_index.search("patients borderline")
+    frame = results.to_pandas()
+    assert frame.columns.tolist()[:6] == ["rank", "id", "title", "section", "score", "snippet"]
+    assert frame["id"].tolist() == results.ids
+    assert frame["rank"].tolist() == list(range(1, len(results) + 1))
+    assert frame.loc[0, "title"] == "Etats limites et lien thérapeutique"
+    assert "etat-limite" in frame.loc[0, "concepts"]
+    assert "**borderline**" in frame.loc[0, "snippet"]
+
+
+def test_html_explanation_shows_concepts_first_and_folds_the_rest(seed_index) -> None:
+    results = seed_index.search("alliance thérapeutique avec les adolescents")
+    hit = next(h for h in results if len(h.explanation) > 4)
+    page = hit._repr_html_()
+    why = page.split("<td class='als-why'>")[1]
+    shown, folded = why.split("<details>")
+    assert shown.count("<br>") == 2  # three lines shown
+    assert "alliance-therapeutique)" in shown.split("<br>")[0]  # a concept match first
+    assert f"<summary>{len(hit.explanation) - 3} more</summary>" in folded
+    short = seed_index.search("TPB")[0]
+    assert "<details>" not in short._repr_html_()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import importlib
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -11,9 +12,44 @@ from ._errors import AllianceSearchError
 from .results import mark
 
 if TYPE_CHECKING:
+    from .concepts import Thesaurus
     from .results import Hit, Results
 
-__all__ = ["format_hit", "format_results", "hits_html", "results_html", "to_pandas"]
+__all__ = [
+    "MissingExtraError",
+    "facets_frame",
+    "format_hit",
+    "format_results",
+    "hits_html",
+    "require",
+    "results_html",
+    "to_pandas",
+]
+
+
+class MissingExtraError(AllianceSearchError, ImportError):
+    """An optional dependency is missing; the message names the extra that installs it."""
+
+
+def require(module: str, feature: str, extra: str = "notebook") -> Any:
+    """Import an optional dependency, or raise :class:`MissingExtraError` saying what to install.
+
+    >>> require("pandas", "to_pandas()").__name__
+    'pandas'
+    >>> try:
+    ...     require("module_absent", "plot_concepts()")
+    ... except ImportError as erreur:
+    ...     print(erreur)
+    plot_concepts() needs module_absent: pip install 'alliance-search[notebook]'
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        package = module.partition(".")[0]
+        raise MissingExtraError(
+            f"{feature} needs {package}: pip install 'alliance-search[{extra}]'"
+        ) from None
+
 
 _BOLD, _DIM, _HIGHLIGHT, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m"
 
@@ -62,29 +98,43 @@ def format_results(results: Results, *, color: bool = False, width: int = 100) -
     return "\n\n".join(["\n".join(lines), *blocks])
 
 
+# The doubled class outranks JupyterLab's ":not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td"
+# (right-aligned, vertically centred cells), which would otherwise win.
 _STYLE = """<style>
 .als-results{border-collapse:collapse;font-family:system-ui,sans-serif;font-size:13px}
-.als-results th{text-align:left;border-bottom:2px solid #888;padding:4px 8px}
-.als-results td{vertical-align:top;border-bottom:1px solid #ddd;padding:4px 8px;text-align:left}
+.als-results.als-results th{text-align:left;border-bottom:2px solid #888;padding:4px 8px}
+.als-results.als-results td{vertical-align:top;border-bottom:1px solid #ddd;padding:4px 8px;
+text-align:left}
 .als-bar{background:#e8e8e8;width:80px;height:8px;border-radius:4px}
 .als-bar>div{background:#4a7bd0;height:8px;border-radius:4px}
 .als-results mark{background:#ffe98a;padding:0 1px}
 .als-id{color:#777;font-size:11px}
 .als-why{color:#555;font-size:11px}
+.als-why summary{cursor:pointer;color:#4a7bd0}
 </style>"""
+
+
+_WHY_SHOWN = 3  # explanation lines shown in a row; more fold under "N more"
 
 
 def _hit_row(hit: Hit, top: float) -> str:
     e = html.escape
     width = 0 if top <= 0 else max(2, round(80 * hit.score / top))
     snippet = mark(hit.snippet_text, hit.snippet_spans, "<mark>", "</mark>", escape=e)
-    why = "<br>".join(
+    matches = sorted(hit.explanation, key=lambda m: m.concept is None)  # concepts first
+    lines = [
         e(
             f"{m.query} → {m.field} «{m.found}» ({m.route}"
             + (f", {m.concept})" if m.concept else ")")
         )
-        for m in hit.explanation
-    )
+        for m in matches
+    ]
+    why = "<br>".join(lines[:_WHY_SHOWN])
+    if len(lines) > _WHY_SHOWN + 1:
+        hidden = lines[_WHY_SHOWN:]
+        why += f"<details><summary>{len(hidden)} more</summary>{'<br>'.join(hidden)}</details>"
+    elif len(lines) > _WHY_SHOWN:
+        why += "<br>" + lines[-1]
     return (
         f"<tr><td>{hit.rank}</td>"
         f"<td>{hit.score:.2f}<div class='als-bar'><div style='width:{width}px'></div></div></td>"
@@ -115,12 +165,7 @@ def results_html(results: Results) -> str:
 
 def to_pandas(results: Results) -> Any:
     """The hits as a DataFrame (columns rank, id, title, section, score, snippet, ...)."""
-    try:
-        import pandas as pd
-    except ImportError:
-        raise AllianceSearchError(
-            "to_pandas() needs pandas: pip install 'alliance-search[notebook]'"
-        ) from None
+    pd = require("pandas", "to_pandas()")
     rows = []
     for hit in results:
         row = hit.to_dict()
@@ -141,3 +186,33 @@ def to_pandas(results: Results) -> Any:
         "url",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+FACET_KINDS = ("concepts", "sections")
+
+
+def facets_frame(results: Results, thesaurus: Thesaurus | None = None) -> Any:
+    """The facets of ``results`` as a tidy DataFrame: kind, value, label, articles.
+
+    ``kind`` is ``concepts`` or ``sections`` (the keys of :meth:`Results.facets`),
+    ``value`` the concept id or section name, ``label`` the concept's French label
+    (from ``thesaurus``, by default the bundled one) and ``articles`` how many
+    matching articles have it; most frequent first within each kind.
+
+    >>> frame = facets_frame(index.search("TPB"))
+    >>> frame.loc[frame.value == "etat-limite", ["label", "articles"]].values.tolist()
+    [['état limite', 1]]
+    """
+    pd = require("pandas", "facets_frame()")
+    if thesaurus is None:
+        from .concepts import default_thesaurus
+
+        thesaurus = default_thesaurus()
+    rows = []
+    for kind, counts in results.facets().items():
+        for value, articles in counts.items():
+            concept = thesaurus.concepts.get(value) if kind == "concepts" else None
+            label = concept.label if concept else value
+            rows.append((kind, value, label, articles))
+    frame = pd.DataFrame(rows, columns=["kind", "value", "label", "articles"])
+    return frame.astype({"articles": "int64"})

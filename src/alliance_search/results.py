@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from .corpus import Article
+
+if TYPE_CHECKING:
+    from .concepts import Thesaurus
 
 __all__ = ["Hit", "Match", "Results"]
 
@@ -222,6 +225,27 @@ class Results(Sequence[Hit]):
         from .display import to_pandas
 
         return to_pandas(self)
+
+    def facets_frame(self, thesaurus: Thesaurus | None = None) -> Any:
+        """:meth:`facets` as a tidy DataFrame: kind, value, label, articles (``notebook`` extra).
+
+        >>> frame = index.search("maladie d'Alzheimer").facets_frame()
+        >>> frame[frame.kind == "concepts"].label.tolist()
+        ['alliance thérapeutique', 'démence', 'dignité', 'temporalité']
+        """
+        from .display import facets_frame
+
+        return facets_frame(self, thesaurus)
+
+    def concept_frame(self, thesaurus: Thesaurus | None = None, *, labels: bool = True) -> Any:
+        """Hits × concepts they name, as a 0/1 DataFrame (see :func:`~.plots.concept_frame`).
+
+        >>> index.search("TPB").concept_frame()["état limite"].tolist()
+        [1, 0]
+        """
+        from .plots import concept_frame
+
+        return concept_frame(self, thesaurus=thesaurus, labels=labels)
 
     def __repr__(self) -> str:
         shown = ", ".join(repr(h.id) for h in self.hits[:5])
