@@ -186,3 +186,8 @@ def test_user_thesaurus_changes_search(tmp_path: Path, seed_articles) -> None:
     index = als.build_index(seed_articles, tmp_path / "ix", thesaurus=thesaurus)
     assert index.search("atelier théâtre")[0].id == TEENS
     assert "jeu-scenique" in index.concept_map()[TEENS]
+    results = index.search("atelier théâtre")
+    assert results.thesaurus is thesaurus  # facets and concept tables label with it
+    pytest.importorskip("pandas")
+    frame = results.facets_frame()
+    assert "jeu scénique" in frame[frame.kind == "concepts"].label.tolist()

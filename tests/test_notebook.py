@@ -93,7 +93,7 @@ def test_results_tables(executed) -> None:
     assert "<b>Etats limites et lien thérapeutique</b>" in tpb
     assert "<mark>borderline</mark>" in tpb
     assert "2 of 2 articles for «TPB»" in tpb
-    alzheimer = html(notebook, "index.search(\"maladie d'Alzheimer\")")
+    alzheimer = html(notebook, 'index.search("maladie d\'Alzheimer")')
     assert "<b>Alliance thérapeutique dans la démence</b>" in alzheimer
     adolescents = html(notebook, 'ados = index.search("alliance')
     assert "10 of 10 articles" in adolescents and "<details>" in adolescents

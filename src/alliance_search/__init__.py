@@ -25,13 +25,13 @@ from ._errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
+    MissingExtraError,
     ThesaurusError,
 )
 from .analysis import analyze, french_analyzer
 from .check import CheckReport, check_index, rebuild_index, unlock_index
 from .concepts import Concept, Thesaurus, default_thesaurus, load_thesaurus
 from .corpus import Article, bundled_corpus_path, load_corpus, parse_issue_toc, write_jsonl
-from .display import MissingExtraError
 from .index import Index, build_index, default_index_dir, open_index
 from .plots import concept_frame, plot_concepts, plot_facets
 from .results import Hit, Match, Results

@@ -47,3 +47,7 @@ class IndexLockedError(AllianceSearchError):
 
 class ThesaurusError(AllianceSearchError, ValueError):
     """A thesaurus file is malformed; the message names the concept and field."""
+
+
+class MissingExtraError(AllianceSearchError, ImportError):
+    """An optional dependency is missing; the message names the extra that installs it."""

@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._errors import AllianceSearchError
+from ._errors import MissingExtraError
 from .results import mark
 
 if TYPE_CHECKING:
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from .results import Hit, Results
 
 __all__ = [
-    "MissingExtraError",
     "facets_frame",
     "format_hit",
     "format_results",
@@ -25,10 +24,6 @@ __all__ = [
     "results_html",
     "to_pandas",
 ]
-
-
-class MissingExtraError(AllianceSearchError, ImportError):
-    """An optional dependency is missing; the message names the extra that installs it."""
 
 
 def require(module: str, feature: str, extra: str = "notebook") -> Any:
@@ -204,6 +199,7 @@ def facets_frame(results: Results, thesaurus: Thesaurus | None = None) -> Any:
     [['état limite', 1]]
     """
     pd = require("pandas", "facets_frame()")
+    thesaurus = thesaurus or results.thesaurus
     if thesaurus is None:
         from .concepts import default_thesaurus
 

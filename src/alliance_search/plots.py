@@ -59,6 +59,7 @@ def concept_frame(
     """
     pd = require("pandas", "concept_frame()")
     if isinstance(source, Results):
+        thesaurus = thesaurus or source.thesaurus
         if thesaurus is None:
             from .concepts import default_thesaurus
 
@@ -85,9 +86,7 @@ def concept_frame(
         [[i for i, _ in rows], [t for _, t in rows]], names=["id", "title"]
     )
     names = _labels(columns, thesaurus) if labels else columns
-    return pd.DataFrame(
-        matrix, index=index, columns=pd.Index(names, name="concept"), dtype="int64"
-    )
+    return pd.DataFrame(matrix, index=index, columns=pd.Index(names, name="concept"), dtype="int64")
 
 
 def plot_concepts(
@@ -220,9 +219,7 @@ def plot_facets(
 # ---------------------------------------------------------------------- helpers
 def _labels(concept_ids: Sequence[str], thesaurus: Thesaurus) -> list[str]:
     """French labels of concepts (ids for unknown ones), the id added where two clash."""
-    labels = [
-        thesaurus.concepts[c].label if c in thesaurus.concepts else c for c in concept_ids
-    ]
+    labels = [thesaurus.concepts[c].label if c in thesaurus.concepts else c for c in concept_ids]
     return [
         f"{label} ({c})" if labels.count(label) > 1 else label
         for c, label in zip(concept_ids, labels, strict=True)

@@ -166,8 +166,11 @@ class Results(Sequence[Hit]):
         notes: Sequence[str] = (),
         suggestion: str | None = None,
         facets: Callable[[], dict[str, dict[str, int]]] | None = None,
+        thesaurus: Thesaurus | None = None,
     ) -> None:
         self.query = query
+        #: The thesaurus of the index searched (labels for facets and concept tables).
+        self.thesaurus = thesaurus
         self.hits = tuple(hits)
         self._total = total
         self.notes = tuple(notes)

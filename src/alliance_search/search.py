@@ -142,7 +142,9 @@ def search(
     searcher = index.searcher()
     suggestion = index.suggest(query) if query.strip() else None
     if not parsed or limit == 0:
-        return Results(query, [], total=0, notes=parsed.notes, suggestion=suggestion)
+        return Results(
+            query, [], total=0, notes=parsed.notes, suggestion=suggestion, thesaurus=thesaurus
+        )
     whoosh_query, clause_terms = parsed.build(field_weights or DEFAULT_FIELD_WEIGHTS, searcher)
     whoosh_filter = _filter(thesaurus, section, journal, year, concept)
     allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
@@ -164,6 +166,7 @@ def search(
         notes=parsed.notes,
         suggestion=suggestion,
         facets=partial(_facets, searcher, matching),
+        thesaurus=thesaurus,
     )
 
 
@@ -249,7 +252,12 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
     whoosh_query = parsed.whoosh_query(DEFAULT_FIELD_WEIGHTS, searcher)
     itself = searcher.document_number(id=article_id)
     ranked, matching = index._scorer().top(whoosh_query, limit, lambda doc: doc != itself)
-    return Results(parsed.text, _hits(searcher, ranked, parsed), total=len(matching))
+    return Results(
+        parsed.text,
+        _hits(searcher, ranked, parsed),
+        total=len(matching),
+        thesaurus=index.thesaurus,
+    )
 
 
 # --------------------------------------------------------------------------- explain
