@@ -1,0 +1,99 @@
+"""Term-at-a-time scoring gives Whoosh's own scores, on every kind of query tree."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+import alliance_search as als
+from alliance_search._scoring import TermScorer
+from alliance_search.query import Expansion, parse_query
+from alliance_search.search import DEFAULT_FIELD_WEIGHTS
+
+QUERIES = [
+    "démence",
+    "TPB",
+    "état limite",
+    "maladie d'Alzheimer",
+    "alliance thérapeutique avec les adolescents",
+    '"pacte de soins"',
+    '"alliance thérapeutique" famille',
+    "soins sans consentement",
+    "relation infirmière avec le patient",
+    "équipe soignante hospitalisation",
+    "Charcot hystérie",
+    "schizophrénie psychose temps vécu",
+    "mot-absent introuvable",
+]
+
+SUMMARIES = [
+    "L’alliance thérapeutique avec les patients borderline demande une équipe soignante "
+    "stable et un cadre clair.",
+    "Les soins sans consentement et l’hospitalisation sous contrainte posent la question "
+    "de l’alliance avec la famille.",
+    "Maladie d’Alzheimer et démence : la relation infirmière avec le patient âgé.",
+    "Psychose et temps vécu : la schizophrénie au quotidien d’un service de psychiatrie.",
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory, seed_articles) -> als.Index:
+    """Several segments, deleted documents and single-posting terms."""
+    path = tmp_path_factory.mktemp("scoring") / "ix"
+    index = als.build_index(seed_articles, path)
+    extra = [
+        als.Article(id=f"x{i}", title=f"Article {i} : {SUMMARIES[i % 4][:40]}", summary=text)
+        for i, text in enumerate(itertools.islice(itertools.cycle(SUMMARIES), 40))
+    ]
+    index.update(extra[:20], procs=1)
+    index.update(extra[20:], procs=2)
+    index.delete(["x3", "x25", seed_articles[0].id])
+    index.update([als.Article(id="x7", title="Titre corrigé", summary=SUMMARIES[0])])
+    return index
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("expand", [True, False])
+def test_same_scores_as_whoosh(index: als.Index, text: str, expand: bool) -> None:
+    searcher = index.searcher()
+    assert len(searcher.reader().leaf_readers()) > 1 and searcher.reader().has_deletions()
+    parsed = parse_query(text, expansion=Expansion(thesaurus=index.thesaurus if expand else None))
+    q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
+    whoosh = {hit.docnum: hit.score for hit in searcher.search(q, limit=None, optimize=False)}
+    ours = TermScorer(searcher).scores(q)
+    assert set(ours) == set(whoosh)
+    for doc, score in whoosh.items():
+        assert ours[doc] == pytest.approx(score, rel=1e-12)
+    if "absent" not in text and (expand or text != "TPB"):  # TPB is only a synonym
+        assert whoosh, "the query should match something"
+
+
+def test_matched_terms_are_whooshs(index: als.Index) -> None:
+    searcher = index.searcher()
+    parsed = parse_query('"pacte de soins" alliance', expansion=Expansion(index.thesaurus))
+    q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
+    scorer = TermScorer(searcher)
+    top, matching = scorer.top(q, None)
+    for hit in searcher.search(q, limit=None, optimize=False, terms=True):
+        assert scorer.matched_terms(hit.docnum) == set(hit.matched_terms())
+    assert len(matching) == len(top) > 0
+
+
+def test_top_keeps_whooshs_order_and_filters(index: als.Index) -> None:
+    searcher = index.searcher()
+    q, _ = parse_query("alliance", expansion=Expansion()).build(DEFAULT_FIELD_WEIGHTS, searcher)
+    top, matching = TermScorer(searcher).top(q, 5)
+    whoosh = searcher.search(q, limit=5, optimize=False)
+    assert [d for _, d in top] == [hit.docnum for hit in whoosh]
+    odd = TermScorer(searcher).top(q, None, lambda doc: doc % 2 == 1)[1]
+    assert odd and all(doc % 2 for doc in odd) and set(odd) < set(matching)
+
+
+def test_norms_follow_new_commits(tmp_path: Path, seed_articles) -> None:
+    index = als.build_index(seed_articles, tmp_path / "ix")
+    before = index.search("démence")[0].score
+    index.update([als.Article(id="long", title="Démence", summary=" ".join(["soin"] * 500))])
+    after = index.search("démence")
+    assert "long" in after.ids and after[0].score != pytest.approx(before)
