@@ -81,6 +81,19 @@ def test_matched_terms_are_whooshs(index: als.Index) -> None:
     assert len(matching) == len(top) > 0
 
 
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_top_k_with_phrase_pruning_is_exact(index: als.Index, text: str, limit: int) -> None:
+    searcher = index.searcher()
+    parsed = parse_query(text, expansion=Expansion(thesaurus=index.thesaurus))
+    q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
+    whoosh = searcher.search(q, limit=limit, optimize=False)
+    top, matching = TermScorer(searcher).top(q, limit)
+    assert [d for _, d in top] == [hit.docnum for hit in whoosh]
+    assert [s for s, _ in top] == pytest.approx([hit.score for hit in whoosh], rel=1e-12)
+    assert len(matching) == len(searcher.search(q, limit=None))  # the total is exact too
+
+
 def test_top_keeps_whooshs_order_and_filters(index: als.Index) -> None:
     searcher = index.searcher()
     q, _ = parse_query("alliance", expansion=Expansion()).build(DEFAULT_FIELD_WEIGHTS, searcher)

@@ -12,6 +12,7 @@ short lists, are still scored by Whoosh's matchers.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -51,41 +52,43 @@ class TermScorer:
     # ------------------------------------------------------------------ tree
     def scores(self, q: Any) -> Scores:
         """Score of every document matching ``q``."""
+        return self._tree(q, self._phrase)
+
+    def _tree(
+        self, q: Any, phrase: Callable[[wq.Phrase], Scores], among: set[int] | None = None
+    ) -> Scores:
+        """Scores of ``q``, its phrases scored by ``phrase``; only of ``among`` if given."""
         if isinstance(q, wq.Term):
-            return self._term(q)
+            scores = self._term(q)
+            return scores if among is None else {d: scores[d] for d in among if d in scores}
         if isinstance(q, Sum | DisMax) and type(q).matcher is _MATCHERS[type(q)]:
             subs = q.subqueries
             if not subs:
                 return {}
             if len(subs) == 1:  # as Whoosh: a lone subquery's boost only
-                return self.scores(subs[0])
-            children = [self.scores(s) for s in subs]
+                return self._tree(subs[0], phrase, among)
+            children = [self._tree(sub, phrase, among) for sub in subs]
             combined = _sum(children) if isinstance(q, Sum) else _max(children)
             return _boosted(combined, q.boost)
         if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
             return {}
-        if isinstance(q, wq.Phrase) and q.slop == 1 and self._positional(q.fieldname):
-            return self._phrase(q)
-        return self._by_matcher(q)
+        scores = phrase(q) if self._is_phrase(q) else self._by_matcher(q)
+        return scores if among is None else {d: scores[d] for d in among if d in scores}
 
-    def _positional(self, fieldname: str) -> bool:
-        if fieldname not in self.searcher.schema:
+    def _is_phrase(self, q: Any) -> bool:
+        """A phrase this module checks itself (adjacent words, a positional field)."""
+        if not isinstance(q, wq.Phrase) or q.slop != 1 or q.fieldname not in self.searcher.schema:
             return False
-        field_format = self.searcher.schema[fieldname].format
+        field_format = self.searcher.schema[q.fieldname].format
         return field_format is not None and bool(field_format.supports("positions"))
 
-    def _phrase(self, q: wq.Phrase) -> Scores:
+    def _phrase(self, q: wq.Phrase, among: set[int] | None = None) -> Scores:
         """Documents holding the words side by side, scored (as Whoosh's phrase matcher)
-        by the sum of the words' scores."""
-        leaves: list[Scores] = [self._leaf(q.fieldname, word) for word in q.words]
-        if not leaves or not all(leaves):
+        by the sum of the words' scores; only ``among`` these documents if given."""
+        candidates = self._phrase_bound(q, boost=False)
+        common = set(candidates) if among is None else among.intersection(candidates)
+        if not common:
             return {}
-        smallest: Scores = min(leaves, key=len)
-        common = set(smallest)
-        for leaf in leaves:
-            common.intersection_update(leaf)
-            if not common:
-                return {}
         field = self.searcher.schema[q.fieldname]
         where = [self._positions(q.fieldname, field.to_bytes(w), common) for w in q.words]
         scores: Scores = {}
@@ -97,10 +100,25 @@ class TermScorer:
                 if not starts:
                     break
             else:
-                scores[doc] = sum(leaf[doc] for leaf in leaves)
+                scores[doc] = candidates[doc]
         for word in q.words:
             self.matched.setdefault((q.fieldname, field.to_bytes(word)), set()).update(scores)
         return _boosted(scores, q.boost)
+
+    def _phrase_bound(self, q: wq.Phrase, boost: bool = True) -> Scores:
+        """What the phrase would score in every document holding all its words (an
+        upper bound: positions unchecked)."""
+        leaves: list[Scores] = [self._leaf(q.fieldname, word) for word in q.words]
+        if not leaves or not all(leaves):
+            return {}
+        smallest: Scores = min(leaves, key=len)
+        common = set(smallest)
+        for leaf in leaves[1:] if leaves[0] is smallest else leaves:
+            common.intersection_update(leaf)
+            if not common:
+                return {}
+        bound = {doc: sum(leaf[doc] for leaf in leaves) for doc in common}
+        return _boosted(bound, q.boost) if boost else bound
 
     def _positions(self, fieldname: str, text: bytes, docs: set[int]) -> dict[int, set[int]]:
         """Positions of a term in each of ``docs``."""
@@ -118,13 +136,51 @@ class TermScorer:
         self, q: Any, limit: int | None, allow: Callable[[int], bool] | None = None
     ) -> tuple[list[tuple[float, int]], list[int]]:
         """The ``limit`` best ``(score, docnum)`` pairs (all if None), best first, and
-        every matching document (``allow`` filters them)."""
-        scores = self.scores(q)
-        pairs = [(s, d) for d, s in scores.items() if allow is None or allow(d)]
-        matching = [d for _, d in pairs]
+        every matching document (``allow`` filters them).
+
+        Phrase positions are read only where they can change the answer. Scores
+        without phrases are a lower bound, scores as if every phrase matched an upper
+        bound; documents are checked in order of their upper bound until it falls
+        below the ``limit``-th best exact score, and so are the documents that only
+        a phrase could make match (for the count). The result is exact.
+        """
         if limit is None:
-            return sorted(pairs, key=_best_first, reverse=True), matching
+            scores = self.scores(q)
+            pairs = [(s, d) for d, s in scores.items() if allow is None or allow(d)]
+            return sorted(pairs, key=_best_first, reverse=True), [d for _, d in pairs]
+        lower = self._tree(q, lambda phrase: {})
+        upper = self._tree(q, self._phrase_bound)
+
+        def allowed(doc: int) -> bool:
+            return allow is None or allow(doc)
+
+        exact = {d: s for d, s in lower.items() if upper[d] <= s and allowed(d)}
+        uncertain = sorted(
+            (d for d, bound in upper.items() if bound > lower.get(d, 0.0) and allowed(d)),
+            key=lambda d: -upper[d],
+        )
+        best = heapq.nlargest(limit, exact.values())
+        phrase_only = {d for d in uncertain if d not in lower}
+        checked: set[int] = set()
+        start = 0
+        while start < len(uncertain):
+            kth = best[-1] if len(best) >= limit else float("-inf")
+            if upper[uncertain[start]] < kth:
+                break
+            chunk = set(uncertain[start : start + _CHUNK])
+            start += _CHUNK
+            exact.update(self._verified(q, chunk))
+            checked |= chunk
+            best = heapq.nlargest(limit, exact.values())
+        if phrase_only - checked:
+            exact.update(self._verified(q, phrase_only - checked))
+        matching = [d for d in upper if d in exact or (d in lower and allowed(d))]
+        pairs = [(s, d) for d, s in exact.items()]
         return heapq.nlargest(limit, pairs, key=_best_first), matching
+
+    def _verified(self, q: Any, docs: set[int]) -> Scores:
+        """Exact scores of ``docs`` (phrase positions checked); absent if no match."""
+        return self._tree(q, lambda phrase: self._phrase(phrase, docs), docs)
 
     def matched_terms(self, docnum: int) -> set[tuple[str, bytes]]:
         """The ``(field, term)`` pairs of the last scored query found in a document."""
@@ -202,6 +258,8 @@ class TermScorer:
 
 
 _MATCHERS = {Sum: Sum.matcher, DisMax: DisMax.matcher}
+#: Documents whose phrases are checked at a time (in order of their upper bound).
+_CHUNK = 64
 
 
 def _best_first(pair: tuple[float, int]) -> tuple[float, int]:
@@ -260,24 +318,31 @@ def _postings(matcher: Any) -> Iterable[tuple[int, float]]:
 
 
 def _values(matcher: Any, docs: set[int], offset: int) -> Iterable[tuple[int, Any]]:
-    """``(docnum, value)`` of the postings of ``docs`` (global numbers)."""
+    """``(docnum, value)`` of the postings of ``docs`` (global numbers) in one segment,
+    reading only the blocks that can hold them."""
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child  # deleted documents are not in ``docs``
-    if not hasattr(matcher, "_read_ids") or not hasattr(matcher, "_atend"):
+    local = {d - offset for d in docs}
+    if not hasattr(matcher, "_read_ids") or not hasattr(matcher, "_maxid"):
         while matcher.is_active():
-            if matcher.id() + offset in docs:
+            if matcher.id() in local:
                 yield matcher.id(), matcher.value()
             matcher.next()
         return
-    while not matcher._atend:
-        if matcher._ids is None:
-            matcher._read_ids()
-        wanted = [i for i, d in enumerate(matcher._ids) if d + offset in docs]
-        if wanted:
-            if matcher._values is None:
-                matcher._read_values()
-            for i in wanted:
-                yield matcher._ids[i], matcher._values[i]
+    wanted = sorted(local)
+    i = 0
+    while not matcher._atend and i < len(wanted):
+        last = matcher._maxid
+        if wanted[i] <= last:
+            if matcher._ids is None:
+                matcher._read_ids()
+            hits = [k for k, d in enumerate(matcher._ids) if d in local]
+            if hits:
+                if matcher._values is None:
+                    matcher._read_values()
+                for k in hits:
+                    yield matcher._ids[k], matcher._values[k]
+            i = bisect.bisect_right(wanted, last, i)
         matcher._next_block()
 
 
