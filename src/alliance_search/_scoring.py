@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from whoosh import query as wq
@@ -225,9 +225,10 @@ class TermScorer:
             reader = sub.reader()
             if (fieldname, text) not in reader:
                 continue
-            for docnum, weight in _postings(reader.postings(fieldname, text)):
-                doc = docnum + offset
-                scores[doc] = scale * weight / (weight + norms[doc])
+            for ids, weights in _blocks(reader.postings(fieldname, text)):
+                docs = [i + offset for i in ids] if offset else ids
+                pairs = zip(docs, weights, strict=True)
+                scores.update({d: scale * w / (w + norms[d]) for d, w in pairs})
         return scores
 
     def _field_norms(self, fieldname: str, b: float, k1: float) -> list[float]:
@@ -292,14 +293,14 @@ def _field_lengths(reader: Any, fieldname: str) -> list[int]:
     return [_LENGTHS[b] for b in stored] + [0] * (count - len(stored))
 
 
-def _postings(matcher: Any) -> Iterable[tuple[int, float]]:
-    """``(docnum, weight)`` of every posting, block by block where possible."""
+def _blocks(matcher: Any) -> Iterable[tuple[Sequence[int], Sequence[float]]]:
+    """Document numbers and weights of a term's postings, a block at a time."""
     deleted: frozenset[int] = frozenset()
     if isinstance(matcher, FilterMatcher):
-        deleted = frozenset(matcher._ids) if matcher._exclude else frozenset()
         if not matcher._exclude:
             yield from _one_by_one(matcher)
             return
+        deleted = frozenset(matcher._ids)
         matcher = matcher.child
     if not hasattr(matcher, "_read_ids") or not hasattr(matcher, "_atend"):
         yield from _one_by_one(matcher)
@@ -311,9 +312,10 @@ def _postings(matcher: Any) -> Iterable[tuple[int, float]]:
             matcher._read_weights()
         ids, weights = matcher._ids, matcher._weights
         if deleted:
-            yield from ((d, w) for d, w in zip(ids, weights, strict=True) if d not in deleted)
+            kept = [k for k, d in enumerate(ids) if d not in deleted]
+            yield [ids[k] for k in kept], [weights[k] for k in kept]
         else:
-            yield from zip(ids, weights, strict=True)
+            yield ids, weights
         matcher._next_block()
 
 
@@ -346,10 +348,14 @@ def _values(matcher: Any, docs: set[int], offset: int) -> Iterable[tuple[int, An
         matcher._next_block()
 
 
-def _one_by_one(matcher: Any) -> Iterable[tuple[int, float]]:
+def _one_by_one(matcher: Any) -> Iterable[tuple[list[int], list[float]]]:
+    """All the postings of a matcher as one block, read through its public methods."""
+    ids, weights = [], []
     while matcher.is_active():
-        yield matcher.id(), matcher.weight()
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
         matcher.next()
+    yield ids, weights
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:
