@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -230,3 +231,22 @@ def test_every_command_help_has_examples(capsys, command: str) -> None:
     code, out, _ = run(capsys, command, "--help")
     assert code == 0
     assert f"alliance-search {command}" in out.split("example", 1)[1]
+
+
+def test_bad_record_deep_in_a_large_file_leaves_the_index_exactly_as_it_was(
+    capsys, tmp_path: Path
+) -> None:
+    """Large files are streamed by two processes; a late error still commits nothing."""
+    lines = [
+        json.dumps({"id": f"a{i}", "title": f"Démence et alliance, cas {i}"}) for i in range(1500)
+    ]
+    lines[1399] = '{"id": "a1399", "title": 1399}'
+    big = tmp_path / "gros.jsonl"
+    big.write_text("\n".join(lines) + "\n", "utf-8")
+    index = tmp_path / "ix"
+    assert run(capsys, "index", str(SEED_JSONL), "--index", str(index))[0] == 0
+    before = snapshot(index)
+    code, _, err = run(capsys, "index", str(big), "--index", str(index), "--update", "--quiet")
+    assert code == 1 and f"{big}, line 1400, field 'title'" in err
+    assert snapshot(index) == before
+    assert multiprocessing.active_children() == []

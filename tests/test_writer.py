@@ -32,12 +32,12 @@ def articles(prefix: str, count: int) -> list[als.Article]:
 
 
 def test_two_processes_index_the_same_as_one(tmp_path: Path, seed_articles) -> None:
-    batch = [*seed_articles, *articles("n", 40)]
+    batch = [*seed_articles, *articles("n", 600)]
     serial = als.build_index(seed_articles[:4], tmp_path / "one")
     serial.update(batch, procs=1)
     parallel = als.build_index(seed_articles[:4], tmp_path / "two")
     assert parallel.update(batch, procs=2) == len(batch)
-    assert len(parallel) == len(serial) == 55
+    assert len(parallel) == len(serial) == 615
     assert len(parallel.searcher().reader().leaf_readers()) == 3  # old + one per process
     for query in ("démence", "TPB", "Charcot", "cas 7", "équipe soignante"):
         # Same documents with the same scores (equal scores may come in another order).
@@ -54,14 +54,14 @@ def test_a_failing_helper_commits_nothing_and_leaves_no_process(
     real = index._document
 
     def fail_in_helper(article: als.Article) -> dict:
-        if os.getpid() != parent and article.id == "n13":
-            raise ValueError("bad record n13")
+        if os.getpid() != parent and article.id == "n250":  # in the 2nd batch: the helper's
+            raise ValueError("bad record n250")
         return real(article)
 
     parent = os.getpid()
     monkeypatch.setattr(index, "_document", fail_in_helper)
-    with pytest.raises(RuntimeError, match="bad record n13"):
-        index.update(articles("n", 30), procs=2)
+    with pytest.raises(RuntimeError, match="bad record n250"):
+        index.update(articles("n", 500), procs=2)
     assert not multiprocessing.active_children()
     assert len(index) == 15 and "n0" not in index
     index.update(articles("n", 3), timeout=1)  # the lock was released

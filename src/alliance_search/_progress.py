@@ -36,14 +36,15 @@ def _interactive() -> bool:
 
 
 @contextmanager
-def progress(total: int, wanted: bool | None) -> Iterator[Progress]:
-    """A progress bar over ``total`` articles.
+def progress(total: int | None, wanted: bool | None) -> Iterator[Progress]:
+    """A progress bar over ``total`` articles (None: unknown, the bar counts).
 
     ``wanted``: True shows it, False never; None shows it for batches of
-    :data:`PROGRESS_MIN_ARTICLES` or more when stderr is a terminal or in Jupyter.
+    :data:`PROGRESS_MIN_ARTICLES` or more (or of unknown size) when stderr is a
+    terminal or in Jupyter.
     """
     if wanted is None:
-        wanted = total >= PROGRESS_MIN_ARTICLES and _interactive()
+        wanted = (total is None or total >= PROGRESS_MIN_ARTICLES) and _interactive()
     if not wanted:
         yield Progress()
         return

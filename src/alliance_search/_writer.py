@@ -22,20 +22,19 @@ import ctypes.util
 import json
 import logging
 import multiprocessing
-import multiprocessing.connection
 import os
 import signal
 import socket
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
+from whoosh.index import TOC, LockError, clean_files
 from whoosh.writing import SegmentWriter
 
 from ._errors import IndexLockedError
@@ -49,8 +48,6 @@ LOCK_FILE = "MAIN_WRITELOCK"
 HOLDER_FILE = "alliance_search.writer"
 #: Memory for each indexing process's posting pool (Whoosh ``limitmb``).
 WRITER_LIMIT_MB = 128
-#: Helpers report their progress every this many articles.
-PROGRESS_STEP = 100
 
 Document = dict[str, Any]
 
@@ -65,6 +62,9 @@ class Writer(SegmentWriter):  # type: ignore[misc]
 
     def _merge_segments(self, mergetype: Any, optimize: Any, merge: Any) -> list[Any]:
         return [*super()._merge_segments(mergetype, optimize, merge), *self.helper_segments]
+
+    def cancel(self) -> None:
+        _cancel(self)
 
     def _flush_segment(self) -> None:
         # As SegmentWriter._flush_segment, but Whoosh looks up the field length of
@@ -122,6 +122,16 @@ def release(writer: Writer, path: Path, *, commit: bool, **options: Any) -> None
     finally:
         with contextlib.suppress(OSError):
             (path / HOLDER_FILE).unlink()
+
+
+def _cancel(writer: Writer) -> None:
+    """Cancel, deleting the files of segments that were being written (this writer's
+    and its helpers'), while the lock is still held: the folder is left as it was."""
+    writer._close_segment()
+    with contextlib.suppress(Exception):
+        toc = TOC.read(writer.storage, writer.indexname)
+        clean_files(writer.storage, writer.indexname, toc.generation, toc.segments)
+    writer._finish()
 
 
 def read_holder(path: Path) -> dict[str, Any] | None:
@@ -214,98 +224,153 @@ def can_fork() -> bool:
 
 def write_parallel(
     writer: Writer,
-    items: Sequence[Any],
+    items: Iterable[Any],
     make_document: Callable[[Any], Document],
     key: Callable[[Any], str],
     procs: int = 2,
     progress: Progress | None = None,
-) -> None:
-    """Index ``items`` as ``procs`` new segments, written by this process and forked helpers.
+) -> int:
+    """Index ``items`` (unique keys) as ``procs`` new segments, written by this process
+    and forked helpers; returns the number of items.
 
-    Helpers inherit their share through ``fork`` (nothing is pickled), write it as
-    a segment and send the segment's description back (and their progress on the
-    way); this process writes its own share the same way, and ``writer`` (which
-    holds the lock) deletes the documents being replaced and commits every segment
-    at once. If anything fails, the helpers are killed and nothing is committed.
+    Items are read as they come and dealt out in batches: this process writes one
+    batch in ``procs`` itself and sends the others, pickled, to the helpers. Each
+    helper writes its batches as one segment and sends the segment's description
+    back (its progress on the way); ``writer``, which holds the lock, deletes the
+    documents being replaced and commits every segment at once. If anything fails,
+    the helpers are killed and nothing is committed.
     """
     progress = progress or Progress()
-    shares = [items[i::procs] for i in range(procs)]
     context = multiprocessing.get_context("fork")
-    helpers: dict[Connection, BaseProcess] = {}  # each helper's pipe → its process
-    results: dict[Connection, tuple[str, Any]] = {}
-
-    def collect(block: bool) -> None:
-        """Read the helpers' messages; ``block``: wait until one has something to say."""
-        waiting = [r for r in helpers if r not in results]
-        if block:
-            ready = cast(list[Connection], multiprocessing.connection.wait(waiting))
-        else:
-            ready = [r for r in waiting if r.poll()]
-        for receiver in ready:
-            while receiver not in results:
-                try:
-                    message: tuple[str, Any] = receiver.recv()
-                except EOFError:
-                    helpers[receiver].join()
-                    message = ("error", f"it died (exit code {helpers[receiver].exitcode})")
-                if message[0] == "progress":
-                    progress.advance(message[1])
-                else:
-                    results[receiver] = message
-                if not receiver.poll():
-                    break
-
-    def on_document(count: int) -> None:
-        progress.advance(1)
-        if count % PROGRESS_STEP == 0:
-            collect(block=False)
-
+    helpers: list[_Helper] = []
     try:
-        for share in shares[1:]:
-            receiver, sender = context.Pipe(duplex=False)
-            helper = context.Process(
-                target=_helper_main,
-                args=(writer, share, make_document, sender, os.getpid()),
-                daemon=True,
-                name="alliance-search-writer",
-            )
-            helper.start()
-            sender.close()
-            helpers[receiver] = helper
+        for _ in range(procs - 1):
+            helpers.append(_Helper.start(context, writer, make_document))
+        own = _segment_writer(writer)
+        count = 0
+        batch: list[Any] = []
+        turn = 0
         for item in items:
             writer.delete_by_term("id", key(item))
-        writer.helper_segments.append(_write_segment(writer, shares[0], make_document, on_document))
+            batch.append(item)
+            count += 1
+            if len(batch) == BATCH_SIZE:
+                turn = _deal(batch, turn, own, helpers, make_document, progress)
+                batch = []
+        if batch:
+            _deal(batch, turn, own, helpers, make_document, progress)
+        for helper in helpers:
+            helper.finish()
+        writer.helper_segments.append(own._finalize_segment())
         progress.phase("writing the index")
-        while len(results) < len(helpers):
-            collect(block=True)
-        for receiver in helpers:
-            status, payload = results[receiver]
-            if status != "ok":
-                raise RuntimeError(f"indexing in a helper process failed: {payload}")
-            writer.helper_segments.append(payload)
+        for helper in helpers:
+            segment = helper.segment(progress)
+            if segment.doc_count_all():  # a helper given no batch wrote nothing
+                writer.helper_segments.append(segment)
+        return count
     finally:
-        for receiver, process in helpers.items():
-            receiver.close()
-            if process.is_alive():
-                process.kill()
-            process.join()
+        for helper in helpers:
+            helper.stop()
 
 
-def _write_segment(
-    writer: Writer,
-    items: Sequence[Any],
+#: Articles dealt out at a time to this process or a helper.
+BATCH_SIZE = 200
+
+
+def _deal(
+    batch: list[Any],
+    turn: int,
+    own: Any,
+    helpers: list[_Helper],
     make_document: Callable[[Any], Document],
-    on_document: Callable[[int], None] | None = None,
-) -> Any:
-    """Write ``items`` as a new segment of ``writer``'s index (without the lock)."""
-    segment_writer = Writer(
-        writer.storage.open_index(writer.indexname), _lk=False, limitmb=WRITER_LIMIT_MB
-    )
-    for count, item in enumerate(items, 1):
-        segment_writer.add_document(**make_document(item))
-        if on_document is not None:
-            on_document(count)
-    return segment_writer._finalize_segment()
+    progress: Progress,
+) -> int:
+    """Give ``batch`` to whoever's turn it is; returns the next turn."""
+    for helper in helpers:
+        helper.read_progress(progress, block=False)
+    if turn == 0:
+        for item in batch:
+            own.add_document(**make_document(item))
+            progress.advance()
+    else:
+        helpers[turn - 1].send(batch)
+    return (turn + 1) % (len(helpers) + 1)
+
+
+def _segment_writer(writer: Writer) -> Writer:
+    """A writer of one more segment of ``writer``'s index (it holds no lock)."""
+    return Writer(writer.storage.open_index(writer.indexname), _lk=False, limitmb=WRITER_LIMIT_MB)
+
+
+class _Helper:
+    """A forked process writing the batches it receives as one segment."""
+
+    def __init__(self, process: BaseProcess, batches: Connection, results: Connection) -> None:
+        self.process = process
+        self.batches = batches
+        self.results = results
+        self.outcome: tuple[str, Any] | None = None
+
+    @classmethod
+    def start(
+        cls, context: Any, writer: Writer, make_document: Callable[[Any], Document]
+    ) -> _Helper:
+        batches_in, batches_out = context.Pipe(duplex=False)
+        results_in, results_out = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_helper_main,
+            args=(writer, make_document, batches_in, results_out, os.getpid()),
+            daemon=True,
+            name="alliance-search-writer",
+        )
+        process.start()
+        batches_in.close()
+        results_out.close()
+        return cls(process, batches_out, results_in)
+
+    def send(self, batch: list[Any]) -> None:
+        try:
+            self.batches.send(batch)
+        except (BrokenPipeError, ConnectionResetError):
+            self.read_progress(Progress(), block=True)
+            raise RuntimeError(f"indexing in a helper process failed: {self._failure()}") from None
+
+    def finish(self) -> None:
+        """No more batches: the helper finalises its segment."""
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.batches.send(None)
+
+    def read_progress(self, progress: Progress, block: bool) -> None:
+        """Pass on the helper's progress; with ``block``, wait for its outcome."""
+        while self.outcome is None and (block or self.results.poll()):
+            try:
+                message: tuple[str, Any] = self.results.recv()
+            except EOFError:
+                self.process.join()
+                message = ("error", f"it died (exit code {self.process.exitcode})")
+            if message[0] == "progress":
+                progress.advance(message[1])
+            else:
+                self.outcome = message
+        if self.outcome is not None and self.outcome[0] != "ok" and not block:
+            raise RuntimeError(f"indexing in a helper process failed: {self._failure()}")
+
+    def segment(self, progress: Progress) -> Any:
+        """The helper's segment, once written."""
+        self.read_progress(progress, block=True)
+        if self.outcome is None or self.outcome[0] != "ok":
+            raise RuntimeError(f"indexing in a helper process failed: {self._failure()}")
+        return self.outcome[1]
+
+    def _failure(self) -> str:
+        return str(self.outcome[1]) if self.outcome else "it stopped"
+
+    def stop(self) -> None:
+        self.batches.close()
+        self.results.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -321,22 +386,21 @@ def _die_with_parent(parent: int) -> None:
 
 def _helper_main(
     writer: Writer,
-    items: Sequence[Any],
     make_document: Callable[[Any], Document],
-    sender: Any,
+    batches: Connection,
+    results: Connection,
     parent: int,
 ) -> None:
     _die_with_parent(parent)
-
-    def report(count: int) -> None:
-        if count % PROGRESS_STEP == 0:
-            sender.send(("progress", PROGRESS_STEP))
-
     try:
-        segment = _write_segment(writer, items, make_document, report)
-        sender.send(("progress", len(items) % PROGRESS_STEP))
-        sender.send(("ok", segment))
+        own = _segment_writer(writer)
+        while (batch := batches.recv()) is not None:
+            for item in batch:
+                own.add_document(**make_document(item))
+            results.send(("progress", len(batch)))
+        results.send(("ok", own._finalize_segment()))
     except BaseException:
-        sender.send(("error", traceback.format_exc()))
+        with contextlib.suppress(OSError):
+            results.send(("error", traceback.format_exc()))
     finally:
-        sender.close()
+        results.close()

@@ -255,16 +255,13 @@ def _run(args: argparse.Namespace) -> int:
     color = out.isatty()
     if args.command == "index":
         target = args.index or default_index_dir()
-        articles = load_corpus(*args.paths)
         if args.update:
             with open_index(target) as index:
-                index.update(articles, sources=args.paths, progress=args.progress)
+                added = index.add_files(*args.paths, progress=args.progress)
                 count = len(index)
-            print(
-                f"updated {len(articles)} articles; the index at {target} holds {count}", file=out
-            )
+            print(f"updated {added} articles; the index at {target} holds {count}", file=out)
         else:
-            with build_index(articles, target, sources=args.paths, progress=args.progress) as index:
+            with build_index(list(args.paths), target, progress=args.progress) as index:
                 print(f"indexed {len(index)} articles into {target}", file=out)
         return 0
     if args.command == "parse-toc":

@@ -27,6 +27,7 @@ __all__ = [
     "CORPUS_SUFFIXES",
     "Article",
     "bundled_corpus_path",
+    "iter_corpus",
     "load_corpus",
     "parse_issue_toc",
     "write_jsonl",
@@ -157,28 +158,40 @@ def load_corpus(*paths: str | Path) -> list[Article]:
     >>> len(articles), articles[0].section
     (15, 'dossier')
     """
+    return list(iter_corpus(*paths))
+
+
+def iter_corpus(*paths: str | Path) -> Iterator[Article]:
+    """Like :func:`load_corpus`, one article at a time: JSON Lines files are read line
+    by line, so a large corpus is never held in memory. Errors are raised when the
+    bad record is reached.
+
+    >>> next(iter_corpus()).id
+    'sm-l-alliance-therapeutique-en-question'
+    """
     files: list[Path] = []
     for path in paths or (bundled_corpus_path(),):
-        files.extend(_corpus_files(Path(path)))
-    articles: list[Article] = []
-    seen: dict[str, str] = {}
+        files.extend(corpus_files(Path(path)))
+    seen: dict[str, tuple[Path, int]] = {}
+    count = 0
     for file in files:
         for line, article in _read_file(file):
-            where = f"{file}, line {line}"
             if article.id in seen:
+                first, first_line = seen[article.id]
                 raise CorpusError(
-                    f"duplicate id {article.id!r} (first seen at {seen[article.id]})",
+                    f"duplicate id {article.id!r} (first seen at {first}, line {first_line})",
                     source=str(file),
                     line=line,
                     field="id",
                 )
-            seen[article.id] = where
-            articles.append(article)
-    log.info("loaded %d articles from %d file(s)", len(articles), len(files))
-    return articles
+            seen[article.id] = (file, line)
+            count += 1
+            yield article
+    log.info("loaded %d articles from %d file(s)", count, len(files))
 
 
-def _corpus_files(path: Path) -> list[Path]:
+def corpus_files(path: Path) -> list[Path]:
+    """The corpus files a path names: itself, or the corpus files of a folder."""
     if path.is_dir():
         found = sorted(
             p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
@@ -197,6 +210,22 @@ def _corpus_files(path: Path) -> list[Path]:
             source=str(path),
         )
     return [path]
+
+
+def count_records(*paths: str | Path) -> int | None:
+    """How many records the files hold, counted quickly (non-blank lines of JSON
+    Lines files), or None when some file is of another kind or unreadable."""
+    total = 0
+    try:
+        for path in paths:
+            for file in corpus_files(Path(path)):
+                if file.suffix.lower() != ".jsonl":
+                    return None
+                with file.open("rb") as stream:
+                    total += sum(1 for line in stream if line.strip())
+    except (OSError, CorpusError):
+        return None
+    return total
 
 
 def _read_text(path: Path) -> str:
@@ -219,11 +248,37 @@ def _read_text(path: Path) -> str:
 
 
 def _read_file(path: Path) -> Iterator[tuple[int, Article]]:
-    text = _read_text(path)
-    suffix = path.suffix.lower()
     source = str(path)
+    suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        for number, raw in enumerate(text.splitlines(), 1):
+        yield from _jsonl_records(path)
+        return
+    text = _read_text(path)
+    if suffix == ".json":
+        for number, record in _json_array_items(text, source):
+            yield number, Article.from_mapping(record, source=source, line=number)
+    else:
+        yield from _csv_records(text, source)
+
+
+def _jsonl_records(path: Path) -> Iterator[tuple[int, Article]]:
+    """Records of a JSON Lines file, read and decoded one line at a time."""
+    source = str(path)
+    found = False
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise CorpusError(f"cannot read file: {exc.strerror}", source=source) from None
+    with stream:
+        for number, data in enumerate(stream, 1):
+            try:
+                raw = data.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise CorpusError(
+                    f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+                    source=source,
+                    line=number,
+                ) from None
             if not raw.strip():
                 continue
             try:
@@ -232,12 +287,10 @@ def _read_file(path: Path) -> Iterator[tuple[int, Article]]:
                 raise CorpusError(
                     f"invalid JSON ({exc.msg} at column {exc.colno})", source=source, line=number
                 ) from None
+            found = True
             yield number, Article.from_mapping(record, source=source, line=number)
-    elif suffix == ".json":
-        for number, record in _json_array_items(text, source):
-            yield number, Article.from_mapping(record, source=source, line=number)
-    else:
-        yield from _csv_records(text, source)
+    if not found:
+        raise CorpusError("the file is empty", source=source)
 
 
 def _json_array_items(text: str, source: str) -> Iterator[tuple[int, Any]]:

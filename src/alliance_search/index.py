@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import whoosh.index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -21,7 +21,7 @@ from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
 from ._scoring import TermScorer
 from .analysis import ANALYZER_VERSION, FrenchPositions, french_analyzer
 from .concepts import Thesaurus, default_thesaurus
-from .corpus import Article, load_corpus
+from .corpus import Article, corpus_files, count_records, iter_corpus
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -299,29 +299,60 @@ class Index:
 
         All or nothing: if anything fails (or the process is killed), the index keeps
         its previous state. Within one call, the last article given for an id wins.
-        ``procs`` sets the number of indexing processes; each writes
-        its share of the batch as a segment (default: 2 for batches of 1,000
-        articles or more on a machine with 2 cores or more, else 1). If another process is writing,
-        waits up to ``timeout`` seconds, then raises :class:`IndexLockedError`.
-        ``sources`` (the corpus files the articles came from) are recorded in the
-        index so that ``alliance-search check`` can compare and rebuild.
-        ``progress``: show a progress bar (None: for 1,000 articles or more, in a
-        terminal or Jupyter, when tqdm is installed; the ``progress`` extra).
+        ``procs`` sets the number of indexing processes, each writing a segment
+        (default: 2 for 1,000 articles or more on a machine with 2 cores or more).
+        If another process is writing, waits up to ``timeout`` seconds, then raises
+        :class:`IndexLockedError`. ``sources`` (the corpus files the articles came
+        from) are recorded in the index so that ``alliance-search check`` can
+        compare and rebuild. ``progress``: show a progress bar (None: for 1,000
+        articles or more, in a terminal or Jupyter, when tqdm is installed).
         """
         batch = list({article.id: article for article in articles}.values())
+        return self._write(batch, len(batch), timeout, procs, sources, progress)
+
+    def add_files(
+        self,
+        *paths: str | Path,
+        timeout: float = 10.0,
+        procs: int | None = None,
+        progress: bool | None = None,
+    ) -> int:
+        """Add (or replace) the articles of corpus files, read as they are indexed.
+
+        The streaming form of ``update(load_corpus(*paths))``: memory stays flat
+        however large the files. A bad record stops the run and nothing is
+        committed, as with :meth:`update`; the files are recorded as sources.
+        """
+        total = count_records(*paths)
+        return self._write(iter_corpus(*paths), total, timeout, procs, paths, progress)
+
+    def _write(
+        self,
+        articles: Iterable[Article],
+        total: int | None,
+        timeout: float,
+        procs: int | None,
+        sources: Sequence[str | Path],
+        progress: bool | None,
+    ) -> int:
+        """Index articles whose ids are unique, in one commit."""
         if procs is None:
-            procs = 2 if len(batch) >= PARALLEL_MIN_ARTICLES and (os.cpu_count() or 1) >= 2 else 1
-        procs = max(1, min(procs, len(batch))) if _writer.can_fork() else 1
+            large = total is None or total >= PARALLEL_MIN_ARTICLES
+            procs = 2 if large and (os.cpu_count() or 1) >= 2 else 1
+        if not _writer.can_fork() or (total is not None and total < 2):
+            procs = 1
         writer = self._writer(timeout)
         try:
-            with _progress.progress(len(batch), progress) as bar:
+            with _progress.progress(total, progress) as bar:
                 if procs > 1:
-                    _writer.write_parallel(
-                        writer, batch, self._document, lambda a: a.id, procs, bar
+                    count = _writer.write_parallel(
+                        writer, articles, self._document, lambda a: a.id, procs, bar
                     )
                 else:
-                    for article in batch:
+                    count = 0
+                    for article in articles:
                         writer.update_document(**self._document(article))
+                        count += 1
                         bar.advance()
                     bar.phase("writing the index")
                 if sources:
@@ -331,8 +362,8 @@ class Index:
             if not writer.is_closed:
                 _writer.release(writer, self.path, commit=False)
             raise
-        log.info("indexed %d articles into %s", len(batch), self.path)
-        return len(batch)
+        log.info("indexed %d articles into %s", count, self.path)
+        return count
 
     def optimize(self, *, timeout: float = 10.0) -> None:
         """Merge the index's segments into one (faster searches after many updates)."""
@@ -381,7 +412,7 @@ def open_index(path: str | Path, thesaurus: Thesaurus | None = None) -> Index:
 
 
 def build_index(
-    source: Iterable[Article] | str | Path,
+    source: Iterable[Article] | str | Path | Sequence[str | Path],
     path: str | Path,
     *,
     thesaurus: Thesaurus | None = None,
@@ -390,19 +421,23 @@ def build_index(
 ) -> Index:
     """Build (or replace) the index at ``path`` from articles or from corpus files.
 
-    The new index is written beside ``path`` and swapped in only when complete, so
-    an error while building (or a killed process) leaves any previous index
-    untouched. The corpus files (``source`` when it is a path, else ``sources``) are
-    recorded in the index for ``alliance-search check``. ``progress`` as in
-    :meth:`Index.update`.
+    Corpus files (a path, or a list of paths) are read as they are indexed, so
+    memory stays flat however large they are. The new index is written beside
+    ``path`` and swapped in only when complete, so an error while building (a bad
+    record, or a killed process) leaves any previous index untouched. The corpus
+    files (or ``sources``) are recorded in the index for ``alliance-search check``.
+    ``progress`` as in :meth:`Index.update`.
 
     >>> index = build_index(load_corpus(), tmp_path / "index")
+    >>> len(build_index("corpus", tmp_path / "from-files"))
+    15
     """
-    if isinstance(source, str | Path):
-        sources = (source,)
-        articles = load_corpus(source)
+    files = _corpus_paths(source)
+    if files is None:
+        articles = list(cast(Iterable[Article], source))
     else:
-        articles = list(source)
+        for file in files:  # fail early on a missing or unsupported path
+            corpus_files(Path(file))
     target = Path(path)
     if target.exists() and not target.is_dir():
         raise AllianceSearchError(f"{target} exists and is not a directory")
@@ -422,7 +457,10 @@ def build_index(
         meta = {**_meta(), "thesaurus": thesaurus.fingerprint}
         _write_meta(staging, meta)
         with Index(staging, thesaurus) as fresh:
-            fresh.update(articles, sources=sources, progress=progress)
+            if files is None:
+                fresh.update(articles, sources=sources, progress=progress)
+            else:
+                fresh.add_files(*files, progress=progress)
         _swap_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -437,6 +475,19 @@ def _remove_abandoned_builds(target: Path) -> None:
         if pid.isdigit() and not _writer.process_exists(int(pid)):
             log.info("removing %s, left by an interrupted build", leftover)
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _corpus_paths(source: object) -> list[str | Path] | None:
+    """The corpus files ``source`` names (a path or a list of paths), or None."""
+    if isinstance(source, str | Path):
+        return [source]
+    if (
+        isinstance(source, list | tuple)
+        and source
+        and all(isinstance(item, str | Path) for item in source)
+    ):
+        return list(source)
+    return None
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
