@@ -225,7 +225,8 @@ def test_output_cut_short_by_a_closed_pipe(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.parametrize(
-    "command", ["index", "search", "similar", "concepts", "show", "stats", "check", "parse-toc"]
+    "command",
+    ["index", "search", "similar", "concepts", "show", "stats", "optimize", "check", "parse-toc"],
 )
 def test_every_command_help_has_examples(capsys, command: str) -> None:
     code, out, _ = run(capsys, command, "--help")
@@ -250,3 +251,15 @@ def test_bad_record_deep_in_a_large_file_leaves_the_index_exactly_as_it_was(
     assert code == 1 and f"{big}, line 1400, field 'title'" in err
     assert snapshot(index) == before
     assert multiprocessing.active_children() == []
+
+
+def test_optimize_merges_segments(capsys, tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(json.dumps({"id": "x1", "title": "Démence et famille"}) + "\n", "utf-8")
+    run(capsys, "index", str(SEED_JSONL), "--index", str(index))
+    run(capsys, "index", str(extra), "--index", str(index), "--update")
+    code, out, _ = run(capsys, "optimize", "--index", str(index))
+    assert code == 0 and "merged 2 segment(s)" in out
+    code, out, _ = run(capsys, "search", "démence", "--index", str(index), "--json")
+    assert {"x1", DEMENTIA} <= {hit["id"] for hit in json.loads(out)}
