@@ -299,27 +299,18 @@ def analyze(text: str, stem: bool = True) -> list[tuple[int, tuple[str, ...], in
 Words = tuple[tuple[int, tuple[str, ...], int, int], ...]
 
 
+@lru_cache(maxsize=256)
 def _analyze(text: str, stem: bool) -> Words:
-    return _analyze_both(text)[0 if stem else 1]
-
-
-@lru_cache(maxsize=128)
-def _analyze_both(text: str) -> tuple[Words, Words]:
-    """Stemmed and unstemmed analyses of ``text`` in one pass, cached for the few
-    texts of the document being indexed (concept tagging, the analysed fields and
-    the ``exact`` field all read the same title, summary and keywords)."""
-    stemmed: list[tuple[int, tuple[str, ...], int, int]] = []
-    folded: list[tuple[int, tuple[str, ...], int, int]] = []
+    """Cached for the few texts of the document being indexed (concept tagging, the
+    analysed fields and the ``exact`` field read the same title, summary and
+    keywords) or of the hits being described."""
+    words: list[tuple[int, tuple[str, ...], int, int]] = []
     for match in WORD_PATTERN.finditer(text):
-        surface = match.group()
         base = match.start()
-        for offset, length, terms in analyze_word(surface, True):
+        for offset, length, terms in analyze_word(match.group(), stem):
             if terms:
-                stemmed.append((len(stemmed), terms, base + offset, base + offset + length))
-        for offset, length, terms in analyze_word(surface, False):
-            if terms:
-                folded.append((len(folded), terms, base + offset, base + offset + length))
-    return tuple(stemmed), tuple(folded)
+                words.append((len(words), terms, base + offset, base + offset + length))
+    return tuple(words)
 
 
 class FrenchPositions(Positions):  # type: ignore[misc]
