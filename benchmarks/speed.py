@@ -329,28 +329,34 @@ class Bench(Protocol):
 
 
 class AllianceBench:
-    """alliance_search: ``build_index`` from a stream, then ``search`` with snippets."""
+    """alliance_search: ``build_index`` streaming the corpus file, then ``search`` with snippets."""
 
     name = SYSTEMS["als"]
 
     def __init__(self) -> None:
         self._index: Any = None
+        #: When set, the JSON Lines file the documents come from.
+        self.corpus_file: Path | None = None
 
     def build(self, docs: Iterable[dict], workdir: Path) -> Path:
         import alliance_search as als
 
-        articles = (
-            als.Article(
-                id=d["id"],
-                title=d["title"],
-                summary=d["summary"],
-                section=d.get("section", ""),
-                keywords=tuple(d.get("keywords", ())),
-            )
-            for d in docs
-        )
         path = workdir / "als"
-        als.build_index(articles, path).close()
+        if self.corpus_file is not None:
+            # The corpus file itself: alliance_search validates and streams it.
+            als.build_index(self.corpus_file, path, progress=False).close()
+        else:
+            articles = (
+                als.Article(
+                    id=d["id"],
+                    title=d["title"],
+                    summary=d["summary"],
+                    section=d.get("section", ""),
+                    keywords=tuple(d.get("keywords", ())),
+                )
+                for d in docs
+            )
+            als.build_index(articles, path, progress=False).close()
         self._index = als.open_index(path)  # fresh, as a new session would
         return path
 
@@ -600,6 +606,8 @@ def _timed(system: Bench, queries: Sequence[str]) -> tuple[list[float], list[flo
 def run_system_job(job: dict[str, Any]) -> dict[str, Any]:
     """In a fresh process: index the corpus file with one system, then time queries."""
     system = make_bench(job["system"])
+    if isinstance(system, AllianceBench):
+        system.corpus_file = Path(job["corpus"])
     workdir = Path(job["workdir"])
     workdir.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"baseline_rss_mb": _status_mb("VmRSS") or peak_rss_self_mb()}
