@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import alliance_search as als
-from alliance_search._scoring import TermScorer
+from alliance_search._scoring import ScoreCache, TermScorer
 from alliance_search.query import Expansion, parse_query
 from alliance_search.search import DEFAULT_FIELD_WEIGHTS
 
@@ -110,3 +110,22 @@ def test_norms_follow_new_commits(tmp_path: Path, seed_articles) -> None:
     index.update([als.Article(id="long", title="Démence", summary=" ".join(["soin"] * 500))])
     after = index.search("démence")
     assert "long" in after.ids and after[0].score != pytest.approx(before)
+
+
+def test_score_cache_keeps_recent_terms_within_its_budget() -> None:
+    cache = ScoreCache(budget=8)
+    cache.put(("summary", b"soin"), {1: 1.0, 2: 1.0, 3: 1.0})
+    cache.put(("summary", b"patient"), {4: 1.0, 5: 1.0})
+    assert cache.get(("summary", b"soin")) is not None  # now the most recent
+    cache.put(("summary", b"trouble"), {6: 1.0, 7: 1.0, 8: 1.0, 9: 1.0})
+    assert cache.get(("summary", b"patient")) is None  # least recent, dropped
+    assert cache.get(("summary", b"soin")) == {1: 1.0, 2: 1.0, 3: 1.0}
+    cache.put(("title", b"demenc"), dict.fromkeys(range(5), 1.0))  # over a quarter: not kept
+    assert cache.get(("title", b"demenc")) is None
+
+
+def test_repeated_queries_reuse_term_scores(seed_index) -> None:
+    first = seed_index.search("alliance thérapeutique", limit=5)
+    again = seed_index.search("alliance thérapeutique", limit=5)
+    assert [(h.id, h.score) for h in first] == [(h.id, h.score) for h in again]
+    assert seed_index._scores.get(("summary", b"allianc")) is not None

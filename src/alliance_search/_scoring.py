@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -24,7 +25,7 @@ from whoosh.util.numeric import byte_to_length
 
 from .query import DisMax, Sum
 
-__all__ = ["Scores", "TermScorer"]
+__all__ = ["ScoreCache", "Scores", "TermScorer"]
 
 #: Document number → score.
 Scores = dict[int, float]
@@ -32,19 +33,50 @@ Scores = dict[int, float]
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 
 
+class ScoreCache:
+    """What scorers of one searcher can share: per-field length norms, and the scores
+    of recently used terms (least recently used dropped beyond ``budget`` postings).
+
+    Terms such as *trouble*, *soin* or *patient* come back in query after query; a
+    notebook session or a search service pays for their posting lists once.
+    """
+
+    def __init__(self, budget: int = 2_000_000) -> None:
+        self.norms: dict[str, list[float]] = {}
+        self.budget = budget
+        self._terms: OrderedDict[tuple[str, bytes], Scores] = OrderedDict()
+        self._size = 0
+
+    def get(self, key: tuple[str, bytes]) -> Scores | None:
+        scores = self._terms.get(key)
+        if scores is not None:
+            self._terms.move_to_end(key)
+        return scores
+
+    def put(self, key: tuple[str, bytes], scores: Scores) -> None:
+        if len(scores) > self.budget // 4 or key in self._terms:
+            return
+        self._terms[key] = scores
+        self._size += len(scores)
+        while self._size > self.budget:
+            _, dropped = self._terms.popitem(last=False)
+            self._size -= len(dropped)
+
+
 class TermScorer:
     """Scores query trees against one searcher (one committed state of the index).
 
-    Term scores are cached for the scorer's life: build one per query. The length
-    norms (``norms``) can be shared by every scorer of the same searcher.
+    Build one per query; ``cache`` (length norms and recent term scores) can be
+    shared by every scorer of the same searcher.
     """
 
-    def __init__(self, searcher: Any, norms: dict[str, list[float]] | None = None) -> None:
+    def __init__(self, searcher: Any, cache: ScoreCache | None = None) -> None:
         self.searcher = searcher
         weighting = searcher.weighting
         self._bm25 = weighting if isinstance(weighting, BM25F) else None
-        # Length norms depend only on the searcher: callers may share them between queries.
-        self._norms: dict[str, list[float]] = {} if norms is None else norms
+        # Norms and term scores depend only on the searcher: scorers may share them.
+        self._cache = cache or ScoreCache()
+        self._norms = self._cache.norms
         self._terms: dict[tuple[str, bytes], Scores] = {}
         #: ``(field, term)`` → documents where it matched (as Whoosh's ``terms=True``).
         self.matched: dict[tuple[str, bytes], set[int]] = {}
@@ -205,7 +237,11 @@ class TermScorer:
         key = (fieldname, term)
         scores = self._terms.get(key)
         if scores is None:
-            scores = self._terms[key] = self._postings(fieldname, term)
+            scores = self._cache.get(key)
+            if scores is None:
+                scores = self._postings(fieldname, term)
+                self._cache.put(key, scores)
+            self._terms[key] = scores
         return scores
 
     def _postings(self, fieldname: str, text: bytes) -> Scores:

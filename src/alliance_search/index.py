@@ -18,7 +18,7 @@ from whoosh.query import Term
 
 from . import _progress, _writer
 from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
-from ._scoring import TermScorer
+from ._scoring import ScoreCache, TermScorer
 from .analysis import ANALYZER_VERSION, FrenchPositions, french_analyzer
 from .concepts import Thesaurus, default_thesaurus
 from .corpus import Article, corpus_files, count_records, iter_corpus
@@ -187,7 +187,7 @@ class Index:
         self.thesaurus = thesaurus or default_thesaurus()
         self._ix = whoosh.index.open_dir(str(self.path))
         self._searcher: Searcher | None = None
-        self._norms: dict[str, list[float]] = {}
+        self._scores = ScoreCache()
         tagged_with = self.meta.get("thesaurus")
         if tagged_with and tagged_with != self.thesaurus.fingerprint:
             log.warning(
@@ -215,7 +215,7 @@ class Index:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-            self._norms = {}
+            self._scores = ScoreCache()
 
     def searcher(self) -> Searcher:
         """A Whoosh searcher on the last committed state, reused between queries."""
@@ -223,13 +223,13 @@ class Index:
             self._searcher = self._ix.searcher()
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
-            self._norms = {}
+            self._scores = ScoreCache()
         return self._searcher
 
     def _scorer(self) -> TermScorer:
-        """A scorer for one query on the current searcher (length norms shared)."""
+        """A scorer for one query on the current searcher (norms and term scores shared)."""
         searcher = self.searcher()
-        return TermScorer(searcher, self._norms)
+        return TermScorer(searcher, self._scores)
 
     def __contains__(self, article_id: object) -> bool:
         return (
