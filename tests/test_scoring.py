@@ -113,14 +113,17 @@ def test_norms_follow_new_commits(tmp_path: Path, seed_articles) -> None:
 
 
 def test_score_cache_keeps_recent_terms_within_its_budget() -> None:
-    cache = ScoreCache(budget=8)
-    cache.put(("summary", b"soin"), {1: 1.0, 2: 1.0, 3: 1.0})
+    cache = ScoreCache(budget=12)
+    three = dict.fromkeys(range(3), 1.0)
+    cache.put(("summary", b"soin"), three)
     cache.put(("summary", b"patient"), {4: 1.0, 5: 1.0})
-    assert cache.get(("summary", b"soin")) is not None  # now the most recent
-    cache.put(("summary", b"trouble"), {6: 1.0, 7: 1.0, 8: 1.0, 9: 1.0})
-    assert cache.get(("summary", b"patient")) is None  # least recent, dropped
-    assert cache.get(("summary", b"soin")) == {1: 1.0, 2: 1.0, 3: 1.0}
-    cache.put(("title", b"demenc"), dict.fromkeys(range(5), 1.0))  # over a quarter: not kept
+    assert cache.get(("summary", b"soin")) is three  # now the most recent
+    cache.put(("summary", b"trouble"), three)
+    cache.put(("summary", b"malad"), three)
+    cache.put(("summary", b"famill"), three)  # 14 postings > 12: the oldest goes
+    assert cache.get(("summary", b"patient")) is None
+    assert cache.get(("summary", b"soin")) is three
+    cache.put(("title", b"demenc"), dict.fromkeys(range(4), 1.0))  # over a quarter
     assert cache.get(("title", b"demenc")) is None
 
 
