@@ -27,7 +27,15 @@ _TOC_FILE = re.compile(r"^_MAIN_(\d+)\.toc$")
 
 @dataclass
 class CheckReport:
-    """What :func:`check_index` found. ``ok`` is true when ``problems`` is empty."""
+    """What :func:`check_index` found. ``ok`` is true when ``problems`` is empty.
+
+    >>> report = check_index("index-absent")
+    >>> report.ok
+    False
+    >>> print(report)
+    index index-absent: PROBLEMS FOUND
+      problem: no index at index-absent: build one with ...
+    """
 
     path: Path
     articles: int | None = None
@@ -47,7 +55,12 @@ class CheckReport:
         return not self.problems
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the report."""
+        """A JSON-ready dict of the report.
+
+        >>> report = check_index(index.path).to_dict()
+        >>> report["ok"], report["articles"], report["missing"]
+        (True, 15, [])
+        """
         return {
             "path": str(self.path),
             "ok": self.ok,
@@ -190,7 +203,12 @@ def _compare(report: CheckReport, stored: dict[str, Article], sources: Sequence[
 
 def unlock_index(path: str | Path) -> bool:
     """Clear a stale write lock left by a writer that has ended; returns whether
-    there was a lock to clear. Refuses while the writer still runs."""
+    there was a lock to clear. Refuses while the writer still runs.
+
+    >>> ix = build_index(load_corpus()[:3], tmp_path / "index-a-deverrouiller")
+    >>> unlock_index(ix.path)  # no writer has left a lock behind
+    False
+    """
     target = Path(path)
     _check_meta(target)
     return _writer.break_lock(target)
@@ -201,7 +219,15 @@ def rebuild_index(
 ) -> Index:
     """Rebuild the index at ``path`` from ``corpus`` files, or else from the files it
     was built from (recorded in the index). The old index stays until the new one
-    is complete."""
+    is complete.
+
+    >>> from alliance_search import bundled_corpus_path
+    >>> ix = build_index(bundled_corpus_path(), tmp_path / "index-a-reconstruire")
+    >>> ix.delete(["sm-pour-en-savoir-plus"])
+    1
+    >>> len(rebuild_index(ix.path))  # from the corpus files recorded in the index
+    15
+    """
     target = Path(path)
     sources: list[Any] = list(corpus or ())
     if not sources:

@@ -53,7 +53,12 @@ Words = tuple[tuple[str, ...], ...]
 
 @dataclass(frozen=True, slots=True)
 class Concept:
-    """A clinical concept: preferred label, synonyms, related terms, broader concept."""
+    """A clinical concept: preferred label, synonyms, related terms, broader concept.
+
+    >>> concept = default_thesaurus()["borderline"]
+    >>> str(concept), concept.broader
+    ('état limite (etat-limite)', 'trouble-personnalite')
+    """
 
     id: str
     label: str
@@ -142,7 +147,13 @@ class Thesaurus:
         return concept
 
     def find(self, name: str) -> Concept | None:
-        """The concept with this id, label or synonym (any case or accents), or ``None``."""
+        """The concept with this id, label or synonym (any case or accents), or ``None``.
+
+        >>> default_thesaurus().find("Maladie d’Alzheimer").id
+        'maladie-alzheimer'
+        >>> default_thesaurus().find("crayon") is None
+        True
+        """
         concept_id = self._by_key.get(name) or self._by_key.get(_key(name))
         if concept_id is None:
             mentions = self.detect(name)
@@ -156,7 +167,11 @@ class Thesaurus:
         return self.concepts[concept_id]
 
     def search(self, text: str) -> list[Concept]:
-        """Concepts whose id, label or a synonym contains ``text`` (folded), best first."""
+        """Concepts whose id, label or a synonym contains ``text`` (folded), best first.
+
+        >>> [c.id for c in default_thesaurus().search("limite")]
+        ['etat-limite']
+        """
         needle = _key(text)
         found = []
         for concept in self:
@@ -167,11 +182,19 @@ class Thesaurus:
         return [c for *_, c in sorted(found, key=lambda x: (x[0], x[1]))]
 
     def narrower(self, concept_id: str) -> list[Concept]:
-        """Concepts whose broader concept is ``concept_id``."""
+        """Concepts whose broader concept is ``concept_id``.
+
+        >>> [c.id for c in default_thesaurus().narrower("demence")][:2]
+        ['maladie-alzheimer', 'demence-corps-lewy']
+        """
         return [c for c in self if c.broader == concept_id]
 
     def ancestors(self, concept_id: str) -> list[Concept]:
-        """Broader concepts, nearest first."""
+        """Broader concepts, nearest first.
+
+        >>> [c.id for c in default_thesaurus().ancestors("etat-limite")]
+        ['trouble-personnalite', 'trouble-mental']
+        """
         chain: list[Concept] = []
         current = self.concepts[concept_id].broader
         while current and current in self.concepts and len(chain) < 20:
@@ -180,7 +203,15 @@ class Thesaurus:
         return chain
 
     def explain(self, name: str) -> str:
-        """A few lines describing a concept: label, synonyms, related, hierarchy."""
+        """A few lines describing a concept: label, synonyms, related, hierarchy.
+
+        >>> print(default_thesaurus().explain("démence"))
+        démence [demence] — trouble
+          synonyms: dément, troubles neurocognitifs majeurs, ...
+          related:  maladies apparentées, troubles cognitifs, ...
+          broader:  trouble neurocognitif > trouble mental
+          narrower: maladie d'Alzheimer, démence à corps de Lewy, ...
+        """
         concept = self[name]
         lines = [f"{concept.label} [{concept.id}] — {concept.category}"]
         if concept.synonyms:
@@ -206,18 +237,32 @@ class Thesaurus:
         return words
 
     def vocabulary(self) -> dict[str, str]:
-        """Folded word → its accented spelling, for every word of every term."""
+        """Folded word → its accented spelling, for every word of every term.
+
+        >>> default_thesaurus().vocabulary()["demence"]
+        'démence'
+        """
         return self._vocabulary
 
     # ------------------------------------------------------------------ detection
     def detect(self, text: str) -> list[ConceptMention]:
-        """Concepts named in ``text`` by a label or synonym; longest match first, no overlap."""
+        """Concepts named in ``text`` by a label or synonym; longest match first, no overlap.
+
+        >>> mentions = default_thesaurus().detect("Un patient borderline face à la démence")
+        >>> [(m.term, m.concept.id, m.start) for m in mentions]
+        [('borderline', 'etat-limite', 11), ('démence', 'demence', 32)]
+        """
         return self.detect_words(analyze(text), text)
 
     def detect_words(
         self, words: list[tuple[int, tuple[str, ...], int, int]], text: str = ""
     ) -> list[ConceptMention]:
-        """Like :meth:`detect`, on the output of :func:`alliance_search.analysis.analyze`."""
+        """Like :meth:`detect`, on the output of :func:`alliance_search.analysis.analyze`.
+
+        >>> words = analyze("alliance de travail et démence")
+        >>> [m.concept.id for m in default_thesaurus().detect_words(words)]
+        ['alliance-therapeutique', 'demence']
+        """
         mentions: list[ConceptMention] = []
         i = 0
         while i < len(words):
@@ -252,7 +297,11 @@ class Thesaurus:
         return mentions
 
     def tag(self, *texts: str) -> list[str]:
-        """Ids of the concepts named in the texts, in order of first mention."""
+        """Ids of the concepts named in the texts, in order of first mention.
+
+        >>> default_thesaurus().tag("Etats limites et lien thérapeutique", "patients borderline")
+        ['etat-limite', 'lien-therapeutique']
+        """
         return list(dict.fromkeys(m.concept.id for t in texts if t for m in self.detect(t)))
 
     @property
@@ -376,7 +425,11 @@ _DEFAULT: Thesaurus | None = None
 
 
 def default_thesaurus() -> Thesaurus:
-    """The bundled thesaurus, loaded once."""
+    """The bundled thesaurus, loaded once.
+
+    >>> default_thesaurus()["maladie d'Alzheimer"].broader
+    'demence'
+    """
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = load_thesaurus()

@@ -63,7 +63,11 @@ class Article:
     url: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the record as a JSON-ready dict, leaving out empty optional fields."""
+        """Return the record as a JSON-ready dict, leaving out empty optional fields.
+
+        >>> Article(id="sm-1", title="Soins psychiques aux précaires", year=2009).to_dict()
+        {'id': 'sm-1', 'title': 'Soins psychiques aux précaires', 'summary': '', 'year': 2009}
+        """
         record = asdict(self)
         record["authors"] = list(self.authors)
         record["keywords"] = list(self.keywords)
@@ -77,7 +81,12 @@ class Article:
     def from_mapping(
         cls, record: Mapping[str, Any], *, source: str = "<record>", line: int | None = None
     ) -> Article:
-        """Validate a raw record (from JSON or CSV) and build an :class:`Article`."""
+        """Validate a raw record (from JSON or CSV) and build an :class:`Article`.
+
+        >>> record = {"id": "sm-1", "title": "Soins psychiques aux précaires", "year": "2009"}
+        >>> Article.from_mapping(record).year
+        2009
+        """
 
         def fail(message: str, name: str | None = None) -> CorpusError:
             return CorpusError(message, source=source, line=line, field=name)
@@ -138,7 +147,11 @@ def _parse_list(value: Any, name: str, fail: Any) -> tuple[str, ...]:
 
 
 def bundled_corpus_path() -> Path:
-    """Return the folder of the corpus shipped with the package (the seed issue)."""
+    """Return the folder of the corpus shipped with the package (the seed issue).
+
+    >>> [p.name for p in bundled_corpus_path().glob("*.jsonl")]
+    ['sante-mentale-alliance-therapeutique.jsonl']
+    """
     packaged = resources.files("alliance_search").joinpath("corpus")
     if packaged.is_dir():
         return Path(str(packaged))
@@ -349,7 +362,12 @@ def _csv_records(text: str, source: str) -> Iterator[tuple[int, Article]]:
 
 
 def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
-    """Write articles as JSON Lines, one record per line, text kept as written."""
+    """Write articles as JSON Lines, one record per line, text kept as written.
+
+    >>> write_jsonl(load_corpus()[:2], tmp_path / "extrait.jsonl")
+    >>> [a.title for a in load_corpus(tmp_path / "extrait.jsonl")]
+    ["L'alliance thérapeutique en question", 'L’alliance thérapeutique, un concept controversé']
+    """
     with open(path, "w", encoding="utf-8") as out:
         for article in articles:
             out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")

@@ -45,6 +45,11 @@ def default_index_dir() -> Path:
 
     ``$ALLIANCE_SEARCH_INDEX`` if set, else ``$XDG_CACHE_HOME/alliance_search/index``
     (``~/.cache/alliance_search/index``).
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"ALLIANCE_SEARCH_INDEX": "", "XDG_CACHE_HOME": "/cache"}):
+    ...     default_index_dir().as_posix()
+    '/cache/alliance_search/index'
     """
     if os.environ.get("ALLIANCE_SEARCH_INDEX"):
         return Path(os.environ["ALLIANCE_SEARCH_INDEX"])
@@ -211,14 +216,24 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        """Release the open searcher and its files."""
+        """Release the open searcher and its files.
+
+        >>> ix = build_index(load_corpus()[:3], tmp_path / "index-a-fermer")
+        >>> len(ix)
+        3
+        >>> ix.close()  # ``with build_index(...) as ix:`` closes it too
+        """
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
             self._scores = ScoreCache()
 
     def searcher(self) -> Searcher:
-        """A Whoosh searcher on the last committed state, reused between queries."""
+        """A Whoosh searcher on the last committed state, reused between queries.
+
+        >>> index.searcher().doc_count()
+        15
+        """
         if self._searcher is None:
             self._searcher = self._ix.searcher()
         elif not self._searcher.up_to_date():
@@ -238,14 +253,22 @@ class Index:
         )
 
     def get(self, article_id: str) -> Article:
-        """Return the article with this id (``KeyError`` if absent)."""
+        """Return the article with this id (``KeyError`` if absent).
+
+        >>> index.get("sm-alliance-therapeutique-dans-la-demence").title
+        'Alliance thérapeutique dans la démence'
+        """
         fields = self.searcher().document(id=article_id)
         if fields is None:
             raise KeyError(article_id)
         return article_from_stored(fields)
 
     def articles(self) -> Iterator[Article]:
-        """Iterate over every indexed article (in index order)."""
+        """Iterate over every indexed article (in index order).
+
+        >>> [a.title for a in index.articles() if a.section == "et-aussi"][:2]
+        ['Charcot, un crayon à la main', 'Le temps vécu dans la psychose']
+        """
         for fields in self.searcher().all_stored_fields():
             yield article_from_stored(fields)
 
@@ -260,7 +283,13 @@ class Index:
         return search(self, query, limit=limit, **options)
 
     def more_like_this(self, article_id: str, limit: int = 5) -> Results:
-        """Articles similar to ``article_id`` (shared distinctive words and concepts)."""
+        """Articles similar to ``article_id`` (shared distinctive words and concepts).
+
+        >>> for hit in index.more_like_this("sm-etats-limites-et-lien-therapeutique", limit=2):
+        ...     print(hit.title)
+        L’alliance thérapeutique, un concept controversé
+        L'alliance thérapeutique en question
+        """
         from .search import more_like_this
 
         return more_like_this(self, article_id, limit)
@@ -276,7 +305,11 @@ class Index:
         return suggest(self.searcher(), self.thesaurus, query)
 
     def concept_map(self) -> dict[str, list[str]]:
-        """Article id → ids of the concepts it names (tagged at index time)."""
+        """Article id → ids of the concepts it names (tagged at index time).
+
+        >>> index.concept_map()["sm-alliance-therapeutique-dans-la-demence"]
+        ['alliance-therapeutique', 'demence', 'temporalite', 'dignite']
+        """
         return {
             fields["id"]: [c for c in (fields.get("concepts") or "").split(",") if c]
             for fields in self.searcher().all_stored_fields()
@@ -306,6 +339,12 @@ class Index:
         from) are recorded in the index so that ``alliance-search check`` can
         compare and rebuild. ``progress``: show a progress bar (None: for 1,000
         articles or more, in a terminal or Jupyter, when tqdm is installed).
+
+        >>> ix = build_index(load_corpus()[:3], tmp_path / "index-a-completer")
+        >>> ix.update([Article(id="sm-nouveau", title="Alliance thérapeutique et adolescence")])
+        1
+        >>> len(ix), ix.search("adolescence").ids
+        (4, ['sm-nouveau'])
         """
         batch = list({article.id: article for article in articles}.values())
         return self._write(batch, len(batch), timeout, procs, sources, progress)
@@ -322,6 +361,11 @@ class Index:
         The streaming form of ``update(load_corpus(*paths))``: memory stays flat
         however large the files. A bad record stops the run and nothing is
         committed, as with :meth:`update`; the files are recorded as sources.
+
+        >>> from alliance_search import bundled_corpus_path
+        >>> ix = build_index(load_corpus()[:3], tmp_path / "index-a-remplir")
+        >>> ix.add_files(bundled_corpus_path())  # 3 articles replaced, 12 added
+        15
         """
         total = count_records(*paths)
         return self._write(iter_corpus(*paths), total, timeout, procs, paths, progress)
@@ -366,11 +410,29 @@ class Index:
         return count
 
     def optimize(self, *, timeout: float = 10.0) -> None:
-        """Merge the index's segments into one (faster searches after many updates)."""
+        """Merge the index's segments into one (faster searches after many updates).
+
+        >>> from alliance_search import check_index
+        >>> ix = build_index(load_corpus()[:3], tmp_path / "index-a-optimiser")
+        >>> ix.update(load_corpus()[3:5])
+        2
+        >>> check_index(ix.path).segments
+        2
+        >>> ix.optimize()
+        >>> check_index(ix.path).segments
+        1
+        """
         _writer.release(self._writer(timeout), self.path, commit=True, optimize=True)
 
     def delete(self, ids: Iterable[str], *, timeout: float = 10.0) -> int:
-        """Delete articles by id; returns how many were found and deleted."""
+        """Delete articles by id; returns how many were found and deleted.
+
+        >>> ix = build_index(load_corpus()[:3], tmp_path / "index-a-elaguer")
+        >>> ix.delete(["sm-l-alliance-therapeutique-en-question", "sm-inconnu"])
+        1
+        >>> len(ix)
+        2
+        """
         writer = self._writer(timeout)
         deleted = 0
         try:

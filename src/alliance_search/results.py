@@ -27,6 +27,12 @@ class Match:
     ``route`` is ``exact`` (the word as typed), ``stem`` (another form of the word),
     ``phrase`` (a quoted or adjacent pair of words), ``synonym`` or ``related``
     (through a thesaurus concept).
+
+    >>> match = index.search("borderline")[0].explanation[0]
+    >>> print(match)
+    'borderline' → title: «Etats limites» (synonym via concept etat-limite)
+    >>> match.route, match.concept
+    ('synonym', 'etat-limite')
     """
 
     query: str
@@ -46,6 +52,10 @@ class Hit:
     ``snippet`` has the matched words between ``**``; ``snippet_text`` and
     ``snippet_spans`` give the same without markers, for renderers. Snippet and
     explanation are computed on first access, so hits never looked at cost nothing.
+
+    >>> hit = index.search("démence")[0]
+    >>> hit.rank, hit.id, hit.concepts
+    (1, 'sm-alliance-therapeutique-dans-la-demence', ('demence',))
     """
 
     __slots__ = ("_describe", "_described", "article", "rank", "score")
@@ -102,7 +112,12 @@ class Hit:
         return mark(self.snippet_text, self.snippet_spans, MARK_OPEN, MARK_CLOSE)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: id, title, section, score, rank, snippet, explanation..."""
+        """A JSON-ready dict: id, title, section, score, rank, snippet, explanation...
+
+        >>> record = index.search("démence")[0].to_dict()
+        >>> record["title"], record["explanation"][0]
+        ('Alliance thérapeutique dans la démence', {'query': 'démence', 'field': 'title', ...})
+        """
         return {
             "rank": self.rank,
             "id": self.id,
@@ -216,15 +231,28 @@ class Results(Sequence[Hit]):
         return [hit.id for hit in self.hits]
 
     def to_dicts(self) -> list[dict[str, Any]]:
-        """One JSON-ready dict per hit (see :meth:`Hit.to_dict`)."""
+        """One JSON-ready dict per hit (see :meth:`Hit.to_dict`).
+
+        >>> [(d["rank"], d["id"]) for d in index.search("TPB").to_dicts()]
+        [(1, 'sm-etats-limites-et-lien-therapeutique'), (2, 'sm-que-le-spectacle-commence')]
+        """
         return [hit.to_dict() for hit in self.hits]
 
     def to_json(self, indent: int | None = 2) -> str:
-        """The hits as a JSON array (non-ASCII kept as written)."""
+        """The hits as a JSON array (non-ASCII kept as written).
+
+        >>> print(index.search("TPB", limit=1).to_json(indent=None))
+        [{"rank": 1, "id": "sm-etats-limites-et-lien-therapeutique", "title": "Etats limites ...}]
+        """
         return json.dumps(self.to_dicts(), ensure_ascii=False, indent=indent)
 
     def to_pandas(self) -> Any:
-        """The hits as a pandas DataFrame (needs the ``notebook`` extra)."""
+        """The hits as a pandas DataFrame (needs the ``notebook`` extra).
+
+        >>> frame = index.search("TPB").to_pandas()
+        >>> frame.title.tolist()
+        ['Etats limites et lien thérapeutique', 'Que le spectacle commence!']
+        """
         from .display import to_pandas
 
         return to_pandas(self)
