@@ -59,12 +59,33 @@ class Writer(SegmentWriter):  # type: ignore[misc]
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
         self.helper_segments: list[Any] = []
+        self._replacing: Any = None
 
     def _merge_segments(self, mergetype: Any, optimize: Any, merge: Any) -> list[Any]:
         return [*super()._merge_segments(mergetype, optimize, merge), *self.helper_segments]
 
     def cancel(self) -> None:
         _cancel(self)
+
+    def replace(self, key: str) -> None:
+        """Delete the committed document whose id is ``key``, if any.
+
+        Whoosh's ``update_document`` and ``delete_by_term`` open a new searcher (and
+        read the table of contents) for every call; one searcher serves them all here.
+        """
+        if not self.segments:
+            return  # a new index: nothing to replace
+        if self._replacing is None:
+            self._replacing = self.searcher()
+        docnum = self._replacing.document_number(id=key)
+        if docnum is not None:
+            self.delete_document(docnum)
+
+    def _finish(self) -> None:
+        if self._replacing is not None:
+            self._replacing.close()
+            self._replacing = None
+        super()._finish()
 
     def _flush_segment(self) -> None:
         # As SegmentWriter._flush_segment, but Whoosh looks up the field length of
@@ -251,7 +272,7 @@ def write_parallel(
         batch: list[Any] = []
         turn = 0
         for item in items:
-            writer.delete_by_term("id", key(item))
+            writer.replace(key(item))
             batch.append(item)
             count += 1
             if len(batch) == BATCH_SIZE:

@@ -52,6 +52,11 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
+        """No problem found.
+
+        >>> check_index(index.path).ok
+        True
+        """
         return not self.problems
 
     def to_dict(self) -> dict[str, Any]:

@@ -69,7 +69,11 @@ class Concept:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        """The label followed by the synonyms: every name of the concept."""
+        """The label followed by the synonyms: every name of the concept.
+
+        >>> default_thesaurus()["etat-limite"].terms[0]
+        'état limite'
+        """
         return (self.label, *self.synonyms)
 
     def __str__(self) -> str:
@@ -306,7 +310,11 @@ class Thesaurus:
 
     @property
     def fingerprint(self) -> str:
-        """A short hash of the concepts' content (stored in indexes to detect changes)."""
+        """A short hash of the concepts' content (stored in indexes to detect changes).
+
+        >>> len(default_thesaurus().fingerprint)
+        16
+        """
         digest = hashlib.sha256()
         for concept in sorted(self, key=lambda c: c.id):
             digest.update(repr(concept).encode())

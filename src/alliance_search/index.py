@@ -395,7 +395,8 @@ class Index:
                 else:
                     count = 0
                     for article in articles:
-                        writer.update_document(**self._document(article))
+                        writer.replace(article.id)
+                        writer.add_document(**self._document(article))
                         count += 1
                         bar.advance()
                     bar.phase("writing the index")

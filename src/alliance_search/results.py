@@ -76,39 +76,75 @@ class Hit:
 
     @property
     def snippet_text(self) -> str:
-        """The snippet without markers."""
+        """The snippet without markers.
+
+        >>> index.search("démence")[0].snippet_text[:42]
+        'Le tiers, par un acte de relation qu’on pe'
+        """
         return self._description()[0]
 
     @property
     def snippet_spans(self) -> tuple[tuple[int, int], ...]:
-        """``(start, end)`` of each matched word in :attr:`snippet_text`."""
+        """``(start, end)`` of each matched word in :attr:`snippet_text`.
+
+        >>> hit = index.search("Charcot")[0]
+        >>> [hit.snippet_text[a:b] for a, b in hit.snippet_spans]
+        ['Charcot']
+        """
         return self._description()[1]
 
     @property
     def explanation(self) -> tuple[Match, ...]:
-        """Which query words or concepts matched, in which field, by what route."""
+        """Which query words or concepts matched, in which field, by what route.
+
+        >>> [(m.field, m.found, m.route) for m in index.search("Charcot")[0].explanation]
+        [('title', 'Charcot', 'exact'), ('summary', 'Charcot', 'exact')]
+        """
         return self._description()[2]
 
     @property
     def id(self) -> str:
+        """The article's id.
+
+        >>> index.search("Charcot")[0].id
+        'sm-charcot-un-crayon-a-la-main'
+        """
         return self.article.id
 
     @property
     def title(self) -> str:
+        """The article's title.
+
+        >>> index.search("Charcot")[0].title
+        'Charcot, un crayon à la main'
+        """
         return self.article.title
 
     @property
     def section(self) -> str:
+        """The article's section of the issue (``dossier``, ``et-aussi``, ...).
+
+        >>> index.search("Charcot")[0].section
+        'et-aussi'
+        """
         return self.article.section
 
     @property
     def concepts(self) -> tuple[str, ...]:
-        """Concept ids that made this article match (in explanation order)."""
+        """Concept ids that made this article match (in explanation order).
+
+        >>> index.search("TPB")[0].concepts
+        ('etat-limite',)
+        """
         return tuple(dict.fromkeys(m.concept for m in self.explanation if m.concept))
 
     @property
     def snippet(self) -> str:
-        """The snippet with matched words marked ``**like this**``."""
+        """The snippet with matched words marked ``**like this**``.
+
+        >>> "**Charcot**" in index.search("Charcot")[0].snippet
+        True
+        """
         return mark(self.snippet_text, self.snippet_spans, MARK_OPEN, MARK_CLOSE)
 
     def to_dict(self) -> dict[str, Any]:
@@ -195,7 +231,11 @@ class Results(Sequence[Hit]):
 
     @property
     def total(self) -> int:
-        """How many articles match in all (counted on first access)."""
+        """How many articles match in all, not only those shown.
+
+        >>> index.search("alliance", limit=2).total > 2
+        True
+        """
         if callable(self._total):
             self._total = int(self._total())
         return self._total
@@ -227,7 +267,11 @@ class Results(Sequence[Hit]):
 
     @property
     def ids(self) -> list[str]:
-        """Article ids, best first."""
+        """Article ids, best first.
+
+        >>> index.search("maladie d'Alzheimer").ids
+        ['sm-alliance-therapeutique-dans-la-demence']
+        """
         return [hit.id for hit in self.hits]
 
     def to_dicts(self) -> list[dict[str, Any]]:
