@@ -6,8 +6,9 @@ over four fields, which makes that slow on large indexes (seconds at 100,000
 summaries). Here each term's posting list is read block by block and scored in one
 loop, and the tree's nodes combine those per-term scores (sum for :class:`Sum`, max
 for :class:`DisMax`, times the node's boost), as Whoosh's matchers would: the scores
-are the same (tested), in a fraction of the time. Phrases, which only intersect
-short lists, are still scored by Whoosh's matchers.
+are the same (tested), in a fraction of the time. Phrases are checked on positions
+only in the documents that hold all their words and could reach the top results;
+any other kind of query falls back to Whoosh's matcher.
 """
 
 from __future__ import annotations

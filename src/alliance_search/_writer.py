@@ -65,7 +65,13 @@ class Writer(SegmentWriter):  # type: ignore[misc]
         return [*super()._merge_segments(mergetype, optimize, merge), *self.helper_segments]
 
     def cancel(self) -> None:
-        _cancel(self)
+        """Cancel, deleting the files of the segments being written (this writer's and
+        its helpers') while the lock is still held: the folder is left as it was."""
+        self._close_segment()
+        with contextlib.suppress(Exception):
+            toc = TOC.read(self.storage, self.indexname)
+            clean_files(self.storage, self.indexname, toc.generation, toc.segments)
+        self._finish()
 
     def replace(self, key: str) -> None:
         """Delete the committed document whose id is ``key``, if any.
@@ -143,16 +149,6 @@ def release(writer: Writer, path: Path, *, commit: bool, **options: Any) -> None
     finally:
         with contextlib.suppress(OSError):
             (path / HOLDER_FILE).unlink()
-
-
-def _cancel(writer: Writer) -> None:
-    """Cancel, deleting the files of segments that were being written (this writer's
-    and its helpers'), while the lock is still held: the folder is left as it was."""
-    writer._close_segment()
-    with contextlib.suppress(Exception):
-        toc = TOC.read(writer.storage, writer.indexname)
-        clean_files(writer.storage, writer.indexname, toc.generation, toc.segments)
-    writer._finish()
 
 
 def read_holder(path: Path) -> dict[str, Any] | None:

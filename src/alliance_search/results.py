@@ -215,7 +215,7 @@ class Results(Sequence[Hit]):
         *,
         total: int | Callable[[], int],
         notes: Sequence[str] = (),
-        suggestion: str | None = None,
+        suggestion: str | Callable[[], str | None] | None = None,
         facets: Callable[[], dict[str, dict[str, int]]] | None = None,
         thesaurus: Thesaurus | None = None,
     ) -> None:
@@ -225,9 +225,20 @@ class Results(Sequence[Hit]):
         self.hits = tuple(hits)
         self._total = total
         self.notes = tuple(notes)
-        self.suggestion = suggestion
+        self._suggestion = suggestion
         self._facets = facets
         self._facet_counts: dict[str, dict[str, int]] | None = None
+
+    @property
+    def suggestion(self) -> str | None:
+        """A spelling correction of the query, or None (looked up on first access).
+
+        >>> index.search("schizofrénie").suggestion
+        'schizophrénie'
+        """
+        if callable(self._suggestion):
+            self._suggestion = self._suggestion()
+        return self._suggestion
 
     @property
     def total(self) -> int:

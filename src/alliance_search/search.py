@@ -140,7 +140,9 @@ def search(
         proximity_weight=proximity_weight,
     )
     searcher = index.searcher()
-    suggestion = index.suggest(query) if query.strip() else None
+    # Looked up when asked for: on an index of 100,000 summaries it can cost as much
+    # as the search itself.
+    suggestion = partial(index.suggest, query) if query.strip() else None
     if not parsed or limit == 0:
         return Results(
             query, [], total=0, notes=parsed.notes, suggestion=suggestion, thesaurus=thesaurus
