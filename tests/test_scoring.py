@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import alliance_search as als
+from alliance_search import _scoring
 from alliance_search._scoring import ScoreCache, TermScorer
 from alliance_search.query import Expansion, parse_query
 from alliance_search.search import DEFAULT_FIELD_WEIGHTS
@@ -76,31 +77,62 @@ def test_matched_terms_are_whooshs(index: als.Index) -> None:
     q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
     scorer = TermScorer(searcher)
     top, matching = scorer.top(q, None)
+    matching = matching()
     for hit in searcher.search(q, limit=None, optimize=False, terms=True):
         assert scorer.matched_terms(hit.docnum) == set(hit.matched_terms())
     assert len(matching) == len(top) > 0
 
 
+@pytest.fixture(params=["small index", "pruning forced"])
+def pruning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """On an index this small no term costs enough to prune; "forced" prunes anyway."""
+    if request.param == "pruning forced":
+        monkeypatch.setattr(_scoring, "_CHEAP", 0)
+        monkeypatch.setattr(_scoring, "_SPARSE", 1)
+    return request.param == "pruning forced"
+
+
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("limit", [1, 3, 10])
-def test_top_k_with_phrase_pruning_is_exact(index: als.Index, text: str, limit: int) -> None:
+def test_top_k_with_pruning_is_exact(
+    index: als.Index, text: str, limit: int, pruning: bool
+) -> None:
     searcher = index.searcher()
     parsed = parse_query(text, expansion=Expansion(thesaurus=index.thesaurus))
     q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
     whoosh = searcher.search(q, limit=limit, optimize=False)
     top, matching = TermScorer(searcher).top(q, limit)
+    matching = matching()
     assert [d for _, d in top] == [hit.docnum for hit in whoosh]
     assert [s for s, _ in top] == pytest.approx([hit.score for hit in whoosh], rel=1e-12)
     assert len(matching) == len(searcher.search(q, limit=None))  # the total is exact too
+
+
+def test_pruning_reads_only_what_can_reach_the_top(
+    index: als.Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rare word read first: the frequent ones are read only where it occurs."""
+    monkeypatch.setattr(_scoring, "_CHEAP", 0)
+    searcher = index.searcher()
+    parsed = parse_query("Charcot patient soins", expansion=Expansion())
+    q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
+    scorer = TermScorer(searcher)
+    candidates = scorer._candidates(q, 1, lambda doc: True)
+    charcot = scorer._leaf("summary", "charcot")
+    assert candidates is not None and charcot and set(charcot) <= candidates
+    assert len(candidates) < len(scorer._matching(q, lambda doc: True))
+    top, _ = scorer.top(q, 1)
+    assert [d for _, d in top] == [searcher.search(q, limit=1, optimize=False)[0].docnum]
 
 
 def test_top_keeps_whooshs_order_and_filters(index: als.Index) -> None:
     searcher = index.searcher()
     q, _ = parse_query("alliance", expansion=Expansion()).build(DEFAULT_FIELD_WEIGHTS, searcher)
     top, matching = TermScorer(searcher).top(q, 5)
+    matching = matching()
     whoosh = searcher.search(q, limit=5, optimize=False)
     assert [d for _, d in top] == [hit.docnum for hit in whoosh]
-    odd = TermScorer(searcher).top(q, None, lambda doc: doc % 2 == 1)[1]
+    odd = TermScorer(searcher).top(q, None, lambda doc: doc % 2 == 1)[1]()
     assert odd and all(doc % 2 for doc in odd) and set(odd) < set(matching)
 
 

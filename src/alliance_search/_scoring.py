@@ -22,7 +22,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .query import DisMax, Sum
 
@@ -79,6 +79,8 @@ class TermScorer:
         self._cache = cache or ScoreCache()
         self._norms = self._cache.norms
         self._terms: dict[tuple[str, bytes], Scores] = {}
+        #: Scores of terms read for some documents only (the documents, the scores).
+        self._partial: dict[tuple[str, bytes], tuple[set[int], Scores]] = {}
         #: ``(field, term)`` → documents where it matched (as Whoosh's ``terms=True``).
         self.matched: dict[tuple[str, bytes], set[int]] = {}
 
@@ -88,25 +90,46 @@ class TermScorer:
         return self._tree(q, self._phrase)
 
     def _tree(
-        self, q: Any, phrase: Callable[[wq.Phrase], Scores], among: set[int] | None = None
+        self,
+        q: Any,
+        phrase: Callable[[wq.Phrase, set[int] | None], Scores],
+        among: set[int] | None = None,
+        term: Callable[[wq.Term, set[int] | None], Scores] | None = None,
     ) -> Scores:
-        """Scores of ``q``, its phrases scored by ``phrase``; only of ``among`` if given."""
+        """Scores of ``q``, its phrases scored by ``phrase`` and its terms by ``term``
+        (their postings by default); only of ``among`` if given."""
         if isinstance(q, wq.Term):
-            scores = self._term(q)
-            return scores if among is None else {d: scores[d] for d in among if d in scores}
-        if isinstance(q, Sum | DisMax) and type(q).matcher is _MATCHERS[type(q)]:
+            return (term or self._term)(q, among)
+        if _is_combination(q):
             subs = q.subqueries
             if not subs:
                 return {}
             if len(subs) == 1:  # as Whoosh: a lone subquery's boost only
-                return self._tree(subs[0], phrase, among)
-            children = [self._tree(sub, phrase, among) for sub in subs]
+                return self._tree(subs[0], phrase, among, term)
+            children = [self._tree(sub, phrase, among, term) for sub in subs]
             combined = _sum(children) if isinstance(q, Sum) else _max(children)
             return _boosted(combined, q.boost)
-        if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
+        if _is_null(q):
             return {}
-        scores = phrase(q) if self._is_phrase(q) else self._by_matcher(q)
+        if self._is_phrase(q):
+            return phrase(q, among)
+        scores = self._by_matcher(q)
         return scores if among is None else {d: scores[d] for d in among if d in scores}
+
+    def _bound(self, q: Any, value: Callable[[Any], float]) -> float:
+        """The most ``q`` can score in any one document, given the most each term and
+        phrase can score (``value``, before boosts); infinite for other queries."""
+        if isinstance(q, wq.Term) or (not _is_combination(q) and self._is_phrase(q)):
+            return float(value(q) * q.boost)
+        if _is_combination(q):
+            subs = q.subqueries
+            if not subs:
+                return 0.0
+            if len(subs) == 1:
+                return self._bound(subs[0], value)
+            children = [self._bound(sub, value) for sub in subs]
+            return float((sum(children) if isinstance(q, Sum) else max(children)) * q.boost)
+        return 0.0 if _is_null(q) else float("inf")
 
     def _is_phrase(self, q: Any) -> bool:
         """A phrase this module checks itself (adjacent words, a positional field)."""
@@ -118,8 +141,8 @@ class TermScorer:
     def _phrase(self, q: wq.Phrase, among: set[int] | None = None) -> Scores:
         """Documents holding the words side by side, scored (as Whoosh's phrase matcher)
         by the sum of the words' scores; only ``among`` these documents if given."""
-        candidates = self._phrase_bound(q, boost=False)
-        common = set(candidates) if among is None else among.intersection(candidates)
+        candidates = self._phrase_bound(q, among, boost=False)
+        common = set(candidates)
         if not common:
             return {}
         field = self.searcher.schema[q.fieldname]
@@ -138,10 +161,12 @@ class TermScorer:
             self.matched.setdefault((q.fieldname, field.to_bytes(word)), set()).update(scores)
         return _boosted(scores, q.boost)
 
-    def _phrase_bound(self, q: wq.Phrase, boost: bool = True) -> Scores:
+    def _phrase_bound(
+        self, q: wq.Phrase, among: set[int] | None = None, boost: bool = True
+    ) -> Scores:
         """What the phrase would score in every document holding all its words (an
         upper bound: positions unchecked)."""
-        leaves: list[Scores] = [self._leaf(q.fieldname, word) for word in q.words]
+        leaves: list[Scores] = [self._leaf(q.fieldname, word, among) for word in q.words]
         if not leaves or not all(leaves):
             return {}
         smallest: Scores = min(leaves, key=len)
@@ -165,36 +190,37 @@ class TermScorer:
                 found[docnum + offset] = set(decode(value))
         return found
 
+    # ------------------------------------------------------------------ top k
     def top(
         self, q: Any, limit: int | None, allow: Callable[[int], bool] | None = None
-    ) -> tuple[list[tuple[float, int]], list[int]]:
-        """The ``limit`` best ``(score, docnum)`` pairs (all if None), best first, and
-        every matching document (``allow`` filters them).
+    ) -> tuple[list[tuple[float, int]], Callable[[], list[int]]]:
+        """The ``limit`` best ``(score, docnum)`` pairs (all if None), best first, and a
+        function listing every matching document (``allow`` filters them), computed
+        when first called: counting every match costs more than finding the best.
 
-        Phrase positions are read only where they can change the answer. Scores
-        without phrases are a lower bound, scores as if every phrase matched an upper
-        bound; documents are checked in order of their upper bound until it falls
-        below the ``limit``-th best exact score, and so are the documents that only
-        a phrase could make match (for the count). The result is exact.
+        The result is exact. Only the documents that can reach the ``limit`` best are
+        scored in full (see :meth:`_candidates`). Among them, scores without phrases
+        are a lower bound and scores as if every phrase matched an upper bound;
+        documents have their phrase positions checked in order of their upper bound,
+        until it falls below the ``limit``-th best exact score.
         """
-        if limit is None:
-            scores = self.scores(q)
-            pairs = [(s, d) for d, s in scores.items() if allow is None or allow(d)]
-            return sorted(pairs, key=_best_first, reverse=True), [d for _, d in pairs]
-        lower = self._tree(q, lambda phrase: {})
-        upper = self._tree(q, self._phrase_bound)
 
         def allowed(doc: int) -> bool:
             return allow is None or allow(doc)
 
+        if limit is None:
+            scores = self.scores(q)
+            pairs = [(s, d) for d, s in scores.items() if allowed(d)]
+            return sorted(pairs, key=_best_first, reverse=True), lambda: [d for _, d in pairs]
+        among = self._candidates(q, limit, allowed)
+        lower = self._tree(q, _no_phrase, among)
+        upper = self._tree(q, self._phrase_bound, among)
         exact = {d: s for d, s in lower.items() if upper[d] <= s and allowed(d)}
         uncertain = sorted(
             (d for d, bound in upper.items() if bound > lower.get(d, 0.0) and allowed(d)),
             key=lambda d: -upper[d],
         )
         best = heapq.nlargest(limit, exact.values())
-        phrase_only = {d for d in uncertain if d not in lower}
-        checked: set[int] = set()
         start = 0
         while start < len(uncertain):
             kth = best[-1] if len(best) >= limit else float("-inf")
@@ -203,56 +229,216 @@ class TermScorer:
             chunk = set(uncertain[start : start + _CHUNK])
             start += _CHUNK
             exact.update(self._verified(q, chunk))
-            checked |= chunk
             best = heapq.nlargest(limit, exact.values())
-        if phrase_only - checked:
-            exact.update(self._verified(q, phrase_only - checked))
-        matching = [d for d in upper if d in exact or (d in lower and allowed(d))]
         pairs = [(s, d) for d, s in exact.items()]
-        return heapq.nlargest(limit, pairs, key=_best_first), matching
+        return heapq.nlargest(limit, pairs, key=_best_first), _once(
+            lambda: self._matching(q, allowed)
+        )
+
+    def _candidates(
+        self, q: Any, limit: int, allowed: Callable[[int], bool]
+    ) -> set[int] | None:
+        """The documents that can still be among the ``limit`` best (``None``: all).
+
+        Terms and phrases are read in order of the most they can add to a score
+        (Whoosh records each term's highest frequency and shortest field length), so
+        rare, telling words come first. Before each costly read (a frequent word), the
+        reading stops if no document outside those read can reach the ``limit``-th best
+        score already found; what remains to read is then read only for the documents
+        whose possible score still reaches it (MaxScore, term at a time).
+        """
+        leaves = self._leaf_weights(q)
+        if leaves is None:
+            return None
+        most: dict[Any, float] = {}
+        for key, (_, node) in leaves.items():
+            if isinstance(node, wq.Term):
+                most[key] = self._most(node.fieldname, key[1])
+            else:
+                most[key] = sum(self._most(node.fieldname, word) for word in node.words)
+        order = sorted(leaves, key=lambda key: -most[key] * leaves[key][0])
+        terms: set[Any] = set()  # terms read: the documents holding them are all seen
+        phrases: set[Any] = set()  # phrases whose possible documents are all seen
+
+        def read_term(t: wq.Term, among: set[int] | None) -> Scores:
+            return self._term(t) if self._node_key(t) in terms else {}
+
+        def read_phrase(p: wq.Phrase, among: set[int] | None) -> Scores:
+            return self._phrase_bound(p) if self._node_key(p) in phrases else {}
+
+        def unseen(node: Any) -> float:
+            """The most ``node`` adds to a document not seen yet."""
+            key = self._node_key(node)
+            if key in terms or key in phrases:
+                return 0.0
+            if isinstance(node, wq.Phrase):
+                field = self.searcher.schema[node.fieldname]
+                if any((node.fieldname, field.to_bytes(w)) in terms for w in node.words):
+                    return 0.0  # a word read, so any document holding it was seen
+            return most[key]
+
+        def still(node: Any) -> float:
+            """The most ``node`` can still add to a document seen."""
+            key = self._node_key(node)
+            return 0.0 if key in terms or key in phrases else most[key]
+
+        for position, key in enumerate(order):
+            node = leaves[key][1]
+            if position and self._cost(node) > _CHEAP:
+                outside = self._bound(q, unseen)
+                lower = self._tree(q, _no_phrase, None, read_term)
+                best = heapq.nlargest(limit, (s for d, s in lower.items() if allowed(d)))
+                kth = best[-1] if len(best) >= limit else float("-inf")
+                if outside < kth:
+                    seen = self._tree(q, read_phrase, None, read_term)
+                    gain = self._bound(q, still)
+                    return {d for d, s in seen.items() if s + gain >= kth and allowed(d)}
+            if isinstance(node, wq.Term):
+                self._leaf(node.fieldname, node.text)
+                terms.add(key)
+            else:
+                self._phrase_bound(node)
+                phrases.add(key)
+        return None
+
+    def _leaf_weights(self, q: Any) -> dict[Any, tuple[float, Any]] | None:
+        """Every term and phrase of ``q`` with the largest product of boosts above it
+        (``None`` if ``q`` holds another kind of query)."""
+        found: dict[Any, tuple[float, Any]] = {}
+
+        def walk(node: Any, weight: float) -> bool:
+            if isinstance(node, wq.Term) or self._is_phrase(node):
+                key = self._node_key(node)
+                weight *= node.boost
+                if key is not None and (key not in found or found[key][0] < weight):
+                    found[key] = (weight, node)
+                return True
+            if _is_combination(node):
+                subs = node.subqueries
+                inner = weight if len(subs) == 1 else weight * node.boost
+                return all(walk(sub, inner) for sub in subs)
+            return _is_null(node)
+
+        return found if walk(q, 1.0) else None
+
+    def _most(self, fieldname: str, text: str | bytes) -> float:
+        """The highest score (unboosted) a term has in any document: BM25 of its highest
+        frequency at its shortest field length, from the term statistics."""
+        key = self._key(fieldname, text)
+        if key is None:
+            return 0.0
+        bm25 = self._bm25
+        if bm25 is None or not self.searcher.schema[fieldname].scorable:
+            return float("inf")
+        b, k1 = bm25._field_B.get(fieldname, bm25.B), bm25.K1
+        average = self.searcher.avg_field_length(fieldname) or 1
+        best = 0.0
+        for sub, _ in _leaves(self.searcher):
+            reader = sub.reader()
+            if key not in reader:
+                continue
+            info = reader.term_info(*key)
+            weight = info.max_weight()
+            shortest = byte_to_length(length_to_byte(info.min_length()))
+            best = max(best, weight / (weight + k1 * ((1 - b) + b * shortest / average)))
+        idf = self.searcher.idf(fieldname, key[1])
+        return float(idf * (k1 + 1) * best * (1 + 1e-9))
+
+    def _cost(self, node: Any) -> int:
+        """Postings to read for a term or phrase (0 when already read)."""
+        words = [node.text] if isinstance(node, wq.Term) else list(node.words)
+        total = 0
+        for word in words:
+            key = self._key(node.fieldname, word)
+            if key is not None and key not in self._terms and self._cache.get(key) is None:
+                total += self.searcher.doc_frequency(*key)
+        return total
+
+    def _matching(self, q: Any, allowed: Callable[[int], bool]) -> list[int]:
+        """Every document matching ``q`` that ``allowed`` lets through."""
+        docs: set[int] = set()
+        phrases = []
+        for node in _nodes(q):
+            if isinstance(node, wq.Term):
+                docs.update(self._leaf(node.fieldname, node.text))
+            elif self._is_phrase(node):
+                phrases.append(node)
+            else:
+                docs.update(self._by_matcher(node))
+        for phrase in phrases:
+            rest = set(self._phrase_bound(phrase)).difference(docs)
+            if rest:
+                docs.update(self._phrase(phrase, rest))
+        return [d for d in docs if allowed(d)]
 
     def _verified(self, q: Any, docs: set[int]) -> Scores:
         """Exact scores of ``docs`` (phrase positions checked); absent if no match."""
-        return self._tree(q, lambda phrase: self._phrase(phrase, docs), docs)
+        return self._tree(q, self._phrase, docs)
 
     def matched_terms(self, docnum: int) -> set[tuple[str, bytes]]:
         """The ``(field, term)`` pairs of the last scored query found in a document."""
         return {key for key, docs in self.matched.items() if docnum in docs}
 
     # ------------------------------------------------------------------ leaves
-    def _term(self, q: wq.Term) -> Scores:
-        scores = self._leaf(q.fieldname, q.text)
+    def _term(self, q: wq.Term, among: set[int] | None = None) -> Scores:
+        scores = self._leaf(q.fieldname, q.text, among)
         if scores:
             key = (q.fieldname, self.searcher.schema[q.fieldname].to_bytes(q.text))
             self.matched.setdefault(key, set()).update(scores)
         return _boosted(scores, q.boost)
 
-    def _leaf(self, fieldname: str, text: str | bytes) -> Scores:
-        """Unboosted scores of one term (cached)."""
+    def _node_key(self, node: Any) -> Any:
+        """What identifies a term or phrase of a query tree (the same for equal nodes)."""
+        if isinstance(node, wq.Term):
+            return self._key(node.fieldname, node.text)
+        return "phrase", node.fieldname, tuple(node.words)
+
+    def _key(self, fieldname: str, text: str | bytes) -> tuple[str, bytes] | None:
         if fieldname not in self.searcher.schema:
-            return {}
+            return None
         try:
-            term = self.searcher.schema[fieldname].to_bytes(text)
+            return fieldname, self.searcher.schema[fieldname].to_bytes(text)
         except ValueError:
+            return None
+
+    def _leaf(self, fieldname: str, text: str | bytes, among: set[int] | None = None) -> Scores:
+        """Unboosted scores of one term (cached); only of ``among`` if given."""
+        key = self._key(fieldname, text)
+        if key is None:
             return {}
-        key = (fieldname, term)
         scores = self._terms.get(key)
         if scores is None:
             scores = self._cache.get(key)
             if scores is None:
-                scores = self._postings(fieldname, term)
+                if among is not None and len(among) * _SPARSE < self.searcher.doc_frequency(*key):
+                    return self._sparse(key, among)
+                scores = self._postings(*key)
                 self._cache.put(key, scores)
             self._terms[key] = scores
-        return scores
+        if among is None:
+            return scores
+        if len(among) < len(scores):
+            return {d: scores[d] for d in among if d in scores}
+        return {d: s for d, s in scores.items() if d in among}
 
-    def _postings(self, fieldname: str, text: bytes) -> Scores:
-        """BM25F score of every document holding the term (Whoosh's formula)."""
+    def _sparse(self, key: tuple[str, bytes], among: set[int]) -> Scores:
+        """Scores of a term in ``among`` only, reading only the blocks that hold them."""
+        known = self._partial.get(key)
+        if known is None or known[0] is not among:
+            known = (among, self._postings(*key, among))
+            self._partial[key] = known
+        return known[1]
+
+    def _postings(self, fieldname: str, text: bytes, among: set[int] | None = None) -> Scores:
+        """BM25F score of every document holding the term (Whoosh's formula); only of
+        ``among`` if given, skipping the blocks of postings that hold none of them."""
         searcher = self.searcher
         if (fieldname, text) not in searcher.reader():
             return {}
         bm25 = self._bm25
         if bm25 is None or not searcher.schema[fieldname].scorable:
-            return self._by_matcher(wq.Term(fieldname, text))
+            found = self._by_matcher(wq.Term(fieldname, text))
+            return found if among is None else {d: found[d] for d in among if d in found}
         b, k1 = bm25._field_B.get(fieldname, bm25.B), bm25.K1
         idf = searcher.idf(fieldname, text)
         norms = self._field_norms(fieldname, b, k1)
@@ -262,10 +448,14 @@ class TermScorer:
             reader = sub.reader()
             if (fieldname, text) not in reader:
                 continue
-            for ids, weights in _blocks(reader.postings(fieldname, text)):
+            wanted = None if among is None else sorted(d - offset for d in among)
+            for ids, weights in _blocks(reader.postings(fieldname, text), wanted):
                 docs = [i + offset for i in ids] if offset else ids
                 pairs = zip(docs, weights, strict=True)
-                scores.update({d: scale * w / (w + norms[d]) for d, w in pairs})
+                if among is None:
+                    scores.update({d: scale * w / (w + norms[d]) for d, w in pairs})
+                else:
+                    scores.update({d: scale * w / (w + norms[d]) for d, w in pairs if d in among})
         return scores
 
     def _field_norms(self, fieldname: str, b: float, k1: float) -> list[float]:
@@ -298,6 +488,44 @@ class TermScorer:
 _MATCHERS = {Sum: Sum.matcher, DisMax: DisMax.matcher}
 #: Documents whose phrases are checked at a time (in order of their upper bound).
 _CHUNK = 64
+#: Postings below which a term is read without first checking whether it can matter.
+_CHEAP = 2_000
+#: A term is read for some documents only when it has this many times more postings.
+_SPARSE = 8
+
+
+def _no_phrase(phrase: wq.Phrase, among: set[int] | None) -> Scores:
+    return {}
+
+
+def _is_combination(q: Any) -> bool:
+    """A sum or maximum node that this module combines itself."""
+    return isinstance(q, Sum | DisMax) and type(q).matcher is _MATCHERS[type(q)]
+
+
+def _is_null(q: Any) -> bool:
+    return q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__)
+
+
+def _nodes(q: Any) -> Iterable[Any]:
+    """The leaves of a query tree (terms, phrases and anything else not combined here)."""
+    if _is_combination(q):
+        for sub in q.subqueries:
+            yield from _nodes(sub)
+    elif not _is_null(q):
+        yield q
+
+
+def _once(compute: Callable[[], list[int]]) -> Callable[[], list[int]]:
+    """``compute``, run on the first call only."""
+    done: list[list[int]] = []
+
+    def get() -> list[int]:
+        if not done:
+            done.append(compute())
+        return done[0]
+
+    return get
 
 
 def _best_first(pair: tuple[float, int]) -> tuple[float, int]:
@@ -330,8 +558,11 @@ def _field_lengths(reader: Any, fieldname: str) -> list[int]:
     return [_LENGTHS[b] for b in stored] + [0] * (count - len(stored))
 
 
-def _blocks(matcher: Any) -> Iterable[tuple[Sequence[int], Sequence[float]]]:
-    """Document numbers and weights of a term's postings, a block at a time."""
+def _blocks(
+    matcher: Any, wanted: Sequence[int] | None = None
+) -> Iterable[tuple[Sequence[int], Sequence[float]]]:
+    """Document numbers and weights of a term's postings, a block at a time; with
+    ``wanted`` (sorted document numbers), only the blocks that can hold one of them."""
     deleted: frozenset[int] = frozenset()
     if isinstance(matcher, FilterMatcher):
         if not matcher._exclude:
@@ -342,7 +573,16 @@ def _blocks(matcher: Any) -> Iterable[tuple[Sequence[int], Sequence[float]]]:
     if not hasattr(matcher, "_read_ids") or not hasattr(matcher, "_atend"):
         yield from _one_by_one(matcher)
         return
+    i = 0
     while not matcher._atend:
+        if wanted is not None:
+            if i >= len(wanted):
+                return
+            last = matcher._maxid
+            if wanted[i] > last:
+                matcher._next_block()
+                continue
+            i = bisect.bisect_right(wanted, last, i)
         if matcher._ids is None:
             matcher._read_ids()
         if matcher._weights is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -164,7 +164,7 @@ def search(
     return Results(
         query,
         _hits(searcher, ranked[:limit], parsed),
-        total=len(matching),
+        total=lambda: len(matching()),
         notes=parsed.notes,
         suggestion=suggestion,
         facets=partial(_facets, searcher, matching),
@@ -190,15 +190,18 @@ def _hits(
     ]
 
 
-def _facets(searcher: Searcher, matching: Sequence[int]) -> dict[str, dict[str, int]]:
+def _facets(
+    searcher: Searcher, matching: Callable[[], list[int]]
+) -> dict[str, dict[str, int]]:
     """Count every matching article per concept and per section."""
+    docs = matching()
     facets = {
         "concepts": sorting.FieldFacet("concepts", allow_overlap=True, maptype=sorting.Count),
         "sections": sorting.FieldFacet("section", maptype=sorting.Count),
     }
-    if not matching:
+    if not docs:
         return {name: {} for name in facets}
-    found = searcher.search(wq.Every(), limit=None, filter=set(matching), groupedby=facets)
+    found = searcher.search(wq.Every(), limit=None, filter=set(docs), groupedby=facets)
     counts = {}
     for name in facets:
         groups = {str(k): int(v) for k, v in found.groups(name).items() if k}
@@ -257,7 +260,7 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
     return Results(
         parsed.text,
         _hits(searcher, ranked, parsed),
-        total=len(matching),
+        total=lambda: len(matching()),
         thesaurus=index.thesaurus,
     )
 
