@@ -235,9 +235,7 @@ class TermScorer:
             lambda: self._matching(q, allowed)
         )
 
-    def _candidates(
-        self, q: Any, limit: int, allowed: Callable[[int], bool]
-    ) -> set[int] | None:
+    def _candidates(self, q: Any, limit: int, allowed: Callable[[int], bool]) -> set[int] | None:
         """The documents that can still be among the ``limit`` best (``None``: all).
 
         Terms and phrases are read in order of the most they can add to a score

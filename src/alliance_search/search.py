@@ -190,9 +190,7 @@ def _hits(
     ]
 
 
-def _facets(
-    searcher: Searcher, matching: Callable[[], list[int]]
-) -> dict[str, dict[str, int]]:
+def _facets(searcher: Searcher, matching: Callable[[], list[int]]) -> dict[str, dict[str, int]]:
     """Count every matching article per concept and per section."""
     docs = matching()
     facets = {
