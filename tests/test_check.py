@@ -10,7 +10,7 @@ import pytest
 
 import alliance_search as als
 from alliance_search.cli import main
-from alliance_search.index import META_FILE
+from alliance_search.index import INDEX_FORMAT, META_FILE
 
 from .conftest import BORDERLINE, DEMENTIA, SEED_JSONL
 
@@ -105,6 +105,8 @@ def test_check_json(tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[
     capsys.readouterr()
     assert main(["check", "--index", str(tmp_path / "ix"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["ok"] is True and report["articles"] == 15 and report["index_format"] == 2
+    assert (
+        report["ok"] is True and report["articles"] == 15 and report["index_format"] == INDEX_FORMAT
+    )
     assert main(["check", "--index", str(tmp_path / "ix"), "--unlock"]) == 0
     assert "was not locked" in capsys.readouterr().out

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
+from whoosh.fields import Schema
+from whoosh.formats import Positions
 
 import alliance_search as als
 from alliance_search import _scoring
-from alliance_search._scoring import ScoreCache, TermScorer
+from alliance_search import index as index_module
+from alliance_search._scoring import ScoreCache
+from alliance_search.analysis import analyze
 from alliance_search.query import Expansion, parse_query
 from alliance_search.search import DEFAULT_FIELD_WEIGHTS
 
@@ -39,10 +44,26 @@ SUMMARIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory, seed_articles) -> als.Index:
+class _Positions(Positions):  # type: ignore[misc]
+    """Whoosh's own positional postings (texts joined), for the reference index."""
+
+    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
+        texts = [value] if isinstance(value, str) else value
+        return super().word_values("\n".join(texts), analyzer, **kwargs)
+
+
+def _positional_schema() -> Schema:
+    schema = _original_schema()
+    for name in ("title", "summary", "keywords", "exact"):
+        schema[name].format = _Positions(field_boost=schema[name].format.field_boost)
+    return schema
+
+
+_original_schema = index_module.make_schema
+
+
+def _build(path: Path, seed_articles) -> als.Index:
     """Several segments, deleted documents and single-posting terms."""
-    path = tmp_path_factory.mktemp("scoring") / "ix"
     index = als.build_index(seed_articles, path)
     extra = [
         als.Article(id=f"x{i}", title=f"Article {i} : {SUMMARIES[i % 4][:40]}", summary=text)
@@ -55,15 +76,48 @@ def index(tmp_path_factory: pytest.TempPathFactory, seed_articles) -> als.Index:
     return index
 
 
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory, seed_articles) -> als.Index:
+    return _build(tmp_path_factory.mktemp("scoring") / "ix", seed_articles)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, seed_articles) -> Any:
+    """The same index built with Whoosh's positional postings: Whoosh's own matchers
+    (phrases included) give the expected scores, compared article by article."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "make_schema", _positional_schema)
+        built = _build(tmp_path_factory.mktemp("reference") / "ix", seed_articles)
+    return built.searcher()
+
+
+def _whoosh(reference: Any, index: als.Index, text: str, limit: int | None, expand: bool = True):
+    """Whoosh's ``(article id, score)`` hits on the reference index, best first."""
+    thesaurus = index.thesaurus if expand else None
+    parsed = parse_query(text, expansion=Expansion(thesaurus=thesaurus))
+    q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, reference)
+    hits = reference.search(q, limit=limit, optimize=False)
+    return [(hit["id"], hit.score) for hit in hits], len(reference.search(q, limit=None))
+
+
+def _query(index: als.Index, text: str, expand: bool = True) -> Any:
+    parsed = parse_query(text, expansion=Expansion(thesaurus=index.thesaurus if expand else None))
+    return parsed.build(DEFAULT_FIELD_WEIGHTS, index.searcher())[0]
+
+
+def _ids(index: als.Index, pairs: list[tuple[float, int]]) -> list[tuple[str, float]]:
+    searcher = index.searcher()
+    return [(searcher.stored_fields(doc)["id"], score) for score, doc in pairs]
+
+
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("expand", [True, False])
-def test_same_scores_as_whoosh(index: als.Index, text: str, expand: bool) -> None:
+def test_same_scores_as_whoosh(index: als.Index, reference: Any, text: str, expand: bool) -> None:
     searcher = index.searcher()
     assert len(searcher.reader().leaf_readers()) > 1 and searcher.reader().has_deletions()
-    parsed = parse_query(text, expansion=Expansion(thesaurus=index.thesaurus if expand else None))
-    q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
-    whoosh = {hit.docnum: hit.score for hit in searcher.search(q, limit=None, optimize=False)}
-    ours = TermScorer(searcher).scores(q)
+    whoosh = dict(_whoosh(reference, index, text, None, expand)[0])
+    scores = index._scorer().scores(_query(index, text, expand))
+    ours = dict(_ids(index, [(s, d) for d, s in scores.items()]))
     assert set(ours) == set(whoosh)
     for doc, score in whoosh.items():
         assert ours[doc] == pytest.approx(score, rel=1e-12)
@@ -71,16 +125,19 @@ def test_same_scores_as_whoosh(index: als.Index, text: str, expand: bool) -> Non
         assert whoosh, "the query should match something"
 
 
-def test_matched_terms_are_whooshs(index: als.Index) -> None:
-    searcher = index.searcher()
-    parsed = parse_query('"pacte de soins" alliance', expansion=Expansion(index.thesaurus))
-    q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
-    scorer = TermScorer(searcher)
-    top, matching = scorer.top(q, None)
-    matching = matching()
-    for hit in searcher.search(q, limit=None, optimize=False, terms=True):
-        assert scorer.matched_terms(hit.docnum) == set(hit.matched_terms())
-    assert len(matching) == len(top) > 0
+def test_matched_terms_are_whooshs(index: als.Index, reference: Any) -> None:
+    text = '"pacte de soins" alliance'
+    parsed = parse_query(text, expansion=Expansion(index.thesaurus))
+    scorer = index._scorer()
+    top, matching = scorer.top(parsed.build(DEFAULT_FIELD_WEIGHTS, index.searcher())[0], None)
+    ids = {doc: index.searcher().stored_fields(doc)["id"] for _, doc in top}
+    q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, reference)
+    expected = {
+        hit["id"]: set(hit.matched_terms())
+        for hit in reference.search(q, limit=None, optimize=False, terms=True)
+    }
+    assert {ids[doc]: scorer.matched_terms(doc) for doc in ids} == expected
+    assert len(matching()) == len(top) > 0
 
 
 @pytest.fixture(params=["small index", "pruning forced"])
@@ -95,45 +152,65 @@ def pruning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("limit", [1, 3, 10])
 def test_top_k_with_pruning_is_exact(
-    index: als.Index, text: str, limit: int, pruning: bool
+    index: als.Index, reference: Any, text: str, limit: int, pruning: bool
 ) -> None:
-    searcher = index.searcher()
-    parsed = parse_query(text, expansion=Expansion(thesaurus=index.thesaurus))
-    q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
-    whoosh = searcher.search(q, limit=limit, optimize=False)
-    top, matching = TermScorer(searcher).top(q, limit)
-    matching = matching()
-    assert [d for _, d in top] == [hit.docnum for hit in whoosh]
-    assert [s for s, _ in top] == pytest.approx([hit.score for hit in whoosh], rel=1e-12)
-    assert len(matching) == len(searcher.search(q, limit=None))  # the total is exact too
+    whoosh, total = _whoosh(reference, index, text, limit)
+    top, matching = index._scorer().top(_query(index, text), limit)
+    ours = _ids(index, top)
+    assert [i for i, _ in ours] == [i for i, _ in whoosh]
+    assert [s for _, s in ours] == pytest.approx([s for _, s in whoosh], rel=1e-12)
+    assert len(matching()) == total  # the count is exact too
 
 
 def test_pruning_reads_only_what_can_reach_the_top(
-    index: als.Index, monkeypatch: pytest.MonkeyPatch
+    index: als.Index, reference: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rare word read first: the frequent ones are read only where it occurs."""
     monkeypatch.setattr(_scoring, "_CHEAP", 0)
     searcher = index.searcher()
     parsed = parse_query("Charcot patient soins", expansion=Expansion())
     q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
-    scorer = TermScorer(searcher)
+    scorer = index._scorer()
     candidates = scorer._candidates(q, 1, lambda doc: True)
     charcot = scorer._leaf("summary", "charcot")
     assert candidates is not None and charcot and set(charcot) <= candidates
     assert len(candidates) < len(scorer._matching(q, lambda doc: True))
     top, _ = scorer.top(q, 1)
-    assert [d for _, d in top] == [searcher.search(q, limit=1, optimize=False)[0].docnum]
+    expected = _whoosh(reference, index, "Charcot patient soins", 1, expand=False)[0]
+    assert [i for i, _ in _ids(index, top)] == [i for i, _ in expected]
+    assert [s for s, _ in top] == pytest.approx([s for _, s in expected], rel=1e-12)
 
 
-def test_top_keeps_whooshs_order_and_filters(index: als.Index) -> None:
+def test_top_keeps_whooshs_order_and_filters(index: als.Index, reference: Any) -> None:
+    q = _query(index, "alliance", expand=False)
+    top, matching = index._scorer().top(q, 5)
+    assert [i for i, _ in _ids(index, top)] == [
+        i for i, _ in _whoosh(reference, index, "alliance", 5, False)[0]
+    ]
+    odd = index._scorer().top(q, None, lambda doc: doc % 2 == 1)[1]()
+    assert odd and all(doc % 2 for doc in odd) and set(odd) < set(matching())
+
+
+@pytest.mark.parametrize("text", ['"pacte de soins"', '"soins de pacte"', '"équipe soignante"'])
+def test_phrases_are_checked_on_the_stored_text(index: als.Index, text: str) -> None:
+    """Without positions in the postings, a phrase is checked by analysing the stored
+    text again: it matches exactly the articles holding its words side by side."""
+    words = [terms[-1] for _, terms, _, _ in analyze(text.strip('"'))]
     searcher = index.searcher()
-    q, _ = parse_query("alliance", expansion=Expansion()).build(DEFAULT_FIELD_WEIGHTS, searcher)
-    top, matching = TermScorer(searcher).top(q, 5)
-    matching = matching()
-    whoosh = searcher.search(q, limit=5, optimize=False)
-    assert [d for _, d in top] == [hit.docnum for hit in whoosh]
-    odd = TermScorer(searcher).top(q, None, lambda doc: doc % 2 == 1)[1]()
-    assert odd and all(doc % 2 for doc in odd) and set(odd) < set(matching)
+    expected = set()
+    for doc in range(searcher.doc_count_all()):
+        if not searcher.reader().is_deleted(doc):
+            stored = searcher.stored_fields(doc)
+            for name in ("title", "summary", "keywords"):
+                found = [terms for _, terms, _, _ in analyze(stored.get(name) or "")]
+                if any(
+                    all(words[k] in found[i + k] for k in range(len(words)))
+                    for i in range(len(found) - len(words) + 1)
+                ):
+                    expected.add(doc)
+    q = _query(index, text, expand=False)
+    assert set(index._scorer().scores(q)) == expected
+    assert bool(expected) == (text != '"soins de pacte"')
 
 
 def test_norms_follow_new_commits(tmp_path: Path, seed_articles) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from whoosh import query as wq
@@ -24,6 +24,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from .analysis import FrenchAnalyzer, term_positions
 from .query import DisMax, Sum
 
 __all__ = ["ScoreCache", "Scores", "TermScorer"]
@@ -71,8 +72,17 @@ class TermScorer:
     shared by every scorer of the same searcher.
     """
 
-    def __init__(self, searcher: Any, cache: ScoreCache | None = None) -> None:
+    def __init__(
+        self,
+        searcher: Any,
+        cache: ScoreCache | None = None,
+        sources: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.searcher = searcher
+        #: Field → the stored fields whose texts it indexed, one after the other
+        #: (default: itself), where phrases are checked.
+        self.sources = dict(sources or {})
+        self._words: dict[tuple[str, int], dict[str, list[int]]] = {}
         weighting = searcher.weighting
         self._bm25 = weighting if isinstance(weighting, BM25F) else None
         # Norms and term scores depend only on the searcher: scorers may share them.
@@ -132,34 +142,42 @@ class TermScorer:
         return 0.0 if _is_null(q) else float("inf")
 
     def _is_phrase(self, q: Any) -> bool:
-        """A phrase this module checks itself (adjacent words, a positional field)."""
+        """A phrase this module checks itself: adjacent words in a field analysed by
+        the French analyzer (positions come from analysing the stored text again)."""
         if not isinstance(q, wq.Phrase) or q.slop != 1 or q.fieldname not in self.searcher.schema:
             return False
-        field_format = self.searcher.schema[q.fieldname].format
-        return field_format is not None and bool(field_format.supports("positions"))
+        return isinstance(self.searcher.schema[q.fieldname].analyzer, FrenchAnalyzer)
 
     def _phrase(self, q: wq.Phrase, among: set[int] | None = None) -> Scores:
         """Documents holding the words side by side, scored (as Whoosh's phrase matcher)
         by the sum of the words' scores; only ``among`` these documents if given."""
         candidates = self._phrase_bound(q, among, boost=False)
-        common = set(candidates)
-        if not common:
-            return {}
-        field = self.searcher.schema[q.fieldname]
-        where = [self._positions(q.fieldname, field.to_bytes(w), common) for w in q.words]
         scores: Scores = {}
-        for doc in common:
-            starts = sorted(where[0][doc])
-            for k in range(1, len(where)):
-                following = where[k][doc]
+        for doc in candidates:
+            where = self._positions(q.fieldname, doc)
+            starts = where.get(q.words[0], ())
+            for k in range(1, len(q.words)):
+                following = where.get(q.words[k], ())
                 starts = [p for p in starts if p + k in following]
                 if not starts:
                     break
             else:
                 scores[doc] = candidates[doc]
+        field = self.searcher.schema[q.fieldname]
         for word in q.words:
             self.matched.setdefault((q.fieldname, field.to_bytes(word)), set()).update(scores)
         return _boosted(scores, q.boost)
+
+    def _positions(self, fieldname: str, doc: int) -> dict[str, list[int]]:
+        """Term → positions in one document's field, from its stored text."""
+        key = (fieldname, doc)
+        found = self._words.get(key)
+        if found is None:
+            stored = self.searcher.stored_fields(doc)
+            texts = [stored.get(name) or "" for name in self.sources.get(fieldname, (fieldname,))]
+            stem = self.searcher.schema[fieldname].analyzer.stem
+            found = self._words[key] = term_positions(texts, stem)
+        return found
 
     def _phrase_bound(
         self, q: wq.Phrase, among: set[int] | None = None, boost: bool = True
@@ -177,18 +195,6 @@ class TermScorer:
                 return {}
         bound = {doc: sum(leaf[doc] for leaf in leaves) for doc in common}
         return _boosted(bound, q.boost) if boost else bound
-
-    def _positions(self, fieldname: str, text: bytes, docs: set[int]) -> dict[int, set[int]]:
-        """Positions of a term in each of ``docs``."""
-        decode = self.searcher.schema[fieldname].format.decode_positions
-        found: dict[int, set[int]] = {}
-        for sub, offset in _leaves(self.searcher):
-            reader = sub.reader()
-            if (fieldname, text) not in reader:
-                continue
-            for docnum, value in _values(reader.postings(fieldname, text), docs, offset):
-                found[docnum + offset] = set(decode(value))
-        return found
 
     # ------------------------------------------------------------------ top k
     def top(
@@ -280,13 +286,19 @@ class TermScorer:
             key = self._node_key(node)
             return 0.0 if key in terms or key in phrases else most[key]
 
+        # The k-th best score so far costs a pass over what was read: it is computed
+        # again only when it may stop the reading, or after the postings read doubled.
+        kth, read, read_at_kth = float("-inf"), 0, 0
         for position, key in enumerate(order):
             node = leaves[key][1]
-            if position and self._cost(node) > _CHEAP:
+            cost = self._cost(node)
+            if position and cost > _CHEAP:
                 outside = self._bound(q, unseen)
-                lower = self._tree(q, _no_phrase, None, read_term)
-                best = heapq.nlargest(limit, (s for d, s in lower.items() if allowed(d)))
-                kth = best[-1] if len(best) >= limit else float("-inf")
+                if read >= 2 * read_at_kth or outside < kth * _CLOSE:
+                    lower = self._tree(q, _no_phrase, None, read_term)
+                    best = heapq.nlargest(limit, (s for d, s in lower.items() if allowed(d)))
+                    kth = best[-1] if len(best) >= limit else float("-inf")
+                    read_at_kth = read
                 if outside < kth:
                     seen = self._tree(q, read_phrase, None, read_term)
                     gain = self._bound(q, still)
@@ -297,6 +309,7 @@ class TermScorer:
             else:
                 self._phrase_bound(node)
                 phrases.add(key)
+            read += cost
         return None
 
     def _leaf_weights(self, q: Any) -> dict[Any, tuple[float, Any]] | None:
@@ -343,14 +356,10 @@ class TermScorer:
         return float(idf * (k1 + 1) * best * (1 + 1e-9))
 
     def _cost(self, node: Any) -> int:
-        """Postings to read for a term or phrase (0 when already read)."""
+        """Postings of a term or phrase: what reading it, or scoring with it, costs."""
         words = [node.text] if isinstance(node, wq.Term) else list(node.words)
-        total = 0
-        for word in words:
-            key = self._key(node.fieldname, word)
-            if key is not None and key not in self._terms and self._cache.get(key) is None:
-                total += self.searcher.doc_frequency(*key)
-        return total
+        keys = [self._key(node.fieldname, word) for word in words]
+        return sum(self.searcher.doc_frequency(*key) for key in keys if key is not None)
 
     def _matching(self, q: Any, allowed: Callable[[int], bool]) -> list[int]:
         """Every document matching ``q`` that ``allowed`` lets through."""
@@ -485,9 +494,12 @@ class TermScorer:
 
 _MATCHERS = {Sum: Sum.matcher, DisMax: DisMax.matcher}
 #: Documents whose phrases are checked at a time (in order of their upper bound).
-_CHUNK = 64
-#: Postings below which a term is read without first checking whether it can matter.
+_CHUNK = 16
+#: Postings below which a term is scored without first checking whether it can matter.
 _CHEAP = 2_000
+#: How close the best possible score outside must come to the k-th best score found
+#: for the latter to be computed again.
+_CLOSE = 1.25
 #: A term is read for some documents only when it has this many times more postings.
 _SPARSE = 8
 
@@ -591,35 +603,6 @@ def _blocks(
             yield [ids[k] for k in kept], [weights[k] for k in kept]
         else:
             yield ids, weights
-        matcher._next_block()
-
-
-def _values(matcher: Any, docs: set[int], offset: int) -> Iterable[tuple[int, Any]]:
-    """``(docnum, value)`` of the postings of ``docs`` (global numbers) in one segment,
-    reading only the blocks that can hold them."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # deleted documents are not in ``docs``
-    local = {d - offset for d in docs}
-    if not hasattr(matcher, "_read_ids") or not hasattr(matcher, "_maxid"):
-        while matcher.is_active():
-            if matcher.id() in local:
-                yield matcher.id(), matcher.value()
-            matcher.next()
-        return
-    wanted = sorted(local)
-    i = 0
-    while not matcher._atend and i < len(wanted):
-        last = matcher._maxid
-        if wanted[i] <= last:
-            if matcher._ids is None:
-                matcher._read_ids()
-            hits = [k for k, d in enumerate(matcher._ids) if d in local]
-            if hits:
-                if matcher._values is None:
-                    matcher._read_values()
-                for k in hits:
-                    yield matcher._ids[k], matcher._values[k]
-            i = bisect.bisect_right(wanted, last, i)
         matcher._next_block()
 
 

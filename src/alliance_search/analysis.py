@@ -39,7 +39,8 @@ from typing import Any
 import snowballstemmer
 from unidecode import unidecode
 from whoosh.analysis import Token, Tokenizer
-from whoosh.formats import Positions
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
 
 __all__ = [
     "ANALYZER_VERSION",
@@ -50,6 +51,7 @@ __all__ = [
     "fold",
     "french_analyzer",
     "stem_variants",
+    "term_positions",
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
@@ -313,39 +315,52 @@ def _analyze(text: str, stem: bool) -> Words:
     return tuple(words)
 
 
-class FrenchPositions(Positions):  # type: ignore[misc]
-    """Whoosh's ``Positions`` postings, built straight from :func:`analyze` when the
-    field's analyzer is the French one (no token objects: indexing is faster, the
-    postings are the same)."""
+class FrenchFrequency(Frequency):  # type: ignore[misc]
+    """Whoosh's ``Frequency`` postings (no positions), built straight from
+    :func:`analyze` when the field's analyzer is the French one (no token objects).
+
+    Positions would make the postings read by every query and written by every
+    build; phrases are checked instead on the few documents that can rank, by
+    analysing their stored text again (:func:`term_positions`).
+    """
 
     def word_values(
         self, value: str | Sequence[str], analyzer: Any, **kwargs: Any
     ) -> Iterator[tuple[str, int, float, bytes]]:
         """Postings of ``value``: a text, or a sequence of texts indexed one after
         the other (as if joined by line breaks)."""
+        texts = [value] if isinstance(value, str) else value
         if not isinstance(analyzer, FrenchAnalyzer):
-            texts = [value] if isinstance(value, str) else value
             yield from super().word_values("\n".join(texts), analyzer, **kwargs)
             return
-        positions: dict[str, list[int]] = {}
-        start = 0
-        for text in [value] if isinstance(value, str) else value:
-            words = _analyze(text, analyzer.stem)
-            for pos, terms, _, _ in words:
+        counts: dict[str, int] = {}
+        for text in texts:
+            for _, terms, _, _ in _analyze(text, analyzer.stem):
                 for term in terms:
-                    if term in positions:
-                        positions[term].append(start + pos)
-                    else:
-                        positions[term] = [start + pos]
-            start += len(words)
-        boost, encode = self.field_boost, self.encode
-        for term, found in positions.items():
-            if len(found) == 1:  # most words occur once: reuse their encoding
-                yield term, 1, boost, _encoded_position(found[0])
-            else:
-                yield term, len(found), len(found) * boost, encode(found)
+                    counts[term] = counts.get(term, 0) + 1
+        boost = self.field_boost
+        for term, freq in counts.items():
+            yield term, freq, freq * boost, _packed(freq)
+
+
+def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[int]]:
+    """Term → word positions in ``texts`` analysed one after the other, as a field
+    indexing them numbers its words (stop words leave no gap).
+
+    >>> term_positions(["Pacte de soins", "soins"])
+    {'pact': [0], 'soin': [1, 2]}
+    """
+    positions: dict[str, list[int]] = {}
+    start = 0
+    for text in texts:
+        words = _analyze(text, stem)
+        for pos, terms, _, _ in words:
+            for term in terms:
+                positions.setdefault(term, []).append(start + pos)
+        start += len(words)
+    return positions
 
 
 @lru_cache(maxsize=4096)
-def _encoded_position(position: int) -> bytes:
-    return bytes(Positions().encode([position]))
+def _packed(freq: int) -> bytes:
+    return bytes(pack_uint(freq))

@@ -19,7 +19,7 @@ from whoosh.query import Term
 from . import _progress, _writer
 from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
 from ._scoring import ScoreCache, TermScorer
-from .analysis import ANALYZER_VERSION, FrenchPositions, french_analyzer
+from .analysis import ANALYZER_VERSION, FrenchFrequency, french_analyzer
 from .concepts import Thesaurus, default_thesaurus
 from .corpus import Article, corpus_files, count_records, iter_corpus
 
@@ -33,7 +33,7 @@ __all__ = ["INDEX_FORMAT", "Index", "build_index", "default_index_dir", "open_in
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the schema or stored fields change; stored in every index.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 META_FILE = "alliance_search.json"
 #: Batches at least this large are indexed by two processes when 2 cores are available.
 PARALLEL_MIN_ARTICLES = 1000
@@ -57,13 +57,17 @@ def default_index_dir() -> Path:
     return Path(cache) / "alliance_search" / "index"
 
 
+#: Stored fields holding the texts an indexed field analysed (where phrases are checked).
+PHRASE_SOURCES = {"exact": ("title", "summary", "keywords")}
+
+
 def make_schema() -> Schema:
     """The Whoosh schema: one French analyzer shared by every analysed field."""
     analyzer = french_analyzer()
 
     def text(**options: Any) -> TEXT:
         field = TEXT(phrase=True, **{"analyzer": analyzer, **options})
-        field.format = FrenchPositions(field_boost=field.format.field_boost)
+        field.format = FrenchFrequency(field_boost=field.format.field_boost)
         return field
 
     return Schema(
@@ -94,7 +98,7 @@ def _document(article: Article, concepts: Sequence[str] = ()) -> dict[str, Any]:
         "section": article.section,
         "journal": article.journal,
         "concepts": ",".join(concepts),
-        "exact": (article.title, article.summary, *article.keywords),
+        "exact": (article.title, article.summary, LIST_SEPARATOR.join(article.keywords)),
         "dossier": article.dossier,
         "issue": article.issue,
         "authors": LIST_SEPARATOR.join(article.authors),
@@ -244,7 +248,7 @@ class Index:
     def _scorer(self) -> TermScorer:
         """A scorer for one query on the current searcher (norms and term scores shared)."""
         searcher = self.searcher()
-        return TermScorer(searcher, self._scores)
+        return TermScorer(searcher, self._scores, PHRASE_SOURCES)
 
     def __contains__(self, article_id: object) -> bool:
         return (

@@ -364,8 +364,10 @@ def concept_clause(
     if thesaurus is not None:
         for narrower in thesaurus.narrower(concept.id):
             add(alternative(narrower.label, "narrower", expansion.narrower_weight, narrower.id))
-        if concept.broader and concept.broader in thesaurus.concepts:
-            broader = thesaurus.concepts[concept.broader]
+        broader = thesaurus.concepts.get(concept.broader or "")
+        # A concept at the top of the hierarchy (a chapter such as *trouble mental*) is
+        # too general to stand for the concepts below it.
+        if broader is not None and broader.broader:
             for term in broader.terms:
                 add(alternative(term, "broader", expansion.broader_weight, broader.id))
     for term in concept.related:
@@ -463,7 +465,7 @@ def parse_query(
                             words=(t1, t2),
                             route="phrase",
                             weight=proximity_weight,
-                            exact=(fold(w1), fold(w2)),
+                            exact=(),
                         )
                     )
     return ParsedQuery(
