@@ -118,6 +118,9 @@ class Thesaurus:
     sources: tuple[str, ...] = ()
     _by_first: dict[str, list[_Entry]] = field(default_factory=dict, repr=False)
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
+    _by_pair: dict[str, tuple[_Entry | None, dict[str, list[tuple[int, _Entry]]]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def __post_init__(self) -> None:
         # Concepts loaded last (a user's file) win when two claim the same term.
@@ -131,8 +134,16 @@ class Thesaurus:
                 entry = _Entry(words, concept.id, term)
                 for variant in words[0]:
                     self._by_first.setdefault(variant, []).append(entry)
-        for entries in self._by_first.values():
+        for variant, entries in self._by_first.items():
             entries.sort(key=lambda e: -len(e.words))
+            # Longer terms also by their second word, so detection checks only the
+            # few that can match (many terms start with *trouble* or *thérapie*).
+            by_second: dict[str, list[tuple[int, _Entry]]] = {}
+            for rank, entry in enumerate(entries):
+                for second in entry.words[1] if len(entry.words) > 1 else ():
+                    by_second.setdefault(second, []).append((rank, entry))
+            single = next((e for e in entries if len(e.words) == 1), None)
+            self._by_pair[variant] = (single, by_second)
 
     # ------------------------------------------------------------------ lookup
     def __len__(self) -> int:
@@ -272,17 +283,26 @@ class Thesaurus:
         while i < len(words):
             best: _Entry | None = None
             for variant in words[i][1]:
-                # Entries are sorted longest first: the first that matches is the
-                # longest for this variant.
-                for entry in self._by_first.get(variant, ()):
-                    n = len(entry.variants)
-                    if best is not None and n <= len(best.variants):
-                        break
-                    if i + n <= len(words) and all(
-                        not entry.variants[k].isdisjoint(words[i + k][1]) for k in range(1, n)
-                    ):
-                        best = entry
-                        break
+                # The longest term starting here, the first listed among equals; a
+                # later variant of the word wins only with a longer term.
+                single, by_second = self._by_pair.get(variant, (None, {}))
+                found: tuple[int, int, _Entry] | None = None
+                if i + 1 < len(words):
+                    for second in words[i + 1][1]:
+                        for rank, entry in by_second.get(second, ()):
+                            n = len(entry.variants)
+                            if i + n <= len(words) and all(
+                                not entry.variants[k].isdisjoint(words[i + k][1])
+                                for k in range(2, n)
+                            ):
+                                if found is None or (-n, rank) < (-found[0], found[1]):
+                                    found = (n, rank, entry)
+                                break
+                candidate = found[2] if found is not None else single
+                if candidate is not None and (
+                    best is None or len(candidate.variants) > len(best.variants)
+                ):
+                    best = candidate
             if best is None:
                 i += 1
                 continue
