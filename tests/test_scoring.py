@@ -171,7 +171,7 @@ def test_pruning_reads_only_what_can_reach_the_top(
     parsed = parse_query("Charcot patient soins", expansion=Expansion())
     q, _ = parsed.build(DEFAULT_FIELD_WEIGHTS, searcher)
     scorer = index._scorer()
-    candidates = scorer._candidates(q, 1, lambda doc: True)
+    candidates, _ = scorer._candidates(q, 1, lambda doc: True)
     charcot = scorer._leaf("summary", "charcot")
     assert candidates is not None and charcot and set(charcot) <= candidates
     assert len(candidates) < len(scorer._matching(q, lambda doc: True))

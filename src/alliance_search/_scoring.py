@@ -89,7 +89,7 @@ class TermScorer:
         self._cache = cache or ScoreCache()
         self._norms = self._cache.norms
         self._terms: dict[tuple[str, bytes], Scores] = {}
-        #: Scores of terms read for some documents only (the documents, the scores).
+        #: Scores of terms in some documents only (the documents, the scores).
         self._partial: dict[tuple[str, bytes], tuple[set[int], Scores]] = {}
         #: ``(field, term)`` → documents where it matched (as Whoosh's ``terms=True``).
         self.matched: dict[tuple[str, bytes], set[int]] = {}
@@ -218,9 +218,12 @@ class TermScorer:
             scores = self.scores(q)
             pairs = [(s, d) for d, s in scores.items() if allowed(d)]
             return sorted(pairs, key=_best_first, reverse=True), lambda: [d for _, d in pairs]
-        among = self._candidates(q, limit, allowed)
-        lower = self._tree(q, _no_phrase, among)
+        among, kth = self._candidates(q, limit, allowed)
         upper = self._tree(q, self._phrase_bound, among)
+        if among is not None:  # the documents that can still reach the k-th score
+            among = {d for d, bound in upper.items() if bound >= kth}
+            upper = {d: upper[d] for d in among}
+        lower = self._tree(q, _no_phrase, among)
         exact = {d: s for d, s in lower.items() if upper[d] <= s and allowed(d)}
         uncertain = sorted(
             (d for d, bound in upper.items() if bound > lower.get(d, 0.0) and allowed(d)),
@@ -241,8 +244,11 @@ class TermScorer:
             lambda: self._matching(q, allowed)
         )
 
-    def _candidates(self, q: Any, limit: int, allowed: Callable[[int], bool]) -> set[int] | None:
-        """The documents that can still be among the ``limit`` best (``None``: all).
+    def _candidates(
+        self, q: Any, limit: int, allowed: Callable[[int], bool]
+    ) -> tuple[set[int] | None, float]:
+        """The documents that can still be among the ``limit`` best (``None``: all),
+        and a lower bound of the ``limit``-th best score.
 
         Terms and phrases are read in order of the most they can add to a score
         (Whoosh records each term's highest frequency and shortest field length), so
@@ -253,7 +259,7 @@ class TermScorer:
         """
         leaves = self._leaf_weights(q)
         if leaves is None:
-            return None
+            return None, float("-inf")
         most: dict[Any, float] = {}
         for key, (_, node) in leaves.items():
             if isinstance(node, wq.Term):
@@ -265,10 +271,13 @@ class TermScorer:
         phrases: set[Any] = set()  # phrases whose possible documents are all seen
 
         def read_term(t: wq.Term, among: set[int] | None) -> Scores:
-            return self._term(t) if self._node_key(t) in terms else {}
+            return self._term(t, among) if self._node_key(t) in terms else {}
 
         def read_phrase(p: wq.Phrase, among: set[int] | None) -> Scores:
-            return self._phrase_bound(p) if self._node_key(p) in phrases else {}
+            return self._phrase_bound(p, among) if self._node_key(p) in phrases else {}
+
+        def check_phrase(p: wq.Phrase, among: set[int] | None) -> Scores:
+            return self._phrase(p, among) if self._node_key(p) in phrases else {}
 
         def unseen(node: Any) -> float:
             """The most ``node`` adds to a document not seen yet."""
@@ -294,15 +303,16 @@ class TermScorer:
             cost = self._cost(node)
             if position and cost > _CHEAP:
                 outside = self._bound(q, unseen)
-                if read >= 2 * read_at_kth or outside < kth * _CLOSE:
-                    lower = self._tree(q, _no_phrase, None, read_term)
-                    best = heapq.nlargest(limit, (s for d, s in lower.items() if allowed(d)))
-                    kth = best[-1] if len(best) >= limit else float("-inf")
+                if read >= 2 * read_at_kth or (outside < kth * _CLOSE and read > read_at_kth):
+                    probe = phrases and outside < kth * _PROBE
+                    kth = self._kth(
+                        q, limit, allowed, read_term, read_phrase if probe else None, check_phrase
+                    )
                     read_at_kth = read
                 if outside < kth:
                     seen = self._tree(q, read_phrase, None, read_term)
                     gain = self._bound(q, still)
-                    return {d for d, s in seen.items() if s + gain >= kth and allowed(d)}
+                    return {d for d, s in seen.items() if s + gain >= kth and allowed(d)}, kth
             if isinstance(node, wq.Term):
                 self._leaf(node.fieldname, node.text)
                 terms.add(key)
@@ -310,7 +320,32 @@ class TermScorer:
                 self._phrase_bound(node)
                 phrases.add(key)
             read += cost
-        return None
+        return None, float("-inf")
+
+    def _kth(
+        self,
+        q: Any,
+        limit: int,
+        allowed: Callable[[int], bool],
+        term: Callable[[wq.Term, set[int] | None], Scores],
+        bound: Callable[[wq.Phrase, set[int] | None], Scores] | None,
+        check: Callable[[wq.Phrase, set[int] | None], Scores],
+    ) -> float:
+        """A lower bound of the ``limit``-th best score, from what was read (``term``
+        and ``bound`` give it, ``check`` checks phrases): the score without phrases,
+        or, with ``bound``, for the ``limit`` documents that could score most, the
+        score with the phrases checked (the best documents of a concept often match
+        only phrases)."""
+        lower = self._tree(q, _no_phrase, None, term)
+        scores = {d: s for d, s in lower.items() if allowed(d)}
+        if bound is not None:
+            possible = self._tree(q, bound, None, term)
+            promising = heapq.nlargest(
+                limit, (d for d in possible if allowed(d)), key=lambda d: (possible[d], -d)
+            )
+            scores.update(self._tree(q, check, set(promising), term))
+        best = heapq.nlargest(limit, scores.values())
+        return best[-1] if len(best) >= limit else float("-inf")
 
     def _leaf_weights(self, q: Any) -> dict[Any, tuple[float, Any]] | None:
         """Every term and phrase of ``q`` with the largest product of boosts above it
@@ -413,28 +448,34 @@ class TermScorer:
         key = self._key(fieldname, text)
         if key is None:
             return {}
+        if among is not None:
+            known = self._partial.get(key)
+            if known is None or known[0] is not among:
+                known = (among, self._among(key, among))
+                self._partial[key] = known
+            return known[1]
         scores = self._terms.get(key)
         if scores is None:
             scores = self._cache.get(key)
             if scores is None:
-                if among is not None and len(among) * _SPARSE < self.searcher.doc_frequency(*key):
-                    return self._sparse(key, among)
                 scores = self._postings(*key)
                 self._cache.put(key, scores)
             self._terms[key] = scores
-        if among is None:
-            return scores
+        return scores
+
+    def _among(self, key: tuple[str, bytes], among: set[int]) -> Scores:
+        """Scores of a term in ``among`` only: from its scores if read, else reading
+        only the blocks of postings that hold them if they are few."""
+        scores = self._terms.get(key)
+        if scores is None:
+            scores = self._cache.get(key)
+        if scores is None:
+            if len(among) * _SPARSE < self.searcher.doc_frequency(*key):
+                return self._postings(*key, among)
+            scores = self._leaf(*key)
         if len(among) < len(scores):
             return {d: scores[d] for d in among if d in scores}
         return {d: s for d, s in scores.items() if d in among}
-
-    def _sparse(self, key: tuple[str, bytes], among: set[int]) -> Scores:
-        """Scores of a term in ``among`` only, reading only the blocks that hold them."""
-        known = self._partial.get(key)
-        if known is None or known[0] is not among:
-            known = (among, self._postings(*key, among))
-            self._partial[key] = known
-        return known[1]
 
     def _postings(self, fieldname: str, text: bytes, among: set[int] | None = None) -> Scores:
         """BM25F score of every document holding the term (Whoosh's formula); only of
@@ -500,6 +541,9 @@ _CHEAP = 2_000
 #: How close the best possible score outside must come to the k-th best score found
 #: for the latter to be computed again.
 _CLOSE = 1.25
+#: How close it must come for the phrases of the most promising documents to be
+#: checked (which raises the k-th best score when they match).
+_PROBE = 3.0
 #: A term is read for some documents only when it has this many times more postings.
 _SPARSE = 8
 
