@@ -89,6 +89,20 @@ def test_check_reports_missing_and_old_indexes(tmp_path: Path, seed_articles) ->
     assert not report.ok and "Rebuild it" in report.problems[0]
 
 
+def test_an_older_index_is_rebuilt_from_the_corpus_it_records(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    als.build_index(corpus, tmp_path / "ix")
+    meta = json.loads((tmp_path / "ix" / META_FILE).read_text("utf-8"))
+    (tmp_path / "ix" / META_FILE).write_text(json.dumps({**meta, "index_format": 2}), "utf-8")
+    with pytest.raises(als.IndexVersionError, match="check --index .* --rebuild"):
+        als.open_index(tmp_path / "ix")
+    assert main(["check", "--index", str(tmp_path / "ix"), "--rebuild"]) == 0
+    index = als.open_index(tmp_path / "ix")
+    assert len(index) == 15 and index.meta["index_format"] == INDEX_FORMAT
+    assert index.search("démence")[0].id == "sm-alliance-therapeutique-dans-la-demence"
+
+
 def test_rebuild_needs_a_corpus(
     tmp_path: Path, seed_articles, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -38,6 +38,17 @@ def test_first_search_builds_the_default_index(capsys, tmp_path: Path) -> None:
     assert err == ""
 
 
+def test_default_index_of_an_older_version_is_rebuilt(capsys, tmp_path: Path) -> None:
+    assert run(capsys, "search", "démence", "--json")[0] == 0
+    meta_path = Path(os.environ["ALLIANCE_SEARCH_INDEX"]) / "alliance_search.json"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    meta_path.write_text(json.dumps({**meta, "index_format": 2}), "utf-8")
+    code, out, err = run(capsys, "search", "démence", "--limit", "1", "--json")
+    assert code == 0 and [h["id"] for h in json.loads(out)] == [DEMENTIA]
+    assert "rebuilding the default index" in err
+    assert json.loads(meta_path.read_text("utf-8"))["index_format"] == meta["index_format"]
+
+
 def test_index_then_search_in_text(capsys, tmp_path: Path) -> None:
     target = tmp_path / "ix"
     code, out, _ = run(capsys, "index", str(SEED_JSONL), "--index", str(target))

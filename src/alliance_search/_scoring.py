@@ -6,9 +6,11 @@ over four fields, which makes that slow on large indexes (seconds at 100,000
 summaries). Here each term's posting list is read block by block and scored in one
 loop, and the tree's nodes combine those per-term scores (sum for :class:`Sum`, max
 for :class:`DisMax`, times the node's boost), as Whoosh's matchers would: the scores
-are the same (tested), in a fraction of the time. Phrases are checked on positions
-only in the documents that hold all their words and could reach the top results;
-any other kind of query falls back to Whoosh's matcher.
+are the same (tested), in a fraction of the time. For the top k, rare terms are
+read first and frequent ones only for the documents that can still reach the top
+(:meth:`TermScorer._candidates`). The index holds no positions: phrases are checked
+by analysing again the stored text of the documents that hold all their words and
+could reach the top results. Any other kind of query falls back to Whoosh's matcher.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import whoosh.index
 from . import _writer
 from ._errors import AllianceSearchError, CorpusError
 from .corpus import Article, load_corpus
-from .index import Index, _check_meta, article_from_stored, build_index
+from .index import Index, _check_meta, article_from_stored, build_index, read_meta
 
 __all__ = ["CheckReport", "check_index", "rebuild_index", "unlock_index"]
 
@@ -237,7 +237,7 @@ def rebuild_index(
     sources: list[Any] = list(corpus or ())
     if not sources:
         try:
-            sources = list(_check_meta(target).get("corpus", []))
+            sources = list(read_meta(target).get("corpus", []))  # even an older index's
         except AllianceSearchError:
             sources = []
     if not sources:

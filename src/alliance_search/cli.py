@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from ._errors import AllianceSearchError
+from ._errors import AllianceSearchError, IndexVersionError
 from .check import check_index, rebuild_index, unlock_index
 from .concepts import load_thesaurus
-from .corpus import bundled_corpus_path, load_corpus, parse_issue_toc, write_jsonl
+from .corpus import bundled_corpus_path, parse_issue_toc, write_jsonl
 from .display import format_hit, format_results
 from .index import Index, build_index, default_index_dir, open_index
 
@@ -254,8 +254,14 @@ def _open(path: Path | None) -> Index:
     default = default_index_dir()
     if not default.is_dir() or not any(default.iterdir()):
         log.warning("building the default index at %s from the bundled corpus", default)
-        return build_index(load_corpus(bundled_corpus_path()), default)
-    return open_index(default)
+        return build_index(bundled_corpus_path(), default)
+    try:
+        return open_index(default)
+    except IndexVersionError:
+        # Built by an older version of the library: the default index is rebuilt from
+        # the corpus files it records (the bundled corpus unless the user indexed others).
+        log.warning("rebuilding the default index at %s for this version", default)
+        return rebuild_index(default)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -154,6 +154,21 @@ def _is_index_dir(path: Path) -> bool:
 
 
 def _check_meta(path: Path) -> dict[str, Any]:
+    """The index's metadata, checked: this version of the library can read it."""
+    meta = read_meta(path)
+    found = (meta.get("index_format"), meta.get("analyzer_version"))
+    if found != (INDEX_FORMAT, ANALYZER_VERSION):
+        raise IndexVersionError(
+            f"the index at {path} was built by alliance_search {meta.get('library_version', '?')} "
+            f"(index format {found[0]}, analyzer {found[1]}); this version needs format "
+            f"{INDEX_FORMAT}, analyzer {ANALYZER_VERSION}. Rebuild it from the corpus it "
+            f"records with `alliance-search check --index {path} --rebuild`"
+        )
+    return meta
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    """The metadata of the index at ``path``, whichever version wrote it."""
     if not path.is_dir():
         raise IndexNotFoundError(
             f"no index at {path}: build one with `alliance-search index CORPUS --index {path}` "
@@ -169,15 +184,9 @@ def _check_meta(path: Path) -> dict[str, Any]:
         meta = json.loads(meta_path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexVersionError(f"{meta_path} is unreadable ({exc}); rebuild the index") from None
-    found = (meta.get("index_format"), meta.get("analyzer_version"))
-    if found != (INDEX_FORMAT, ANALYZER_VERSION):
-        raise IndexVersionError(
-            f"the index at {path} was built by alliance_search {meta.get('library_version', '?')} "
-            f"(index format {found[0]}, analyzer {found[1]}); this version needs format "
-            f"{INDEX_FORMAT}, analyzer {ANALYZER_VERSION}. Rebuild it with "
-            f"`alliance-search index CORPUS --index {path}`"
-        )
-    return dict(meta)
+    if not isinstance(meta, dict):
+        raise IndexVersionError(f"{meta_path} is not an index description; rebuild the index")
+    return meta
 
 
 class Index:
