@@ -95,7 +95,7 @@ def test_an_older_index_is_rebuilt_from_the_corpus_it_records(
     als.build_index(corpus, tmp_path / "ix")
     meta = json.loads((tmp_path / "ix" / META_FILE).read_text("utf-8"))
     (tmp_path / "ix" / META_FILE).write_text(json.dumps({**meta, "index_format": 2}), "utf-8")
-    with pytest.raises(als.IndexVersionError, match="check --index .* --rebuild"):
+    with pytest.raises(als.IndexVersionError, match=r"check --index .* --rebuild"):
         als.open_index(tmp_path / "ix")
     assert main(["check", "--index", str(tmp_path / "ix"), "--rebuild"]) == 0
     index = als.open_index(tmp_path / "ix")

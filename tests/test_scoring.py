@@ -236,6 +236,19 @@ def test_score_cache_keeps_recent_terms_within_its_budget() -> None:
     assert cache.get(("title", b"demenc")) is None
 
 
+def test_phrase_checks_reuse_recent_texts(seed_index) -> None:
+    cache = ScoreCache(texts=2)
+    for doc in range(3):
+        cache.remember(("summary", doc), {"soin": [doc]})
+    assert list(cache.positions) == [("summary", 1), ("summary", 2)]
+    first = seed_index.search('"alliance thérapeutique"', limit=3)
+    checked = dict(seed_index._scores.positions)
+    assert checked and all(positions for positions in checked.values())
+    again = seed_index.search('"alliance thérapeutique"', limit=3)
+    assert [(h.id, h.score) for h in again] == [(h.id, h.score) for h in first]
+    assert dict(seed_index._scores.positions) == checked  # nothing analysed again
+
+
 def test_repeated_queries_reuse_term_scores(seed_index) -> None:
     first = seed_index.search("alliance thérapeutique", limit=5)
     again = seed_index.search("alliance thérapeutique", limit=5)

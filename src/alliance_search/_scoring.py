@@ -38,18 +38,28 @@ _LENGTHS = [byte_to_length(b) for b in range(256)]
 
 
 class ScoreCache:
-    """What scorers of one searcher can share: per-field length norms, and the scores
-    of recently used terms (least recently used dropped beyond ``budget`` postings).
+    """What scorers of one searcher can share: per-field length norms, the scores of
+    recently used terms (least recently used dropped beyond ``budget`` postings), and
+    the term positions of recently checked texts.
 
     Terms such as *trouble*, *soin* or *patient* come back in query after query; a
     notebook session or a search service pays for their posting lists once.
     """
 
-    def __init__(self, budget: int = 2_000_000) -> None:
+    def __init__(self, budget: int = 2_000_000, texts: int = 4_096) -> None:
         self.norms: dict[str, list[float]] = {}
         self.budget = budget
         self._terms: OrderedDict[tuple[str, bytes], Scores] = OrderedDict()
         self._size = 0
+        #: ``(field, document)`` → term positions, for the ``texts`` most recent.
+        self.positions: OrderedDict[tuple[str, int], dict[str, list[int]]] = OrderedDict()
+        self._texts = texts
+
+    def remember(self, key: tuple[str, int], positions: dict[str, list[int]]) -> None:
+        """Keep the term positions of one document's field (the oldest dropped)."""
+        self.positions[key] = positions
+        if len(self.positions) > self._texts:
+            self.positions.popitem(last=False)
 
     def get(self, key: tuple[str, bytes]) -> Scores | None:
         scores = self._terms.get(key)
@@ -84,7 +94,6 @@ class TermScorer:
         #: Field → the stored fields whose texts it indexed, one after the other
         #: (default: itself), where phrases are checked.
         self.sources = dict(sources or {})
-        self._words: dict[tuple[str, int], dict[str, list[int]]] = {}
         weighting = searcher.weighting
         self._bm25 = weighting if isinstance(weighting, BM25F) else None
         # Norms and term scores depend only on the searcher: scorers may share them.
@@ -173,12 +182,13 @@ class TermScorer:
     def _positions(self, fieldname: str, doc: int) -> dict[str, list[int]]:
         """Term → positions in one document's field, from its stored text."""
         key = (fieldname, doc)
-        found = self._words.get(key)
+        found = self._cache.positions.get(key)
         if found is None:
             stored = self.searcher.stored_fields(doc)
             texts = [stored.get(name) or "" for name in self.sources.get(fieldname, (fieldname,))]
             stem = self.searcher.schema[fieldname].analyzer.stem
-            found = self._words[key] = term_positions(texts, stem)
+            found = term_positions(texts, stem)
+            self._cache.remember(key, found)
         return found
 
     def _phrase_bound(

@@ -171,7 +171,7 @@ def _fold_terms(word: str) -> tuple[str, ...]:
 Part = tuple[int, int, tuple[str, ...]]
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)
 def analyze_word(surface: str, stem: bool = True) -> tuple[Part, ...]:
     """Run the chain on one surface word: elision, compound split, normalisation,
     lowercase, stop words, then stemming and folding (or folding alone).
