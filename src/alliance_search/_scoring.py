@@ -309,18 +309,16 @@ class TermScorer:
 
         # The k-th best score so far costs a pass over what was read: it is computed
         # again only when it may stop the reading, or after the postings read doubled.
-        kth, read, read_at_kth = float("-inf"), 0, 0
+        kth, read, read_at_kth, outside_at_kth = float("-inf"), 0, 0, float("inf")
         for position, key in enumerate(order):
             node = leaves[key][1]
             cost = self._cost(node)
             if position and cost > _CHEAP:
                 outside = self._bound(q, unseen)
-                if read >= 2 * read_at_kth or (outside < kth * _CLOSE and read > read_at_kth):
-                    probe = phrases and outside < kth * _PROBE
-                    kth = self._kth(
-                        q, limit, allowed, read_term, read_phrase if probe else None, check_phrase
-                    )
-                    read_at_kth = read
+                if read >= 2 * read_at_kth or outside_at_kth > outside < kth * _CLOSE:
+                    bound = read_phrase if phrases else None
+                    kth = self._kth(q, limit, allowed, read_term, bound, check_phrase)
+                    read_at_kth, outside_at_kth = read, outside
                 if outside < kth:
                     seen = self._tree(q, read_phrase, None, read_term)
                     gain = self._bound(q, still)
@@ -345,9 +343,9 @@ class TermScorer:
     ) -> float:
         """A lower bound of the ``limit``-th best score, from what was read (``term``
         and ``bound`` give it, ``check`` checks phrases): the score without phrases,
-        or, with ``bound``, for the ``limit`` documents that could score most, the
-        score with the phrases checked (the best documents of a concept often match
-        only phrases)."""
+        and, when phrases were read (``bound``), for the ``limit`` documents that could
+        score most, the score with the phrases checked (the best documents of a
+        concept often match only phrases)."""
         lower = self._tree(q, _no_phrase, None, term)
         scores = {d: s for d, s in lower.items() if allowed(d)}
         if bound is not None:
@@ -553,9 +551,6 @@ _CHEAP = 2_000
 #: How close the best possible score outside must come to the k-th best score found
 #: for the latter to be computed again.
 _CLOSE = 1.25
-#: How close it must come for the phrases of the most promising documents to be
-#: checked (which raises the k-th best score when they match).
-_PROBE = 3.0
 #: A term is read for some documents only when it has this many times more postings.
 _SPARSE = 8
 
