@@ -134,10 +134,11 @@ def _writer_process(path: str, writer: int, batches: int, size: int) -> None:
         index.update(fresh + shared, timeout=120)
 
 
-def _reader_process(path: str, size: int, done: Any, reports: Any) -> None:
+def _reader_process(path: str, size: int, done: Any, reports: Any, ready: Any) -> None:
     """Check every committed state seen: batches whole, no id twice, count never falls.
 
-    Reads until the writers are done, then once more; reports the counts seen.
+    Says when it has read the first state (``ready``), reads until the writers are
+    done, then once more; reports the counts seen.
     """
     seen: list[int] = []
     reads = 0
@@ -148,6 +149,8 @@ def _reader_process(path: str, size: int, done: Any, reports: Any) -> None:
             ids = [fields["id"] for fields in searcher.all_stored_fields()]
             count = searcher.doc_count()
         reads += 1
+        if reads == 1:
+            ready.put(True)
         problems = []
         if len(ids) != len(set(ids)) or count != len(ids):
             problems.append(f"{count} articles counted, {len(set(ids))} distinct ids")
@@ -194,16 +197,20 @@ def stress(path: Path, writers: int, readers: int, batches: int, size: int) -> S
     """
     start = len(als.open_index(path))
     context = multiprocessing.get_context("fork")
-    done, reports = context.Event(), context.Queue()
+    done, reports, ready = context.Event(), context.Queue(), context.Queue()
     writing = [
         context.Process(target=_writer_process, args=(str(path), w, batches, size))
         for w in range(writers)
     ]
     reading = [
-        context.Process(target=_reader_process, args=(str(path), size, done, reports))
+        context.Process(target=_reader_process, args=(str(path), size, done, reports, ready))
         for _ in range(readers)
     ]
-    for process in writing + reading:
+    for process in reading:
+        process.start()
+    for _ in reading:  # every reader has seen the state before the writers start
+        ready.get(timeout=120)
+    for process in writing:
         process.start()
     for process in writing:
         process.join(timeout=600)

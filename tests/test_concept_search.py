@@ -91,6 +91,23 @@ def test_synonym_at_least_as_strong_as_related_term(tmp_path: Path) -> None:
     assert routes.get("rel", {"related"}) <= {"related", "narrower"}
 
 
+def test_broader_concept_stands_in_unless_it_heads_a_chapter(tmp_path: Path) -> None:
+    """« maladie d'Alzheimer » finds an article on dementia (its broader concept), but
+    « troubles neurocognitifs » does not pull in every article on mental disorders."""
+    dementia = als.Article(id="d", title="Étude", summary="La démence en institution.")
+    general = als.Article(
+        id="g", title="Étude", summary="La pathologie psychiatrique en institution."
+    )
+    index = als.build_index([dementia, general], tmp_path / "ix")
+    thesaurus = index.thesaurus
+    assert thesaurus.find("démence").id == thesaurus.find("maladie d'Alzheimer").broader
+    chapter = thesaurus.concepts[thesaurus.find("troubles neurocognitifs").broader]
+    assert chapter.id == thesaurus.find("trouble mental").id and not chapter.broader
+    alzheimer = index.search("maladie d'Alzheimer")
+    assert alzheimer.ids == ["d"] and alzheimer[0].explanation[0].route == "broader"
+    assert "g" not in index.search("troubles neurocognitifs").ids
+
+
 def test_phrase_beats_scattered_words(tmp_path: Path) -> None:
     phrase = als.Article(id="p", title="Étude", summary="Le pacte de soins en psychiatrie.")
     scattered = als.Article(
