@@ -163,21 +163,22 @@ class TermScorer:
         """Documents holding the words side by side, scored (as Whoosh's phrase matcher)
         by the sum of the words' scores; only ``among`` these documents if given."""
         candidates = self._phrase_bound(q, among, boost=False)
-        scores: Scores = {}
-        for doc in candidates:
-            where = self._positions(q.fieldname, doc)
-            starts = where.get(q.words[0], ())
-            for k in range(1, len(q.words)):
-                following = where.get(q.words[k], ())
-                starts = [p for p in starts if p + k in following]
-                if not starts:
-                    break
-            else:
-                scores[doc] = candidates[doc]
+        scores = {doc: s for doc, s in candidates.items() if self._adjacent(q, doc)}
         field = self.searcher.schema[q.fieldname]
         for word in q.words:
             self.matched.setdefault((q.fieldname, field.to_bytes(word)), set()).update(scores)
         return _boosted(scores, q.boost)
+
+    def _adjacent(self, q: wq.Phrase, doc: int) -> bool:
+        """Whether the phrase's words follow each other in one document."""
+        where = self._positions(q.fieldname, doc)
+        starts = where.get(q.words[0], ())
+        for k in range(1, len(q.words)):
+            following = where.get(q.words[k], ())
+            starts = [p for p in starts if p + k in following]
+            if not starts:
+                return False
+        return bool(starts)
 
     def _positions(self, fieldname: str, doc: int) -> dict[str, list[int]]:
         """Term → positions in one document's field, from its stored text."""
@@ -417,10 +418,15 @@ class TermScorer:
                 phrases.append(node)
             else:
                 docs.update(self._by_matcher(node))
+        # Documents that only a phrase can match, checked one document at a time (its
+        # text analysed once for all its phrases).
+        to_check: dict[int, list[wq.Phrase]] = {}
         for phrase in phrases:
-            rest = set(self._phrase_bound(phrase)).difference(docs)
-            if rest:
-                docs.update(self._phrase(phrase, rest))
+            for doc in set(self._phrase_bound(phrase)).difference(docs):
+                to_check.setdefault(doc, []).append(phrase)
+        for doc in sorted(to_check):
+            if any(self._adjacent(phrase, doc) for phrase in to_check[doc]):
+                docs.add(doc)
         return [d for d in docs if allowed(d)]
 
     def _verified(self, q: Any, docs: set[int]) -> Scores:
