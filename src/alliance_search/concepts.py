@@ -116,13 +116,13 @@ class Thesaurus:
 
     concepts: dict[str, Concept]
     sources: tuple[str, ...] = ()
-    _by_first: dict[str, list[_Entry]] = field(default_factory=dict, repr=False)
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
     _by_pair: dict[str, tuple[_Entry | None, dict[str, list[tuple[int, _Entry]]]]] = field(
         default_factory=dict, repr=False
     )
 
     def __post_init__(self) -> None:
+        by_first: dict[str, list[_Entry]] = {}
         # Concepts loaded last (a user's file) win when two claim the same term.
         for concept in reversed(self.concepts.values()):
             self._by_key.setdefault(concept.id, concept.id)
@@ -133,8 +133,8 @@ class Thesaurus:
                     continue
                 entry = _Entry(words, concept.id, term)
                 for variant in words[0]:
-                    self._by_first.setdefault(variant, []).append(entry)
-        for variant, entries in self._by_first.items():
+                    by_first.setdefault(variant, []).append(entry)
+        for variant, entries in by_first.items():
             entries.sort(key=lambda e: -len(e.words))
             # Longer terms also by their second word, so detection checks only the
             # few that can match (many terms start with *trouble* or *thérapie*).
