@@ -512,7 +512,10 @@ class TermScorer:
             reader = sub.reader()
             if (fieldname, text) not in reader:
                 continue
-            wanted = None if among is None else sorted(d - offset for d in among)
+            end = offset + reader.doc_count_all()
+            wanted = (
+                None if among is None else sorted(d - offset for d in among if offset <= d < end)
+            )
             for ids, weights in _blocks(reader.postings(fieldname, text), wanted):
                 docs = [i + offset for i in ids] if offset else ids
                 pairs = zip(docs, weights, strict=True)
