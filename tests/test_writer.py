@@ -47,6 +47,38 @@ def test_two_processes_index_the_same_as_one(tmp_path: Path, seed_articles) -> N
     assert parallel.concept_map()[DEMENTIA] == serial.concept_map()[DEMENTIA]
 
 
+def _postings(index: als.Index) -> dict[tuple[str, bytes], list[tuple[int, float]]]:
+    reader = index.searcher().reader()
+    found = {}
+    for field, term in reader.all_terms():
+        matcher = reader.postings(field, term)
+        items = []
+        while matcher.is_active():
+            items.append((matcher.id(), matcher.weight()))
+            matcher.next()
+        found[field, term] = items
+    return found
+
+
+def test_a_pool_spilled_in_hundreds_of_runs_writes_the_same_postings(
+    tmp_path: Path, seed_articles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = [*seed_articles, *articles("n", 600)]
+    in_memory = als.build_index(batch, tmp_path / "memory")
+    # About 120 postings per run: some 500 runs, more than Whoosh merges at once (128),
+    # each written and read back in chunks of 7.
+    monkeypatch.setattr(_writer, "WRITER_LIMIT_MB", 0.02)
+    monkeypatch.setattr(_writer, "_RUN_CHUNK", 7)
+    spilled = als.build_index(batch, tmp_path / "spilled")
+    expected = _postings(in_memory)
+    assert len(expected) > 1_000
+    assert _postings(spilled) == expected
+    assert [h.id for h in spilled.search("démence", limit=None)] == [
+        h.id for h in in_memory.search("démence", limit=None)
+    ]
+    assert not list((tmp_path / "spilled").glob("*.run"))
+
+
 def test_a_failing_helper_commits_nothing_and_leaves_no_process(
     tmp_path: Path, seed_articles, monkeypatch: pytest.MonkeyPatch
 ) -> None:
