@@ -102,6 +102,8 @@ class TermScorer:
         self._terms: dict[tuple[str, bytes], Scores] = {}
         #: Scores of terms in some documents only (the documents, the scores).
         self._partial: dict[tuple[str, bytes], tuple[set[int], Scores]] = {}
+        #: ``(field, words)`` → a phrase's upper bound in every document (unboosted).
+        self._bounds: dict[tuple[str, tuple[str, ...]], Scores] = {}
         #: ``(field, term)`` → documents where it matched (as Whoosh's ``terms=True``).
         self.matched: dict[tuple[str, bytes], set[int]] = {}
 
@@ -196,7 +198,20 @@ class TermScorer:
         self, q: wq.Phrase, among: set[int] | None = None, boost: bool = True
     ) -> Scores:
         """What the phrase would score in every document holding all its words (an
-        upper bound: positions unchecked)."""
+        upper bound: positions unchecked); only in ``among`` if given."""
+        key = (q.fieldname, tuple(q.words))
+        bound = self._bounds.get(key)
+        if bound is None:
+            if among is not None:  # the whole bound is read once the phrase matters
+                bound = self._common(q, among)
+                return _boosted(bound, q.boost) if boost else bound
+            bound = self._bounds[key] = self._common(q, None)
+        elif among is not None:
+            bound = _restricted(bound, among)
+        return _boosted(bound, q.boost) if boost else bound
+
+    def _common(self, q: wq.Phrase, among: set[int] | None) -> Scores:
+        """The sum of the phrase's words' scores in the documents holding all of them."""
         leaves: list[Scores] = [self._leaf(q.fieldname, word, among) for word in q.words]
         if not leaves or not all(leaves):
             return {}
@@ -206,8 +221,7 @@ class TermScorer:
             common.intersection_update(leaf)
             if not common:
                 return {}
-        bound = {doc: sum(leaf[doc] for leaf in leaves) for doc in common}
-        return _boosted(bound, q.boost) if boost else bound
+        return {doc: sum(leaf[doc] for leaf in leaves) for doc in common}
 
     # ------------------------------------------------------------------ top k
     def top(
@@ -489,9 +503,7 @@ class TermScorer:
             if len(among) * _SPARSE < self.searcher.doc_frequency(*key):
                 return self._postings(*key, among)
             scores = self._leaf(*key)
-        if len(among) < len(scores):
-            return {d: scores[d] for d in among if d in scores}
-        return {d: s for d, s in scores.items() if d in among}
+        return _restricted(scores, among)
 
     def _postings(self, fieldname: str, text: bytes, among: set[int] | None = None) -> Scores:
         """BM25F score of every document holding the term (Whoosh's formula); only of
@@ -674,6 +686,13 @@ def _one_by_one(matcher: Any) -> Iterable[tuple[list[int], list[float]]]:
         weights.append(matcher.weight())
         matcher.next()
     yield ids, weights
+
+
+def _restricted(scores: Scores, among: set[int]) -> Scores:
+    """The scores of ``among`` only."""
+    if len(among) < len(scores):
+        return {d: scores[d] for d in among if d in scores}
+    return {d: s for d, s in scores.items() if d in among}
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:
