@@ -215,10 +215,11 @@ class TermScorer:
         leaves: list[Scores] = [self._leaf(q.fieldname, word, among) for word in q.words]
         if not leaves or not all(leaves):
             return {}
-        smallest: Scores = min(leaves, key=len)
-        common = set(smallest)
-        for leaf in leaves[1:] if leaves[0] is smallest else leaves:
-            common.intersection_update(leaf)
+        # ``keys() & set`` iterates the smaller side (``set &= dict`` the dict).
+        by_size = sorted(leaves, key=len)
+        common: set[int] | Any = by_size[0].keys()
+        for leaf in by_size[1:]:
+            common = leaf.keys() & common
             if not common:
                 return {}
         return {doc: sum(leaf[doc] for leaf in leaves) for doc in common}
