@@ -289,11 +289,13 @@ class TermScorer:
         if leaves is None:
             return None, float("-inf")
         most: dict[Any, float] = {}
+        words: dict[Any, list[Any]] = {}  # phrase → its words' keys
         for key, (_, node) in leaves.items():
             if isinstance(node, wq.Term):
                 most[key] = self._most(node.fieldname, key[1])
             else:
                 most[key] = sum(self._most(node.fieldname, word) for word in node.words)
+                words[key] = [self._key(node.fieldname, word) for word in node.words]
         order = sorted(leaves, key=lambda key: -most[key] * leaves[key][0])
         terms: set[Any] = set()  # terms read: the documents holding them are all seen
         phrases: set[Any] = set()  # phrases whose possible documents are all seen
@@ -312,10 +314,8 @@ class TermScorer:
             key = self._node_key(node)
             if key in terms or key in phrases:
                 return 0.0
-            if isinstance(node, wq.Phrase):
-                field = self.searcher.schema[node.fieldname]
-                if any((node.fieldname, field.to_bytes(w)) in terms for w in node.words):
-                    return 0.0  # a word read, so any document holding it was seen
+            if key in words and any(word in terms for word in words[key]):
+                return 0.0  # a word read, so any document holding it was seen
             return most[key]
 
         def still(node: Any) -> float:
