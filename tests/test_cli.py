@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import alliance_search as als
 from alliance_search.cli import main
 
 from .conftest import BORDERLINE, DEMENTIA, SEED_JSONL
@@ -262,6 +263,31 @@ def test_bad_record_deep_in_a_large_file_leaves_the_index_exactly_as_it_was(
     assert code == 1 and f"{big}, line 1400, field 'title'" in err
     assert snapshot(index) == before
     assert multiprocessing.active_children() == []
+
+
+def test_commit_every_keeps_the_committed_batches_and_says_so(capsys, tmp_path: Path) -> None:
+    lines = [json.dumps({"id": f"a{i}", "title": f"Démence et famille, cas {i}"}) for i in range(9)]
+    lines[4] = '{"id": "a4", "title": 4}'
+    big = tmp_path / "lot.jsonl"
+    big.write_text("\n".join(lines) + "\n", "utf-8")
+    index = tmp_path / "ix"
+    assert run(capsys, "index", str(SEED_JSONL), "--index", str(index))[0] == 0
+    code, out, err = run(
+        capsys, "index", str(big), "--index", str(index), "--update", "--commit-every", "2"
+    )
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"alliance-search: error: {big}, line 5, field 'title': must be a string, got int 4",
+        "alliance-search: the 4 articles before this batch of 2 were committed; running the "
+        "same update again replaces them",
+    ]
+    assert len(als.open_index(index)) == 15 + 4
+    code, _, err = run(capsys, "index", str(big), "--index", str(index), "--commit-every", "2")
+    assert code == 1 and "--commit-every needs --update" in err
+    code, _, err = run(
+        capsys, "index", str(big), "--index", str(index), "--update", "--commit-every", "0"
+    )
+    assert code == 2 and "must be 1 or more, got 0" in err
 
 
 def test_optimize_merges_segments(capsys, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 import alliance_search as als
 from alliance_search.index import META_FILE
 
-from .conftest import DEMENTIA, ROOT, SEED_JSONL
+from .conftest import BORDERLINE, DEMENTIA, ROOT, SEED_JSONL
 
 
 def test_build_and_reopen(tmp_path: Path, seed_articles) -> None:
@@ -78,6 +78,49 @@ def test_failed_update_leaves_the_index_unchanged(tmp_path: Path, seed_articles)
         index.update(records())
     assert len(index) == 15
     assert "a" not in index
+
+
+def test_commit_every_keeps_the_batches_written_before_a_bad_record(
+    tmp_path: Path, seed_articles
+) -> None:
+    index = als.build_index(seed_articles[:2], tmp_path / "ix")
+    generation = index.searcher().reader().generation()
+    lines = [json.dumps({"id": f"n{i}", "title": f"Démence et famille, cas {i}"}) for i in range(9)]
+    lines[7] = json.dumps({"id": "n7", "title": ["pas", "un", "titre"]})
+    corpus = tmp_path / "nouveaux.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", "utf-8")
+
+    with pytest.raises(als.CorpusError, match="line 8, field 'title'") as failure:
+        index.add_files(corpus, commit_every=3)
+    # Two batches of three committed; n6 is lost with the batch the bad record is in.
+    assert failure.value.__notes__ == [
+        "the 6 articles before this batch of 3 were committed; running the same update "
+        "again replaces them"
+    ]
+    assert index.searcher().reader().generation() == generation + 2
+    assert len(index) == 8 and "n5" in index and "n6" not in index
+    assert {h.id for h in index.search("famille", limit=None, expand=False)} == {
+        f"n{i}" for i in range(6)
+    }
+
+
+def test_commit_every_commits_each_batch(tmp_path: Path, seed_articles) -> None:
+    index = als.build_index(seed_articles[:2], tmp_path / "ix")
+    generation = index.searcher().reader().generation()
+    assert index.update(seed_articles, commit_every=4) == 15
+    assert index.searcher().reader().generation() == generation + 4  # 4 + 4 + 4 + 3
+    assert len(index) == 15
+    assert index.search("TPB")[0].id == BORDERLINE
+
+
+@pytest.mark.parametrize("value", [0, -1, 2.5, True])
+def test_commit_every_must_be_a_positive_whole_number(
+    tmp_path: Path, seed_articles, value: object
+) -> None:
+    index = als.build_index(seed_articles[:2], tmp_path / "ix")
+    with pytest.raises(als.AllianceSearchError, match="commit_every must be a whole number"):
+        index.update(seed_articles[2:4], commit_every=value)  # type: ignore[arg-type]
+    assert len(index) == 2
 
 
 def test_failed_rebuild_keeps_the_previous_index(tmp_path: Path, seed_articles) -> None:

@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         "alliance-search index corpus/",
         "alliance-search index numero-140.jsonl numero-141.csv --index mon-index",
         "alliance-search index nouveaux.jsonl --index mon-index --update",
+        "alliance-search index export-2024.jsonl --index mon-index --update --commit-every 50000",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="corpus files or folders")
     _index_arg(p)
@@ -96,6 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--update",
         action="store_true",
         help="add or replace these articles in an existing index instead of rebuilding",
+    )
+    p.add_argument(
+        "--commit-every",
+        type=_positive,
+        metavar="N",
+        help="with --update: commit every N articles (a failure then loses only the last "
+        "batch; default: one commit, all or nothing)",
     )
     _quiet_arg(p)
 
@@ -238,14 +246,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _non_negative(text: str) -> int:
+def _non_negative(text: str, least: int = 0) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more, got {value}")
     return value
+
+
+def _positive(text: str) -> int:
+    return _non_negative(text, least=1)
 
 
 def _open(path: Path | None) -> Index:
@@ -269,9 +281,16 @@ def _run(args: argparse.Namespace) -> int:
     color = out.isatty()
     if args.command == "index":
         target = args.index or default_index_dir()
+        if args.commit_every is not None and not args.update:
+            raise AllianceSearchError(
+                "--commit-every needs --update: a rebuilt index replaces the old one only "
+                "once it is complete"
+            )
         if args.update:
             with open_index(target) as index:
-                added = index.add_files(*args.paths, progress=args.progress)
+                added = index.add_files(
+                    *args.paths, progress=args.progress, commit_every=args.commit_every
+                )
                 count = len(index)
             print(f"updated {added} articles; the index at {target} holds {count}", file=out)
         else:
@@ -405,6 +424,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except AllianceSearchError as exc:
         print(f"alliance-search: error: {exc}", file=sys.stderr)
+        for note in getattr(exc, "__notes__", ()):
+            print(f"alliance-search: {note}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("alliance-search: interrupted", file=sys.stderr)

@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -340,11 +341,14 @@ class Index:
         procs: int | None = None,
         sources: Sequence[str | Path] = (),
         progress: bool | None = None,
+        commit_every: int | None = None,
     ) -> int:
         """Add articles, replacing any already indexed with the same id; returns the count.
 
         All or nothing: if anything fails (or the process is killed), the index keeps
-        its previous state. Within one call, the last article given for an id wins.
+        its previous state. With ``commit_every``, the articles are committed that many
+        at a time, and a failure loses only the batch being written (the error says
+        how many were committed). Within one call, the last article given for an id wins.
         ``procs`` sets the number of indexing processes, each writing a segment
         (default: 2 for 1,000 articles or more on a machine with 2 cores or more).
         If another process is writing, waits up to ``timeout`` seconds, then raises
@@ -360,7 +364,7 @@ class Index:
         (4, ['sm-nouveau'])
         """
         batch = list({article.id: article for article in articles}.values())
-        return self._write(batch, len(batch), timeout, procs, sources, progress)
+        return self._write(batch, len(batch), timeout, procs, sources, progress, commit_every)
 
     def add_files(
         self,
@@ -368,12 +372,14 @@ class Index:
         timeout: float = 10.0,
         procs: int | None = None,
         progress: bool | None = None,
+        commit_every: int | None = None,
     ) -> int:
         """Add (or replace) the articles of corpus files, read as they are indexed.
 
         The streaming form of ``update(load_corpus(*paths))``: memory stays flat
         however large the files. A bad record stops the run and nothing is
-        committed, as with :meth:`update`; the files are recorded as sources.
+        committed, as with :meth:`update`, or, with ``commit_every``, nothing of the
+        batch it is in; the files are recorded as sources.
 
         >>> from alliance_search import bundled_corpus_path
         >>> ix = build_index(load_corpus()[:3], tmp_path / "index-a-remplir")
@@ -381,7 +387,9 @@ class Index:
         15
         """
         total = count_records(*paths)
-        return self._write(iter_corpus(*paths), total, timeout, procs, paths, progress)
+        return self._write(
+            iter_corpus(*paths), total, timeout, procs, paths, progress, commit_every
+        )
 
     def _write(
         self,
@@ -391,36 +399,72 @@ class Index:
         procs: int | None,
         sources: Sequence[str | Path],
         progress: bool | None,
+        commit_every: int | None = None,
     ) -> int:
-        """Index articles whose ids are unique, in one commit."""
+        """Index articles whose ids are unique: in one commit, or in one commit every
+        ``commit_every`` articles."""
+        if commit_every is not None and (
+            isinstance(commit_every, bool) or not isinstance(commit_every, int) or commit_every < 1
+        ):
+            raise AllianceSearchError(
+                f"commit_every must be a whole number ≥ 1 or None, got {commit_every!r}"
+            )
         if procs is None:
             large = total is None or total >= PARALLEL_MIN_ARTICLES
             procs = 2 if large and (os.cpu_count() or 1) >= 2 else 1
         if not _writer.can_fork() or (total is not None and total < 2):
             procs = 1
+        with _progress.progress(total, progress) as bar:
+            if commit_every is None:
+                count = self._commit(articles, timeout, procs, sources, bar)
+            else:
+                count = 0
+                remaining = iter(articles)
+                try:
+                    while (first := next(remaining, None)) is not None:
+                        batch = chain([first], islice(remaining, commit_every - 1))
+                        count += self._commit(batch, timeout, procs, sources, bar)
+                except BaseException as exc:
+                    if count:
+                        exc.add_note(
+                            f"the {count:,} articles before this batch of {commit_every:,} "
+                            f"were committed; running the same update again replaces them"
+                        )
+                    raise
+        log.info("indexed %d articles into %s", count, self.path)
+        return count
+
+    def _commit(
+        self,
+        articles: Iterable[Article],
+        timeout: float,
+        procs: int,
+        sources: Sequence[str | Path],
+        bar: _progress.Progress,
+    ) -> int:
+        """Index articles in one commit; nothing is committed if anything fails."""
         writer = self._writer(timeout)
         try:
-            with _progress.progress(total, progress) as bar:
-                if procs > 1:
-                    count = _writer.write_parallel(
-                        writer, articles, self._document, lambda a: a.id, procs, bar
-                    )
-                else:
-                    count = 0
-                    for article in articles:
-                        writer.replace(article.id)
-                        writer.add_document(**self._document(article))
-                        count += 1
-                        bar.advance()
-                    bar.phase("writing the index")
-                if sources:
-                    self._record_sources(sources)
-                _writer.release(writer, self.path, commit=True)
+            bar.phase("indexing")
+            if procs > 1:
+                count = _writer.write_parallel(
+                    writer, articles, self._document, lambda a: a.id, procs, bar
+                )
+            else:
+                count = 0
+                for article in articles:
+                    writer.replace(article.id)
+                    writer.add_document(**self._document(article))
+                    count += 1
+                    bar.advance()
+                bar.phase("writing the index")
+            if sources:
+                self._record_sources(sources)
+            _writer.release(writer, self.path, commit=True)
         except BaseException:
             if not writer.is_closed:
                 _writer.release(writer, self.path, commit=False)
             raise
-        log.info("indexed %d articles into %s", count, self.path)
         return count
 
     def optimize(self, *, timeout: float = 10.0) -> None:
