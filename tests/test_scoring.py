@@ -140,13 +140,17 @@ def test_matched_terms_are_whooshs(index: als.Index, reference: Any) -> None:
     assert len(matching()) == len(top) > 0
 
 
-@pytest.fixture(params=["small index", "pruning forced"])
+@pytest.fixture(params=["small index", "pruning forced", "k-th score from a sample"])
 def pruning(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
-    """On an index this small no term costs enough to prune; "forced" prunes anyway."""
-    if request.param == "pruning forced":
+    """On an index this small no term costs enough to prune; "forced" prunes anyway,
+    "sample" also looks for the k-th best score among the documents of the terms and
+    phrases found in at most ``limit`` documents only."""
+    if request.param != "small index":
         monkeypatch.setattr(_scoring, "_CHEAP", 0)
         monkeypatch.setattr(_scoring, "_SPARSE", 1)
-    return request.param == "pruning forced"
+    if request.param == "k-th score from a sample":
+        monkeypatch.setattr(_scoring, "_RARE", 1)
+    return request.param != "small index"
 
 
 @pytest.mark.parametrize("text", QUERIES)

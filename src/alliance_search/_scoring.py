@@ -326,6 +326,7 @@ class TermScorer:
         # The k-th best score so far costs a pass over what was read: it is computed
         # again only when it may stop the reading, or after the postings read doubled.
         kth, read, read_at_kth, outside_at_kth = float("-inf"), 0, 0, float("inf")
+        rare: set[int] = set()  # the documents of the rarer terms and phrases read
         for position, key in enumerate(order):
             node = leaves[key][1]
             cost = self._cost(node)
@@ -333,18 +334,21 @@ class TermScorer:
                 outside = self._bound(q, unseen)
                 if read >= 2 * read_at_kth or outside_at_kth > outside < kth * _CLOSE:
                     bound = read_phrase if phrases else None
-                    kth = self._kth(q, limit, allowed, read_term, bound, check_phrase)
+                    sample = set(rare) if len(rare) >= limit else None
+                    kth = self._kth(q, limit, allowed, read_term, bound, check_phrase, sample)
                     read_at_kth, outside_at_kth = read, outside
                 if outside < kth:
                     seen = self._tree(q, read_phrase, None, read_term)
                     gain = self._bound(q, still)
                     return {d for d, s in seen.items() if s + gain >= kth and allowed(d)}, kth
             if isinstance(node, wq.Term):
-                self._leaf(node.fieldname, node.text)
+                found = self._leaf(node.fieldname, node.text)
                 terms.add(key)
             else:
-                self._phrase_bound(node)
+                found = self._phrase_bound(node, boost=False)
                 phrases.add(key)
+            if len(found) <= _RARE * limit:
+                rare.update(found)
             read += cost
         return None, float("-inf")
 
@@ -356,16 +360,18 @@ class TermScorer:
         term: Callable[[wq.Term, set[int] | None], Scores],
         bound: Callable[[wq.Phrase, set[int] | None], Scores] | None,
         check: Callable[[wq.Phrase, set[int] | None], Scores],
+        sample: set[int] | None = None,
     ) -> float:
         """A lower bound of the ``limit``-th best score, from what was read (``term``
         and ``bound`` give it, ``check`` checks phrases): the score without phrases,
         and, when phrases were read (``bound``), for the ``limit`` documents that could
         score most, the score with the phrases checked (the best documents of a
-        concept often match only phrases)."""
-        lower = self._tree(q, _no_phrase, None, term)
+        concept often match only phrases). Only of the ``sample`` documents if given
+        (any documents give a lower bound; those of rare terms give a close one)."""
+        lower = self._tree(q, _no_phrase, sample, term)
         scores = {d: s for d, s in lower.items() if allowed(d)}
         if bound is not None:
-            possible = self._tree(q, bound, None, term)
+            possible = self._tree(q, bound, sample, term)
             promising = heapq.nlargest(
                 limit, (d for d in possible if allowed(d)), key=lambda d: (possible[d], -d)
             )
@@ -573,6 +579,9 @@ _CHEAP = 2_000
 #: How close the best possible score outside must come to the k-th best score found
 #: for the latter to be computed again.
 _CLOSE = 1.25
+#: Terms and phrases in at most this many documents per result wanted give the
+#: documents among which the k-th best score is looked for first.
+_RARE = 50
 #: A term is read for some documents only when it has this many times more postings.
 _SPARSE = 8
 
