@@ -4,7 +4,7 @@ Usage::
 
     python -m benchmarks.speed [--sizes 1000,10000,100000] [--huge] [--systems NAMES]
                                [--seed 42] [--queries 100] [--concept-queries 20]
-                               [--plot benchmarks/speed.png] [--json PATH]
+                               [--plot docs/speed.png] [--json PATH]
                                [--timeout SECONDS] [--workdir DIR]
 
 For each corpus size N a child process streams a synthetic French corpus
@@ -47,7 +47,7 @@ from typing import Any, Protocol
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 HUGE_SIZE = 1_000_000
-DEFAULT_PLOT = ROOT / "benchmarks" / "speed.png"
+DEFAULT_PLOT = ROOT / "docs" / "speed.png"
 TOP_K = 10
 WARMUP_QUERIES = 5
 #: Bumped whenever generate_corpus produces different documents (part of corpus file names).
