@@ -202,7 +202,7 @@ class TermScorer:
         key = (q.fieldname, tuple(q.words))
         bound = self._bounds.get(key)
         if bound is None:
-            if among is not None:  # the whole bound is read once the phrase matters
+            if among is not None:  # not kept: the whole bound is kept when read
                 bound = self._common(q, among)
                 return _boosted(bound, q.boost) if boost else bound
             bound = self._bounds[key] = self._common(q, None)
@@ -334,6 +334,7 @@ class TermScorer:
                 outside = self._bound(q, unseen)
                 if read >= 2 * read_at_kth or outside_at_kth > outside < kth * _CLOSE:
                     bound = read_phrase if phrases else None
+                    # A new set: terms' scores in a set of documents are kept per set.
                     sample = set(rare) if len(rare) >= limit else None
                     kth = self._kth(q, limit, allowed, read_term, bound, check_phrase, sample)
                     read_at_kth, outside_at_kth = read, outside

@@ -114,22 +114,13 @@ class _Pool(PostingPool):  # type: ignore[misc]
     the runs written and read a chunk of postings at a time.
 
     Whoosh pickles each posting to the run file on its own and unpickles it on its
-    own: that took about 40 % of the time of indexing 100,000 summaries (288 s, 173 s
-    with this pool), and made small pools costly. ``marshal`` writes thousands of
+    own: that took about 40 % of the time of indexing 100,000 summaries (288 s, 181 s
+    with this pool of the same size), and made small pools costly. ``marshal`` writes thousands of
     postings in one call.
     """
 
     def __init__(self, tempstore: Any, segment: Any, limit: int) -> None:
         super().__init__(tempstore, segment, limitmb=limit / (1024 * 1024))
-
-    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        # As PostingPool.add (the same size estimate), without its type assertions.
-        fieldname, text, _, _, value = item
-        self.fieldnames.add(fieldname)
-        self.currentsize += 150 + len(fieldname) + 2 * len(text) + len(value or b"")
-        if self.currentsize > self.limit:
-            self.save()
-        self.current.append(item)
 
     def _write_run(self, f: Any, items: Iterable[Any]) -> None:
         postings = iter(items)
