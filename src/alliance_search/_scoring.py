@@ -222,7 +222,13 @@ class TermScorer:
             common = leaf.keys() & common
             if not common:
                 return {}
-        return {doc: sum(leaf[doc] for leaf in leaves) for doc in common}
+        # Added word by word, in order: the same sums as ``sum()``, without a generator
+        # per document.
+        first, *rest = leaves
+        bound = {doc: first[doc] for doc in common}
+        for leaf in rest:
+            bound = {doc: score + leaf[doc] for doc, score in bound.items()}
+        return bound
 
     # ------------------------------------------------------------------ top k
     def top(
