@@ -13,6 +13,7 @@ from .conftest import BORDERLINE, CHARCOT, DEMENTIA, PSYCHOSIS
 
 TEENS = "sm-que-le-spectacle-commence"
 CAID = "sm-j-ai-deja-aligne-huit-infirmiers"
+PRECARITY = "sm-soins-psychiques-aux-precaires"
 
 
 @pytest.mark.parametrize(
@@ -57,6 +58,24 @@ def test_psychotic_episode_finds_the_article_with_an_empty_summary(seed_index) -
 
 def test_hysteria_finds_charcot(seed_index) -> None:
     assert seed_index.search("hystérie")[0].id == CHARCOT
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("dementia", DEMENTIA),
+        ("Alzheimer's disease", DEMENTIA),
+        ("psychotic episode", PSYCHOSIS),
+        ("hysteria", CHARCOT),
+        ("homelessness", PRECARITY),
+    ],
+)
+def test_english_clinical_names_find_french_articles(seed_index, query: str, expected: str) -> None:
+    # None of these English words occurs in the French issue: only the thesaurus links them.
+    assert seed_index.search(query, expand=False).ids == []
+    hit = seed_index.search(query)[0]
+    assert hit.id == expected
+    assert all(m.concept and m.route in {"synonym", "broader", "related"} for m in hit.explanation)
 
 
 def test_distinct_concepts_add_up(seed_index) -> None:

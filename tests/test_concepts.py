@@ -64,6 +64,9 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("alzheimer", "maladie-alzheimer"),
         ("schizophrène", "schizophrenie"),
         ("CMP", "cmp"),
+        ("borderline personality disorder", "etat-limite"),
+        ("PTSD", "tspt"),
+        ("dementia", "demence"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
