@@ -86,6 +86,26 @@ def test_distinct_concepts_add_up(seed_index) -> None:
     assert {"alliance-therapeutique", "adolescent"} <= concepts
 
 
+@pytest.mark.parametrize("query", ["child sexual abuse", "abus sexuel dans l'enfance"])
+def test_concepts_inside_a_longer_name_count_as_its_parts(tmp_path: Path, query: str) -> None:
+    # Neither article names the concept itself; the first names both of its parts in
+    # other words (agression sexuelle, enfants), the second only one of them.
+    both = als.Article(
+        id="enfants",
+        title="Le témoignage des enfants victimes d'agression sexuelle devant les tribunaux",
+    )
+    one = als.Article(
+        id="adultes",
+        title="Le témoignage des adultes victimes d'agression sexuelle devant les tribunaux",
+    )
+    index = als.build_index([one, both], tmp_path / "ix")
+    results = index.search(query)
+    assert results.ids == ["enfants", "adultes"]
+    concepts = {m.concept for m in results[0].explanation}
+    assert {"violence-sexuelle", "enfant"} <= concepts
+    assert {m.concept for m in results[1].explanation} == {"violence-sexuelle"}
+
+
 def test_variants_of_one_concept_do_not_add_up(tmp_path: Path) -> None:
     one = als.Article(id="un", title="Étude", summary="Des patients borderline suivis en CMP.")
     three = als.Article(

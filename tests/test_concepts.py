@@ -82,6 +82,16 @@ def test_detection_in_text_with_phrases_accents_and_plurals(thesaurus) -> None:
     assert any(cid == "demence" for cid, _ in found)
 
 
+def test_detection_of_shorter_names_inside_a_longer_one(thesaurus) -> None:
+    words = analyze("abus sexuel dans l'enfance")
+    assert [m.concept.id for m in thesaurus.detect_words(words)] == ["abus-sexuel-enfance"]
+    inside = thesaurus.detect_words(words, max_words=len(words) - 1)
+    assert [(m.concept.id, m.term, m.first_word, m.last_word) for m in inside] == [
+        ("violence-sexuelle", "abus sexuel", 0, 1),
+        ("enfant", "enfance", 2, 2),
+    ]
+
+
 def test_multi_word_terms_match_only_as_phrases(thesaurus) -> None:
     assert "alliance-therapeutique" not in thesaurus.tag("une alliance, puis le thérapeutique")
 

@@ -270,9 +270,13 @@ class Thesaurus:
         return self.detect_words(analyze(text), text)
 
     def detect_words(
-        self, words: list[tuple[int, tuple[str, ...], int, int]], text: str = ""
+        self,
+        words: list[tuple[int, tuple[str, ...], int, int]],
+        text: str = "",
+        max_words: int | None = None,
     ) -> list[ConceptMention]:
-        """Like :meth:`detect`, on the output of :func:`alliance_search.analysis.analyze`.
+        """Like :meth:`detect`, on the output of :func:`alliance_search.analysis.analyze`;
+        ``max_words`` ignores longer terms (to find the concepts inside a long name).
 
         >>> words = analyze("alliance de travail et démence")
         >>> [m.concept.id for m in default_thesaurus().detect_words(words)]
@@ -291,6 +295,8 @@ class Thesaurus:
                     for second in words[i + 1][1]:
                         for rank, entry in by_second.get(second, ()):
                             n = len(entry.variants)
+                            if max_words is not None and n > max_words:
+                                continue
                             if i + n <= len(words) and all(
                                 not entry.variants[k].isdisjoint(words[i + k][1])
                                 for k in range(2, n)

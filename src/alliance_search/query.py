@@ -21,7 +21,7 @@ from whoosh import query as wq
 from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
 
 from .analysis import analyze, fold
-from .concepts import Concept, Thesaurus
+from .concepts import Concept, ConceptMention, Thesaurus
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -328,9 +328,10 @@ class Expansion:
 
     A concept named in the query becomes one clause: what was typed, the concept's
     other names (synonyms), its narrower concepts, its broader concept and its
-    related terms, combined by maximum. The individual words of a multi-word name
-    still count, with ``words_weight``, but do not count as parts of the query of
-    their own (see coordination in :func:`alliance_search.search.search`).
+    related terms, combined by maximum. The individual words of a multi-word name,
+    or the concepts it names inside (by their own names), still count, with
+    ``words_weight``, but do not count as parts of the query of their own (see
+    coordination in :func:`alliance_search.search.search`).
     """
 
     thesaurus: Thesaurus | None = None
@@ -382,6 +383,41 @@ def concept_clause(
     )
 
 
+def _typed(
+    segment: str, span: list[tuple[int, tuple[str, ...], int, int]], mention: ConceptMention
+) -> Alternative:
+    """What the user typed for a concept mention."""
+    return Alternative(
+        text=_SPACES.sub(" ", segment[mention.start : mention.end]),
+        words=tuple(terms for _, terms, _, _ in span),
+        exact=_written(segment, span),
+    )
+
+
+def _inner_parts(
+    thesaurus: Thesaurus,
+    segment: str,
+    span: list[tuple[int, tuple[str, ...], int, int]],
+    expansion: Expansion,
+) -> list[tuple[int, Clause, int]]:
+    """Concepts named inside a multi-word concept name (*sexual abuse* and *child* in
+    *child sexual abuse*): ``(first word, clause, end word)`` relative to ``span``.
+
+    Each stands for its words as a part of the query (``words_weight``), with the
+    concept's names as alternatives, so that a text naming the parts in other words
+    (*agression sexuelle* and *enfants*) still shares them."""
+    if len(span) < 2:
+        return []
+    names_only = Expansion(related_weight=0.0, synonym_weight=expansion.synonym_weight)
+    parts = []
+    for mention in thesaurus.detect_words(span, max_words=len(span) - 1):
+        sub = span[mention.first_word : mention.last_word + 1]
+        clause = concept_clause(mention.concept, names_only, _typed(segment, sub, mention))
+        clause = replace(clause, kind="part", weight=expansion.words_weight)
+        parts.append((mention.first_word, clause, mention.last_word + 1))
+    return parts
+
+
 def parse_query(
     text: str,
     *,
@@ -425,21 +461,28 @@ def parse_query(
             add(Clause(label=alt.text, alternatives=(alt,), kind="phrase"), alt.words)
             continue
         covered: set[int] = set()
+        # First word → (clause, end word) of a concept named inside a longer name.
+        inner: dict[int, tuple[Clause, int]] = {}
         if thesaurus is not None:
             for mention in thesaurus.detect_words(words):
                 span = words[mention.first_word : mention.last_word + 1]
-                typed = Alternative(
-                    text=_SPACES.sub(" ", segment[mention.start : mention.end]),
-                    words=tuple(terms for _, terms, _, _ in span),
-                    exact=_written(segment, span),
-                )
+                typed = _typed(segment, span, mention)
                 concept_clauses.append(concept_clause(mention.concept, expansion, typed))
                 covered.update(range(mention.first_word, mention.last_word + 1))
+                for first, clause, end in _inner_parts(thesaurus, segment, span, expansion):
+                    inner[mention.first_word + first] = (clause, mention.first_word + end)
         run: list[tuple[str, tuple[str, ...]]] = []
+        skip: set[int] = set()
         for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
             run.append((surface, terms))
             word = Alternative(text=surface, words=(terms,), exact=(fold(surface),))
+            if i in inner:  # the inner concept's clause stands for its words
+                clause, end = inner[i]
+                add(clause, (("part:" + (clause.concept or ""),),))
+                skip.update(range(i, end))
+            if i in skip:
+                continue
             if i in covered:
                 clause = Clause(
                     label=surface, alternatives=(word,), kind="part", weight=expansion.words_weight
