@@ -469,8 +469,8 @@ def parse_query(
                 typed = _typed(segment, span, mention)
                 concept_clauses.append(concept_clause(mention.concept, expansion, typed))
                 covered.update(range(mention.first_word, mention.last_word + 1))
-                for first, clause, end in _inner_parts(thesaurus, segment, span, expansion):
-                    inner[mention.first_word + first] = (clause, mention.first_word + end)
+                for first, part, stop in _inner_parts(thesaurus, segment, span, expansion):
+                    inner[mention.first_word + first] = (part, mention.first_word + stop)
         run: list[tuple[str, tuple[str, ...]]] = []
         skip: set[int] = set()
         for i, (_, terms, start, end) in enumerate(words):
@@ -478,9 +478,9 @@ def parse_query(
             run.append((surface, terms))
             word = Alternative(text=surface, words=(terms,), exact=(fold(surface),))
             if i in inner:  # the inner concept's clause stands for its words
-                clause, end = inner[i]
-                add(clause, (("part:" + (clause.concept or ""),),))
-                skip.update(range(i, end))
+                part, stop = inner[i]
+                add(part, (("part:" + (part.concept or ""),),))
+                skip.update(range(i, stop))
             if i in skip:
                 continue
             if i in covered:
