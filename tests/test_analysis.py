@@ -100,10 +100,37 @@ def test_stemming_conflates_inflections() -> None:
     assert meet("agités", "agitée")
 
 
+@pytest.mark.parametrize(
+    ("singular", "plural"),
+    [
+        # Snowball reads these singulars as verb forms or keeps the plural's s.
+        ("déficit", "déficits"),
+        ("deficit cognitif", "déficits cognitifs"),
+        ("conflit", "conflits"),
+        ("récit", "récits"),
+        ("usager", "usagers"),
+        ("étranger", "étrangers"),
+        ("individu", "individus"),
+        ("emploi", "emplois"),
+        ("réflexion", "réflexions"),
+        ("désir", "désirs"),
+        ("disorder", "disorders"),
+    ],
+)
+def test_singular_meets_plural(singular: str, plural: str) -> None:
+    assert meet(singular, plural), (terms(singular), terms(plural))
+    assert meet(plural, singular)
+    # phrases look up the last term of each word: every form must index it
+    last = [stem_variants(w)[-1] for w in singular.split()]
+    assert all(t in found for t, found in zip(last, terms(plural), strict=True))
+
+
 def test_distinct_words_stay_distinct() -> None:
     assert not meet("démence", "dément")  # left to the thesaurus, not the stemmer
     assert not meet("psychose", "psychiatrie")
     assert not meet("transfert", "contre-transfert")
+    assert not meet("moi", "mois")  # the ego is not the months
+    assert not meet("foi", "fois")
 
 
 def test_elisions_are_removed_with_both_apostrophes() -> None:
@@ -114,7 +141,12 @@ def test_elisions_are_removed_with_both_apostrophes() -> None:
 
 
 def test_words_with_inner_apostrophe_that_are_not_elisions_stay_whole() -> None:
-    assert terms("aujourd’hui") == terms("aujourd'hui") == [{"aujourdhui"}]
+    assert terms("aujourd’hui") == terms("aujourd'hui")
+    assert (
+        [stem_variants("aujourdhui")[0]]
+        == ["aujourdhui"]
+        == [w for _, (w, *_), _, _ in analyze("aujourd’hui")]
+    )
 
 
 def test_hyphenated_compounds_are_indexed_as_consecutive_parts() -> None:

@@ -65,6 +65,21 @@ def test_exact_phrase_ranks_above_scattered_words(seed_index) -> None:
     assert results[0].explanation[0].route == "phrase"
 
 
+def test_singular_query_meets_plural_text_as_a_phrase(tmp_path) -> None:
+    together = als.Article(id="ensemble", title="Les déficits cognitifs des usagers en psychiatrie")
+    apart = als.Article(
+        id="epars", title="Déficits de l'attention et fonctionnement cognitif des usagers"
+    )
+    index = als.build_index([apart, together], tmp_path / "ix")
+    results = index.search("déficit cognitif")  # a concept's name, searched as a phrase
+    assert results.ids == ["ensemble", "epars"]
+    assert "déficits cognitifs" in {m.found for m in results[0].explanation}
+    words = index.search("déficit cognitif", expand=False)  # two adjacent words
+    phrases = {(h.id, m.found) for h in words for m in h.explanation if m.route == "phrase"}
+    assert phrases == {("ensemble", "déficits cognitifs")}
+    assert set(index.search("usager").ids) == {"ensemble", "epars"}
+
+
 def test_empty_and_stop_word_queries_give_empty_results(seed_index) -> None:
     for query in ["", "   ", "le la les", "de l’ et", "?!", "« »"]:
         results = seed_index.search(query)

@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 #: Articles and pronouns that French elides before a vowel (``l’``, ``qu’``...).
 ELISION_ARTICLES = frozenset(
@@ -102,28 +102,50 @@ def fold(text: str) -> str:
 _STEMMER = snowballstemmer.stemmer("french")
 
 
+#: Singular words whose form with a final *s* is another word, not their plural.
+NOT_PLURAL_OF = frozenset({"moi", "foi", "pari"})
+
+
 @lru_cache(maxsize=262_144)
 def stem_variants(word: str) -> tuple[str, ...]:
-    """Return the index terms of one lowercase word: one term, or two when the
-    accent-aware stem and the accent-free stem differ.
+    """Return the index terms of one lowercase word: its accent-aware stem, its
+    accent-free stem when different, and, for a singular that the stemmer cuts
+    apart from its plural, the plural's stem (last).
+
+    The last term is indexed for every form of the word, so phrases look it up.
 
     >>> stem_variants("personnalité")
     ('personnal', 'personnalit')
     >>> stem_variants("personnalite")
     ('personnalit',)
+    >>> stem_variants("déficit"), stem_variants("déficits")
+    (('defic', 'deficit'), ('deficit',))
     """
     folded = fold(word)
     if not folded:
         return ()
     if any(ch.isdigit() for ch in folded):
         return (folded,)
-    accent_aware = fold(_STEMMER.stemWord(word.replace("œ", "oe").replace("æ", "ae")))
-    if folded == word:
-        return (accent_aware,)
-    accent_free = _STEMMER.stemWord(folded)
-    if accent_free == accent_aware or not accent_aware:
-        return (accent_free,)
-    return (accent_aware, accent_free)
+    spelled = word.replace("œ", "oe").replace("æ", "ae")
+    accent_aware = fold(_STEMMER.stemWord(spelled))
+    accent_free = accent_aware if folded == word else _STEMMER.stemWord(folded)
+    variants = (
+        (accent_free,)
+        if accent_free == accent_aware or not accent_aware
+        else (accent_aware, accent_free)
+    )
+    # Snowball cuts some singulars apart from their plurals: déficit → defic but
+    # déficits → deficit (read as a verb form), usager → usag but usagers → usager,
+    # individu but individus (an s after a vowel stays). The plural's accent-aware
+    # stem tells such a split from one that folding alone makes (infirmière and
+    # infirmières → infirmi).
+    if len(folded) >= 3 and not folded.endswith(("s", "x")) and folded not in NOT_PLURAL_OF:
+        plural = fold(_STEMMER.stemWord(spelled + "s"))
+        if plural not in variants:
+            plural = _STEMMER.stemWord(folded + "s")
+            if plural not in variants:
+                return (*variants, plural)
+    return variants
 
 
 FRENCH_STOP_WORDS: frozenset[str] = _load_stop_words()
