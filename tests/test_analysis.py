@@ -115,6 +115,9 @@ def test_stemming_conflates_inflections() -> None:
         ("réflexion", "réflexions"),
         ("désir", "désirs"),
         ("disorder", "disorders"),
+        ("milieu", "milieux"),
+        ("enjeu", "enjeux"),
+        ("travail", "travaux"),
     ],
 )
 def test_singular_meets_plural(singular: str, plural: str) -> None:

@@ -104,6 +104,11 @@ _STEMMER = snowballstemmer.stemmer("french")
 
 #: Singular words whose form with a final *s* is another word, not their plural.
 NOT_PLURAL_OF = frozenset({"moi", "foi", "pari"})
+#: Plurals not made with a final *s* or *x* (accent-free).
+IRREGULAR_PLURALS = {
+    "travail": "travaux", "vitrail": "vitraux", "corail": "coraux", "bail": "baux",
+    "oeil": "yeux", "ciel": "cieux",
+}  # fmt: skip
 
 
 @lru_cache(maxsize=262_144)
@@ -138,11 +143,15 @@ def stem_variants(word: str) -> tuple[str, ...]:
     # déficits → deficit (read as a verb form), usager → usag but usagers → usager,
     # individu but individus (an s after a vowel stays). The plural's accent-aware
     # stem tells such a split from one that folding alone makes (infirmière and
-    # infirmières → infirmi).
+    # infirmières → infirmi). Plurals in x and irregular ones (travaux) too.
     if len(folded) >= 3 and not folded.endswith(("s", "x")) and folded not in NOT_PLURAL_OF:
-        plural = fold(_STEMMER.stemWord(spelled + "s"))
+        irregular = IRREGULAR_PLURALS.get(folded)
+        mark = "x" if folded.endswith(("au", "eu")) else "s"  # milieux, réseaux
+        plural = (
+            _STEMMER.stemWord(irregular) if irregular else fold(_STEMMER.stemWord(spelled + mark))
+        )
         if plural not in variants:
-            plural = _STEMMER.stemWord(folded + "s")
+            plural = _STEMMER.stemWord(irregular or folded + mark)
             if plural not in variants:
                 return (*variants, plural)
     return variants
