@@ -102,7 +102,8 @@ def fold(text: str) -> str:
 _STEMMER = snowballstemmer.stemmer("french")
 
 
-#: Singular words whose form with a final *s* is another word, not their plural.
+#: Singular words whose form with a final *s* is another word, not their plural
+#: (*moi*, a stop word, is analysed in compounds of function words: *moi-même*).
 NOT_PLURAL_OF = frozenset({"moi", "foi", "pari"})
 #: Plurals not made with a final *s* or *x* (accent-free).
 IRREGULAR_PLURALS = {
