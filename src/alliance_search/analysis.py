@@ -148,13 +148,14 @@ def stem_variants(word: str) -> tuple[str, ...]:
     if len(folded) >= 3 and not folded.endswith(("s", "x")) and folded not in NOT_PLURAL_OF:
         irregular = IRREGULAR_PLURALS.get(folded)
         mark = "x" if folded.endswith(("au", "eu")) else "s"  # milieux, réseaux
-        plural = (
-            _STEMMER.stemWord(irregular) if irregular else fold(_STEMMER.stemWord(spelled + mark))
-        )
+        if irregular:
+            plural = _STEMMER.stemWord(irregular)
+        elif fold(_STEMMER.stemWord(spelled + mark)) in variants:
+            return variants
+        else:
+            plural = _STEMMER.stemWord(folded + mark)
         if plural not in variants:
-            plural = _STEMMER.stemWord(irregular or folded + mark)
-            if plural not in variants:
-                return (*variants, plural)
+            return (*variants, plural)
     return variants
 
 
