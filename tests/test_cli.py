@@ -210,8 +210,16 @@ def test_search_with_concepts_suggestion_and_explanations(capsys) -> None:
     hit = json.loads(out)[0]
     assert hit["id"] == BORDERLINE
     assert {"route": "synonym", "concept": "etat-limite"}.items() <= hit["explanation"][0].items()
-    _, out, _ = run(capsys, "search", "borderlin")
+    _, out, _ = run(capsys, "search", "borderlin", "--no-correct")
     assert "Did you mean: borderline?" in out
+    _, out, _ = run(capsys, "search", "maladie d'Alsheimer")
+    assert "Showing results for: maladie d'Alzheimer" in out and "Did you mean" not in out
+    assert "1. Alliance thérapeutique dans la démence" in out
+    _, out, err = run(capsys, "search", "maladie d'Alsheimer", "--json")
+    assert [h["id"] for h in json.loads(out)] == [DEMENTIA]
+    assert "showing results for: maladie d'Alzheimer" in err
+    _, out, _ = run(capsys, "search", "maladie d'Alsheimer", "--no-correct", "--json")
+    assert json.loads(out) == []
     _, out, _ = run(capsys, "search", "TPB", "--no-expand", "--json")
     assert json.loads(out) == []
     _, out, _ = run(capsys, "search", "patients", "--concept", "état limite", "--json")

@@ -215,12 +215,13 @@ def test_facets_count_all_matches(seed_index) -> None:
     ],
 )
 def test_did_you_mean(seed_index, typed: str, suggested: str) -> None:
-    assert seed_index.search(typed).suggestion == suggested
+    assert seed_index.search(typed, correct=False).suggestion == suggested
 
 
 def test_no_suggestion_for_known_words(seed_index) -> None:
-    for query in ["alliance thérapeutique", "démences", "TPB", "Charcot"]:
-        assert seed_index.search(query).suggestion is None
+    for query in ["alliance thérapeutique", "démences", "TPB", "Charcot", "personnes démentes"]:
+        results = seed_index.search(query)
+        assert results.suggestion is None and results.corrected is None
 
 
 def test_more_like_this(seed_index) -> None:

@@ -111,9 +111,12 @@ def test_explanations_and_suggestions(executed) -> None:
     why = text(notebook, "premier.explanation")
     assert "'TPB' → summary: «borderline» (synonym via concept etat-limite)" in why
     assert "(broader via concept demence)" in text(notebook, "alzheimer[0].explanation")
-    assert "vouliez-vous dire : schizophrénie" in text(notebook, "schizofrénie")
+    assert "résultats pour : maladie d'Alzheimer" in text(notebook, "Alsheimer")
+    corrected = html(notebook, "Alsheimer")
+    assert "showing results for «maladie d&#x27;Alzheimer»" in corrected
+    assert "<b>Alliance thérapeutique dans la démence</b>" in corrected
     assert "vouliez-vous dire : alliance thérapeutique" in text(notebook, "thérapeutque")
-    assert "<table class='als-results'>" in html(notebook, "thérapeutque")
+    assert "did you mean «alliance thérapeutique»" in html(notebook, "thérapeutque")
 
 
 def test_dataframes(executed) -> None:

@@ -138,6 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="search the words only, without thesaurus expansion",
     )
     p.add_argument(
+        "--no-correct",
+        dest="correct",
+        action="store_false",
+        help="search misspelt words as typed instead of their correction",
+    )
+    p.add_argument(
         "--related-weight",
         type=float,
         default=0.4,
@@ -327,7 +333,10 @@ def _run(args: argparse.Namespace) -> int:
                     concept=args.concept,
                     expand=args.expand,
                     related_weight=args.related_weight,
+                    correct=args.correct,
                 )
+                if args.json and results.corrected:
+                    print(f"note: showing results for: {results.corrected}", file=sys.stderr)
             else:
                 results = index.more_like_this(args.id, limit=args.limit)
             print(

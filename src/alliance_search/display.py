@@ -86,6 +86,8 @@ def format_results(results: Results, *, color: bool = False, width: int = 100) -
     """All hits as terminal text, with a header line and any suggestion or note."""
     head = f"{len(results)} of {results.total} articles for «{results.query}»"
     lines = [head]
+    if results.corrected:
+        lines.append(f"Showing results for: {results.corrected}")
     if results.suggestion:
         lines.append(f"Did you mean: {results.suggestion}?")
     lines.extend(f"note: {note}" for note in results.notes)
@@ -153,6 +155,8 @@ def hits_html(hits: Sequence[Hit], caption: str = "") -> str:
 def results_html(results: Results) -> str:
     """The HTML shown for :class:`Results` in Jupyter."""
     caption = f"{len(results)} of {results.total} articles for «{results.query}»"
+    if results.corrected:
+        caption += f" — showing results for «{results.corrected}»"
     if results.suggestion:
         caption += f" — did you mean «{results.suggestion}»?"
     return hits_html(results.hits, caption)

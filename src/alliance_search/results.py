@@ -218,8 +218,12 @@ class Results(Sequence[Hit]):
         suggestion: str | Callable[[], str | None] | None = None,
         facets: Callable[[], dict[str, dict[str, int]]] | None = None,
         thesaurus: Thesaurus | None = None,
+        corrected: str | None = None,
     ) -> None:
         self.query = query
+        #: What was searched instead of ``query`` when some of its words are in no
+        #: article and not in the thesaurus (see :func:`~alliance_search.search.search`).
+        self.corrected = corrected
         #: The thesaurus of the index searched (labels for facets and concept tables).
         self.thesaurus = thesaurus
         self.hits = tuple(hits)
@@ -231,9 +235,11 @@ class Results(Sequence[Hit]):
 
     @property
     def suggestion(self) -> str | None:
-        """A spelling correction of the query, or None (looked up on first access).
+        """A spelling correction of what was searched, or None (looked up on first
+        access). By default misspelt words are searched corrected (see
+        :attr:`corrected`), so this mostly serves ``correct=False``.
 
-        >>> index.search("schizofrénie").suggestion
+        >>> index.search("schizofrénie", correct=False).suggestion
         'schizophrénie'
         """
         if callable(self._suggestion):

@@ -106,6 +106,7 @@ def search(
     field_weights: dict[str, float] | None = None,
     proximity_weight: float = 0.5,
     coordination: float = 3.0,
+    correct: bool = True,
 ) -> Results:
     """Rank the index's articles for ``query`` (French, typed as people type it).
 
@@ -117,6 +118,10 @@ def search(
     ``concepts=["etat-limite"]`` names concepts explicitly. ``section``, ``journal``,
     ``year`` (a year or a ``(from, to)`` pair) and ``concept`` (with its narrower
     concepts) filter.
+
+    A word written in no article and unknown to the thesaurus is replaced by the
+    closest word that is (``Results.corrected`` holds what was searched instead);
+    ``correct=False`` searches the words as typed.
 
     >>> index.search("maladie d'Alzheimer", limit=3).ids
     ['sm-alliance-therapeutique-dans-la-demence']
@@ -133,19 +138,28 @@ def search(
         broader_weight=broader_weight,
         words_weight=words_weight,
     )
+    corrected = index.suggest(query) if correct and query.strip() else None
+    if corrected is not None:
+        log.info("searching %r instead of %r", corrected, query)
     parsed = parse_query(
-        query,
+        corrected or query,
         expansion=expansion,
         concepts=[find_concept(thesaurus, name) for name in concepts],
         proximity_weight=proximity_weight,
     )
     searcher = index.searcher()
-    # Looked up when asked for: on an index of 100,000 summaries it can cost as much
-    # as the search itself.
-    suggestion = partial(index.suggest, query) if query.strip() else None
+    # Corrected words were searched; otherwise the correction is offered, looked up
+    # when asked for.
+    suggestion = partial(index.suggest, query) if query.strip() and not correct else None
     if not parsed or limit == 0:
         return Results(
-            query, [], total=0, notes=parsed.notes, suggestion=suggestion, thesaurus=thesaurus
+            query,
+            [],
+            total=0,
+            notes=parsed.notes,
+            suggestion=suggestion,
+            thesaurus=thesaurus,
+            corrected=corrected,
         )
     whoosh_query, clause_terms = parsed.build(field_weights or DEFAULT_FIELD_WEIGHTS, searcher)
     whoosh_filter = _filter(thesaurus, section, journal, year, concept)
@@ -169,6 +183,7 @@ def search(
         suggestion=suggestion,
         facets=partial(_facets, searcher, matching),
         thesaurus=thesaurus,
+        corrected=corrected,
     )
 
 

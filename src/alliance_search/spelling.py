@@ -1,14 +1,20 @@
-""" "Did you mean": corrections for query words unknown to the corpus and the thesaurus."""
+"""Spelling corrections for query words unknown to the corpus and the thesaurus.
+
+:func:`~alliance_search.search.search` searches the corrected query by default and
+says so; with ``correct=False`` it searches the words as typed and offers the
+correction as a "did you mean".
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from whoosh.query import Term
-from whoosh.spelling import ListCorrector
 
-from .analysis import WORD_PATTERN, analyze_word
+from .analysis import WORD_PATTERN, analyze_word, stem_variants
 from .query import split_quoted
 
 if TYPE_CHECKING:
@@ -19,23 +25,33 @@ if TYPE_CHECKING:
 __all__ = ["edit_distance", "suggest"]
 
 MIN_LENGTH = 4
+#: Feminine endings that are misspelt: the consonant doubles (*sexuelle*, *ancienne*).
+DOUBLED = ("ele", "ene", "one")
+#: An unknown word that matches some articles through its stem is still corrected
+#: when its correction is found in this many times more articles.
+AUTO_CORRECT_RATIO = 10
 SEARCHED_FIELDS = ("title", "summary", "keywords")
 VOCABULARY_FIELD = "exact"
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions).
+    """Edit distance counting insertions, deletions, substitutions and swaps of two
+    neighbouring letters, one each (optimal string alignment).
 
-    >>> edit_distance("borderlin", "borderline")
-    1
+    >>> edit_distance("borderlin", "borderline"), edit_distance("brunout", "burnout")
+    (1, 1)
     """
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                best = min(best, before[j - 2] + 1)
+            current.append(best)
+        before, previous = previous, current
     return previous[-1]
 
 
@@ -46,33 +62,68 @@ class _Speller:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.accented = thesaurus.vocabulary()
-        self.thesaurus_words = ListCorrector(sorted(self.accented))
-        self.corpus_words = searcher.corrector(VOCABULARY_FIELD)
+
+    @cached_property
+    def thesaurus_words(self) -> dict[str, list[str]]:
+        """Thesaurus words by first letter."""
+        by_letter: dict[str, list[str]] = {}
+        for word in self.accented:
+            by_letter.setdefault(word[:1], []).append(word)
+        return by_letter
 
     def known(self, word: str) -> bool:
-        """Written so in an article or the thesaurus, or a plural of such a word.
+        """Written so in an article or the thesaurus, or a plural or feminine of such a
+        word with the same stem (*démentes* for *dément*; not *jeunese* for *jeunes*,
+        nor *sexuele*: that feminine doubles its consonant).
 
-        Stems are not enough: ``borderlin`` shares its stem with ``borderline`` but
-        is not a word anyone wrote.
+        Stems alone are not enough: ``borderlin`` shares its stem with ``borderline``
+        but is not a word anyone wrote.
         """
-        candidates = [word]
-        if word.endswith(("s", "x")):
-            candidates.append(word[:-1])
         frequency = self.reader.doc_frequency
-        return any(w in self.accented or frequency(VOCABULARY_FIELD, w) > 0 for w in candidates)
 
-    def correct(self, word: str) -> str | None:
+        def written(w: str) -> bool:
+            return w in self.accented or frequency(VOCABULARY_FIELD, w) > 0
+
+        if written(word):
+            return True
+        stems = set(stem_variants(word))
+        base = word
+        for endings in (("s", "x"), ("e",)):
+            if base.endswith(endings) and not base.endswith(DOUBLED):
+                base = base[:-1]
+                if written(base) and stems.intersection(stem_variants(base)):
+                    return True
+        return False
+
+    def correct(self, word: str, context: frozenset[str] = frozenset()) -> str | None:
+        """The closest known spelling of ``word``; among equally close ones, the one
+        most often written in the same articles as the ``context`` words (the rest
+        of the query), then the most frequent.
+        """
         maxdist = 1 if len(word) < 6 else 2
-        candidates = set(self.corpus_words.suggest(word, limit=5, maxdist=maxdist, prefix=1))
-        candidates.update(self.thesaurus_words.suggest(word, limit=5, maxdist=maxdist, prefix=1))
-        if not candidates:
-            return None
-        frequency = self.reader.doc_frequency
-        best = min(
-            candidates,
-            key=lambda c: (edit_distance(word, c), -frequency(VOCABULARY_FIELD, c), c),
+        found = set(self.reader.terms_within(VOCABULARY_FIELD, word, maxdist, prefix=1))
+        found.update(
+            w for w in self.thesaurus_words.get(word[:1], ()) if abs(len(w) - len(word)) <= maxdist
         )
+        distances = {c: edit_distance(word, c) for c in found}
+        closest = min(distances.values(), default=maxdist + 1)
+        if closest > maxdist:
+            return None
+        candidates = sorted(c for c, d in distances.items() if d == closest)
+        frequency = self.reader.doc_frequency
+        shared: dict[str, int] = {}
+        if len(candidates) > 1 and context:
+            around = self.documents(context)
+            shared = {c: len(around.intersection(self.documents([c]))) for c in candidates}
+        best = max(candidates, key=lambda c: (shared.get(c, 0), frequency(VOCABULARY_FIELD, c)))
         return self.accented.get(best) or self.written(best)
+
+    def documents(self, words: Iterable[str]) -> set[int]:
+        """Numbers of the articles that write any of these (folded) words."""
+        found: set[int] = set()
+        for word in words:
+            found.update(self.searcher.docs_for_query(Term(VOCABULARY_FIELD, word)))
+        return found
 
     def written(self, word: str) -> str:
         """How a folded corpus word is written in an article that uses it."""
@@ -92,24 +143,39 @@ def suggest(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None:
     Words of four letters or more written neither in the indexed articles nor in the
     thesaurus (plurals aside) are replaced by the closest known word, if any.
     """
-    speller: _Speller | None = None
+    return _rewrite(searcher, thesaurus, query)
+
+
+def _rewrite(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None:
+    segments = [
+        (
+            segment,
+            quoted,
+            [(m, analyze_word(m.group(), False)) for m in WORD_PATTERN.finditer(segment)],
+        )
+        for segment, quoted in split_quoted(query)
+    ]
+    written = frozenset(
+        terms[0] for _, _, words in segments for _, parts in words for _, _, terms in parts if terms
+    )
+    speller = _Speller(searcher, thesaurus)
     pieces: list[str] = []
     changed = False
-    for segment, quoted in split_quoted(query):
+    for segment, quoted, words in segments:
         index = 0
         out: list[str] = []
-        for match in WORD_PATTERN.finditer(segment):
-            surface = match.group()
-            for offset, length, terms in analyze_word(surface, False):
+        for match, parts in words:
+            for offset, length, terms in parts:
                 if not terms or len(terms[0]) < MIN_LENGTH or not _LETTERS.search(terms[0]):
                     continue
-                speller = speller or _Speller(searcher, thesaurus)
                 if speller.known(terms[0]):
                     continue
-                better = speller.correct(terms[0])
+                better = speller.correct(terms[0], written - {terms[0]})
                 if better is None:
                     continue
                 start = match.start() + offset
+                if segment[start].isupper():  # Alsheimer → Alzheimer
+                    better = better[:1].upper() + better[1:]
                 out.append(segment[index:start])
                 out.append(better)
                 index = start + length

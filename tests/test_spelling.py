@@ -1,0 +1,87 @@
+"""Spelling: the edit distance, which words count as known, and how queries are corrected."""
+
+from __future__ import annotations
+
+import pytest
+
+import alliance_search as als
+from alliance_search.spelling import edit_distance
+
+from .conftest import DEMENTIA, NURSING
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("borderlin", "borderline", 1),  # insertion
+        ("demance", "démence", 2),  # two substitutions (accents count)
+        ("brunout", "burnout", 1),  # two neighbouring letters swapped
+        ("traumatisem", "traumatisme", 1),
+        ("kitten", "sitting", 3),
+        ("ca", "abc", 3),  # optimal string alignment: no edit of a swapped pair
+        ("", "soin", 4),
+        ("soin", "soin", 0),
+    ],
+)
+def test_edit_distance(a: str, b: str, distance: int) -> None:
+    assert edit_distance(a, b) == distance == edit_distance(b, a)
+
+
+def test_misspelt_words_are_searched_corrected(seed_index) -> None:
+    results = seed_index.search("maladie d'Alsheimer")
+    assert results.corrected == "maladie d'Alzheimer"  # capital kept
+    assert results.ids == [DEMENTIA]
+    assert "Showing results for: maladie d'Alzheimer" in str(results)
+    as_typed = seed_index.search("maladie d'Alsheimer", correct=False)
+    assert as_typed.corrected is None and as_typed.ids == []
+    assert as_typed.suggestion == "maladie d'Alzheimer"
+
+
+def test_swapped_letters_and_quoted_phrases(seed_index) -> None:
+    results = seed_index.search('"soins infirmeirs"')
+    assert results.corrected == '"soins infirmiers"'
+    assert results.ids[0] == NURSING
+
+
+def test_known_words_are_left_alone(seed_index) -> None:
+    # Written in an article, a thesaurus term (English too), a plural or feminine
+    # of a written word with the same stem: nothing to correct.
+    for query in ["patients borderline", "TSPT", "dementia", "personnes démentes", "Charcot"]:
+        assert seed_index.search(query).corrected is None, query
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory) -> als.Index:
+    summaries = [
+        "Les jeunes adultes et leurs parents face au premier épisode psychotique.",
+        "Des jeunes en foyer tiennent un carnet de leur parcours de soins.",
+        "Groupe de parole pour des jeunes aidants.",
+        "La protection de la jeunesse et le placement des enfants.",
+        "Protection de la jeunesse : un signalement prudent, un suivi individuel.",
+    ]
+    articles = [
+        als.Article(id=f"a{i}", title=f"Article {i}", summary=text)
+        for i, text in enumerate(summaries)
+    ]
+    return als.build_index(articles, tmp_path_factory.mktemp("small") / "index", progress=False)
+
+
+def test_inflections_count_as_known_only_with_the_same_stem(small_index) -> None:
+    vocabulary = small_index.thesaurus.vocabulary()
+    assert not {"carnet", "carnets", "prudent", "prudentes", "individuele"} & set(vocabulary)
+    suggest = small_index.suggest
+    assert suggest("carnets") is None  # plural of a written word
+    assert suggest("prudentes") is None  # feminine plural of a written word
+    # jeunes → jeun but jeunese → jeunes: a misspelling, not a feminine.
+    assert suggest("jeunese") == "jeunes"
+    # A feminine that doubles its consonant is misspelt with one.
+    assert suggest("individuele") in {"individuel", "individuelle"}
+
+
+def test_equally_close_words_are_chosen_by_the_rest_of_the_query(small_index) -> None:
+    # jeunes and jeunesse are both one edit away from jeunese; jeunes is more
+    # frequent, jeunesse is written beside protection.
+    assert small_index.search("jeunese").corrected == "jeunes"
+    results = small_index.search("protection de la jeunese")
+    assert results.corrected == "protection de la jeunesse"
+    assert set(results.ids[:2]) == {"a3", "a4"}
