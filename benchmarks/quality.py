@@ -3,18 +3,23 @@
 Usage::
 
     python -m benchmarks.quality DATASET_DIR [DATASET_DIR ...] [--systems NAMES] [--k 10]
-                                 [--depth 100] [--per-query]
+                                 [--depth 100] [--per-query] [--typos SEED]
 
 A dataset directory holds ``docs.jsonl`` (id, title, summary, other fields ignored),
 ``queries.jsonl`` (qid, query) and ``qrels.txt`` (TREC). Datasets are read where they are;
 every system builds its index in a temporary directory. One Markdown table is printed
 per dataset.
+
+``--typos SEED`` measures robustness to typing errors: every query is replaced by a
+copy with one typing error in one of its words (see :func:`misspell`), the same copy
+for every system.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import random
 import statistics
 import sys
 import tempfile
@@ -79,6 +84,66 @@ def load_dataset(directory: Path) -> Dataset:
         queries=load_queries(directory / "queries.jsonl"),
         qrels=load_qrels(directory / "qrels.txt"),
     )
+
+
+#: Neighbouring keys on a French (AZERTY) keyboard, for substituted letters.
+AZERTY_ROWS = ("azertyuiop", "qsdfghjklm", "wxcvbn")
+MIN_TYPO_LENGTH = 5
+
+
+def _neighbours(letter: str) -> str:
+    for row_index, row in enumerate(AZERTY_ROWS):
+        column = row.find(letter)
+        if column >= 0:
+            near = row[max(0, column - 1) : column] + row[column + 1 : column + 2]
+            for other in AZERTY_ROWS[max(0, row_index - 1) : row_index + 2]:
+                if other is not row:
+                    near += other[column : column + 1]
+            return near
+    return ""
+
+
+def misspell(query: str, rng: random.Random) -> str:
+    """``query`` with one typing error in one word of five letters or more, never in
+    its first letter: a letter dropped, doubled, swapped with the next one or
+    replaced by a neighbouring key. Queries without such a word are kept.
+
+    >>> misspell("soins sans consentement", random.Random(3))
+    'soinns sans consentement'
+    """
+    spans = [
+        (start, start + len(word))
+        for start, word in _word_spans(query)
+        if len(word) >= MIN_TYPO_LENGTH and word.isalpha()
+    ]
+    if not spans:
+        return query
+    start, end = rng.choice(spans)
+    word = query[start:end]
+    at = rng.randrange(1, len(word) - 1)
+    kind = rng.choice(("drop", "double", "swap", "key"))
+    letter = word[at]
+    if kind == "key" and _neighbours(letter.lower()):
+        word = word[:at] + rng.choice(_neighbours(letter.lower())) + word[at + 1 :]
+    elif kind == "drop":
+        word = word[:at] + word[at + 1 :]
+    elif kind == "double":
+        word = word[:at] + letter + word[at:]
+    else:
+        word = word[:at] + word[at + 1] + letter + word[at + 2 :]
+    return query[:start] + word + query[end:]
+
+
+def _word_spans(text: str) -> list[tuple[int, str]]:
+    spans: list[tuple[int, str]] = []
+    start = None
+    for i, char in enumerate(text + " "):
+        if char.isalpha() and start is None:
+            start = i
+        elif not char.isalpha() and start is not None:
+            spans.append((start, text[start:i]))
+            start = None
+    return spans
 
 
 def run_system(key: str, dataset: Dataset, k: int, depth: int, workdir: Path) -> SystemRun | None:
@@ -161,15 +226,27 @@ def format_per_query(runs: list[SystemRun], dataset: Dataset, k: int) -> str:
 
 
 def benchmark(
-    directory: Path, keys: list[str], k: int, depth: int, per_query: bool
+    directory: Path,
+    keys: list[str],
+    k: int,
+    depth: int,
+    per_query: bool,
+    typos: int | None = None,
 ) -> list[SystemRun]:
-    """Run and print the benchmark of one dataset."""
+    """Run and print the benchmark of one dataset (with misspelt queries if ``typos``
+    gives a seed)."""
     dataset = load_dataset(directory)
     judged = sum(1 for j in dataset.qrels.values() if any(g > 0 for g in j.values()))
     print(
         f"\n## {dataset.name}: {len(dataset.docs)} documents, {len(dataset.queries)} queries, "
         f"{judged} with relevant documents (metrics at k={k}, MAP over the top {depth})"
     )
+    if typos is not None:
+        rng = random.Random(typos)
+        typed = [(qid, misspell(query, rng)) for qid, query in dataset.queries]
+        changed = sum(1 for (_, a), (_, b) in zip(typed, dataset.queries, strict=True) if a != b)
+        dataset.queries = typed
+        print(f"> one typing error in {changed} of {len(typed)} queries (seed {typos})")
     known = {d["id"] for d in dataset.docs}
     unknown = {doc for j in dataset.qrels.values() for doc in j if doc not in known}
     if unknown:
@@ -218,6 +295,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--per-query", action="store_true", help="also print nDCG@k per query and system"
     )
+    parser.add_argument(
+        "--typos",
+        type=int,
+        metavar="SEED",
+        help="put one typing error in every query (drawn with this seed) before searching",
+    )
     args = parser.parse_args(argv)
     args.systems = [name.strip() for name in args.systems.split(",") if name.strip()]
     unknown = [name for name in args.systems if name not in SYSTEMS]
@@ -239,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m benchmarks.quality``."""
     args = parse_args(argv)
     for directory in args.datasets:
-        benchmark(directory, args.systems, args.k, args.depth, args.per_query)
+        benchmark(directory, args.systems, args.k, args.depth, args.per_query, args.typos)
     return 0
 
 

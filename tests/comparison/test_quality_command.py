@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 from benchmarks import quality
+
+from alliance_search.spelling import edit_distance
 
 DOCS = [
     ("d1", "Démence et alliance thérapeutique", "Le patient dément et sa famille."),
@@ -17,17 +20,46 @@ QUERIES = [("q1", "démence"), ("q2", "TPB"), ("q3", "anorexie")]
 QRELS = ["q1 0 d1 2", "q2 0 d2 2", "q3 0 d3 2"]
 
 
-def test_quality_command_prints_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    (tmp_path / "docs.jsonl").write_text(
+def write_dataset(directory: Path, queries: list[tuple[str, str]], qrels: list[str]) -> None:
+    (directory / "docs.jsonl").write_text(
         "".join(json.dumps({"id": i, "title": t, "summary": s}) + "\n" for i, t, s in DOCS),
         "utf-8",
     )
-    (tmp_path / "queries.jsonl").write_text(
-        "".join(json.dumps({"qid": q, "query": text}) + "\n" for q, text in QUERIES), "utf-8"
+    (directory / "queries.jsonl").write_text(
+        "".join(json.dumps({"qid": q, "query": text}) + "\n" for q, text in queries), "utf-8"
     )
-    (tmp_path / "qrels.txt").write_text("\n".join(QRELS) + "\n", "utf-8")
+    (directory / "qrels.txt").write_text("\n".join(qrels) + "\n", "utf-8")
+
+
+def test_quality_command_prints_a_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    write_dataset(tmp_path, QUERIES, QRELS)
     assert quality.main([str(tmp_path), "--systems", "als,als-noconcepts,sqlite"]) == 0
     out = capsys.readouterr().out
     rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
     assert rows["alliance_search"].split("|")[2].strip() == "1.000"  # TPB found via its concept
     assert float(rows["alliance_search (no concepts)"].split("|")[2]) < 1.0
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_misspell_makes_one_typing_error_in_one_word(seed: int) -> None:
+    query = "alliance thérapeutique et maladie d'Alzheimer"
+    typed = quality.misspell(query, random.Random(seed))
+    before, after = query.split(), typed.split()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 1
+    word, misspelt = changed[0]
+    assert misspelt[0] == word[0] and edit_distance(word, misspelt) == 1
+
+
+def test_misspell_keeps_queries_without_long_words() -> None:
+    assert quality.misspell("TCC et TPB", random.Random(0)) == "TCC et TPB"
+
+
+def test_quality_command_with_typos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_dataset(tmp_path, [("q1", "démence"), ("q3", "anorexie")], QRELS[::2])
+    assert quality.main([str(tmp_path), "--systems", "als,sqlite", "--typos", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "> one typing error in 2 of 2 queries (seed 1)" in out
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
+    assert rows["alliance_search"].split("|")[2].strip() == "1.000"  # searched corrected
+    assert rows["sqlite"].split("|")[2].strip() == "0.000"
