@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import alliance_search as als
+from alliance_search.query import request_end
 
 from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PACT, PSYCHOSIS
 
@@ -78,6 +79,47 @@ def test_singular_query_meets_plural_text_as_a_phrase(tmp_path) -> None:
     phrases = {(h.id, m.found) for h in words for m in h.explanation if m.route == "phrase"}
     assert phrases == {("ensemble", "déficits cognitifs")}
     assert set(index.search("usager").ids) == {"ensemble", "epars"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "subject"),
+    [
+        ("Quels articles parlent des patients borderline ?", "patients borderline ?"),
+        ("je cherche des textes sur la démence", "démence"),
+        ("Existe-t-il des publications à propos de l'hystérie ?", "l'hystérie ?"),
+        ("articles concernant le bien-être", "bien-être"),  # a word, not two stop words
+        ("y a-t-il des articles sur « pacte de soins »", "« pacte de soins »"),
+        # Nothing asks for documents, or nothing would be left: searched as typed.
+        ("recherche clinique et démence", "recherche clinique et démence"),
+        ("études de cas", "études de cas"),
+        ("Article 64 du code pénal", "Article 64 du code pénal"),
+        ("articles sur", "articles sur"),
+        ("la porte ouverte", "la porte ouverte"),
+    ],
+)
+def test_words_asking_for_documents_are_not_the_subject(typed: str, subject: str) -> None:
+    assert typed[request_end(typed) :] == subject
+
+
+def test_a_question_finds_what_its_subject_finds(seed_index, tmp_path) -> None:
+    question = seed_index.search("Quels articles parlent des patients borderline ?")
+    assert question.ids == seed_index.search("patients borderline").ids
+    assert question.ids[0] == BORDERLINE
+    assert "not searched: «Quels articles parlent des» (asks for documents)" in question.notes
+    articles = [
+        als.Article(
+            id="contention",
+            title="Contention en psychiatrie",
+            summary="La contention mécanique reste une pratique controversée.",
+        ),
+        als.Article(
+            id="presse",
+            title="Lire la presse professionnelle",
+            summary="Cet article recense les articles et publications sur les textes de loi.",
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "index", progress=False)
+    assert index.search("quels articles parlent de la contention ?").ids == ["contention"]
 
 
 def test_empty_and_stop_word_queries_give_empty_results(seed_index) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from whoosh import query as wq
 from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
 
-from .analysis import analyze, fold
+from .analysis import HYPHENS, WORD_PATTERN, analyze, fold, is_stop_word
 from .concepts import Concept, ConceptMention, Thesaurus
 
 if TYPE_CHECKING:
@@ -268,6 +268,68 @@ def _fields_query(
     return per_field[0] if len(per_field) == 1 else Sum(per_field)
 
 
+_HYPHENS = re.compile(f"[{re.escape(HYPHENS)}]")
+
+# Words that ask for documents rather than name a subject (accents folded):
+# "quels articles parlent de", "je cherche des textes sur", "articles concernant".
+_DOCUMENTS = frozenset(
+    """article articles texte textes publication publications document documents reference
+    references resume resumes ecrits bibliographie travaux""".split()  # noqa: SIM905
+)
+_ASKING = frozenset(
+    """cherche cherchons cherchez chercher trouver trouvez montre montrez montrer donne donnez
+    donner voudrais voulons veux aimerais existe existent""".split()  # noqa: SIM905
+)
+#: Pronouns after a verb in questions (*y a-t-il*); other compounds of function words
+#: are words of their own (*bien-être*).
+_INVERSION = frozenset({"t", "il", "ils", "elle", "elles", "on"})
+#: Framing only beside a word of the two sets above (else a subject: la recherche clinique).
+_LINKING = frozenset(
+    """recherche recherchons recherchez etude etudes parlent parle parlant traitent traite
+    traitant portent porte portant abordent aborde abordant evoquent evoque evoquant concernent
+    concerne concernant consacres consacrees relatifs relatives propos sujet theme""".split()  # noqa: SIM905
+)
+
+
+def request_end(text: str) -> int:
+    """Where the subject of a query starts, after words that ask for documents.
+
+    ``quels articles parlent de``, ``je cherche des textes sur``, ``articles
+    concernant``: such a lead names no subject, and searching its words would favour
+    summaries that say *cet article*. A lead is skipped only if it holds a word that
+    asks for documents, ends with a linking word (*sur*, *de*, *concernant*) and is
+    followed by more words; quoted text is never skipped.
+
+    >>> text = "Quels articles parlent des patients borderline ?"
+    >>> text[request_end(text):]
+    'patients borderline ?'
+    >>> request_end("recherche clinique et démence"), request_end("Article 64 du code pénal")
+    (0, 0)
+    >>> request_end("articles sur le bien-être"), request_end("y a-t-il des articles sur")
+    (16, 0)
+    """
+    end = 0  # end of the lead so far, if it may stop there
+    asks = False
+    for match in WORD_PATTERN.finditer(text):
+        between = text[end : match.start()]
+        if '"' in between or "«" in between:
+            break
+        parts = [fold(part) for part in _HYPHENS.split(match.group())]
+        linking = all(part in _LINKING or is_stop_word(part) for part in parts)
+        if len(parts) > 1 and not _INVERSION.intersection(parts[1:]):
+            linking = linking and not all(is_stop_word(part) for part in parts)  # bien-être
+        if any(part in _DOCUMENTS or part in _ASKING for part in parts):
+            asks = True
+        elif not linking:
+            break
+        if asks and linking:
+            end = match.end()
+    rest = text[end:]
+    if not end or not rest.strip(" \t?!.:;,"):
+        return 0
+    return end + len(rest) - len(rest.lstrip())
+
+
 def split_quoted(text: str) -> list[tuple[str, bool]]:
     """Split query text into ``(segment, is_quoted)``; an unclosed quote is plain text.
 
@@ -427,7 +489,8 @@ def parse_query(
 ) -> ParsedQuery:
     """Analyse query text into clauses.
 
-    One clause per distinct word and one per quoted phrase. With a thesaurus in
+    One clause per distinct word and one per quoted phrase, after any lead that asks
+    for documents (see :func:`request_end`). With a thesaurus in
     ``expansion``, each concept the words name adds a concept clause (see
     :func:`concept_clause`); ``concepts`` adds clauses for concepts named explicitly.
 
@@ -447,7 +510,10 @@ def parse_query(
             clauses.append(clause)
 
     concept_clauses = [concept_clause(concept, expansion) for concept in concepts]
-    for segment, quoted in split_quoted(text):
+    lead = request_end(text)
+    if lead:
+        notes.append(f"not searched: «{text[:lead].strip()}» (asks for documents)")
+    for segment, quoted in split_quoted(text[lead:]):
         words = analyze(segment)
         if not words:
             continue
