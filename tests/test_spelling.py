@@ -43,6 +43,25 @@ def test_swapped_letters_and_quoted_phrases(seed_index) -> None:
     assert results.ids[0] == NURSING
 
 
+def test_only_safe_corrections_are_made_unasked(seed_index) -> None:
+    # Twelve letters, two edits: corrected.
+    assert seed_index.search("schizofrénie").corrected == "schizophrénie"
+    for query in [
+        "borderlin",  # matches through its stem already
+        "jeunes qui fuguent",  # fuguent → fugue: another form of the same word
+        "aider les aidants",  # aider → aide: the same
+        "patients qui refusent les soins",  # refusent → référent: two edits, eight letters
+    ]:
+        results = seed_index.search(query)
+        assert results.corrected is None, query
+        assert results.suggestion is not None, query
+    # Words asking for documents are neither corrected nor suggested.
+    question = seed_index.search("Quels articles parlent de la demance ?")
+    assert question.corrected == "Quels articles parlent de la démence ?"
+    assert question.ids == [DEMENTIA]
+    assert seed_index.search("Quels articles parlent des patients ?").suggestion is None
+
+
 def test_known_words_are_left_alone(seed_index) -> None:
     # Written in an article, a thesaurus term (English too), a plural or feminine
     # of a written word with the same stem: nothing to correct.
@@ -58,6 +77,7 @@ def small_index(tmp_path_factory: pytest.TempPathFactory) -> als.Index:
         "Groupe de parole pour des jeunes aidants.",
         "La protection de la jeunesse et le placement des enfants.",
         "Protection de la jeunesse : un signalement prudent, un suivi individuel.",
+        "Le service hospitalier accueille les familles.",
     ]
     articles = [
         als.Article(id=f"a{i}", title=f"Article {i}", summary=text)
@@ -76,6 +96,14 @@ def test_inflections_count_as_known_only_with_the_same_stem(small_index) -> None
     assert suggest("jeunese") == "jeunes"
     # A feminine that doubles its consonant is misspelt with one.
     assert suggest("individuele") in {"individuel", "individuelle"}
+
+
+def test_a_misspelling_that_matches_through_its_stem_is_only_suggested(small_index) -> None:
+    # hospitaliation → hospitali, the stem of hospitalier: it matches as typed, so
+    # it is searched as typed and the correction is offered.
+    results = small_index.search("hospitaliation")
+    assert results.ids == ["a5"] and results.corrected is None
+    assert results.suggestion == "hospitalisation"
 
 
 def test_equally_close_words_are_chosen_by_the_rest_of_the_query(small_index) -> None:

@@ -318,6 +318,17 @@ class Index:
 
         return suggest(self.searcher(), self.thesaurus, query)
 
+    def correct(self, query: str) -> str | None:
+        """``query`` with the misspellings that are safe to correct unasked, or ``None``
+        (what :meth:`search` searches instead; see :func:`alliance_search.spelling.correct`).
+
+        >>> index.correct("maladie d'Alsheimer"), index.correct("patients qui refusent")
+        ("maladie d'Alzheimer", None)
+        """
+        from .spelling import correct
+
+        return correct(self.searcher(), self.thesaurus, query)
+
     def concept_map(self) -> dict[str, list[str]]:
         """Article id → ids of the concepts it names (tagged at index time).
 

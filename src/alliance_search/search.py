@@ -119,9 +119,10 @@ def search(
     ``year`` (a year or a ``(from, to)`` pair) and ``concept`` (with its narrower
     concepts) filter.
 
-    A word written in no article and unknown to the thesaurus is replaced by the
-    closest word that is (``Results.corrected`` holds what was searched instead);
-    ``correct=False`` searches the words as typed.
+    A misspelt word that matches nothing is searched as its correction when that is
+    safe (see :func:`~alliance_search.spelling.correct`; ``Results.corrected`` holds
+    what was searched instead); ``correct=False`` searches the words as typed. Other
+    unknown words get a "did you mean" (``Results.suggestion``).
 
     >>> index.search("maladie d'Alzheimer", limit=3).ids
     ['sm-alliance-therapeutique-dans-la-demence']
@@ -138,7 +139,7 @@ def search(
         broader_weight=broader_weight,
         words_weight=words_weight,
     )
-    corrected = index.suggest(query) if correct and query.strip() else None
+    corrected = index.correct(query) if correct and query.strip() else None
     if corrected is not None:
         log.info("searching %r instead of %r", corrected, query)
     parsed = parse_query(
@@ -148,9 +149,8 @@ def search(
         proximity_weight=proximity_weight,
     )
     searcher = index.searcher()
-    # Corrected words were searched; otherwise the correction is offered, looked up
-    # when asked for.
-    suggestion = partial(index.suggest, query) if query.strip() and not correct else None
+    # Looked up when asked for; words corrected unasked need no suggestion.
+    suggestion = partial(index.suggest, corrected or query) if query.strip() else None
     if not parsed or limit == 0:
         return Results(
             query,

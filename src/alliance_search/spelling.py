@@ -1,8 +1,8 @@
 """Spelling corrections for query words unknown to the corpus and the thesaurus.
 
-:func:`~alliance_search.search.search` searches the corrected query by default and
-says so; with ``correct=False`` it searches the words as typed and offers the
-correction as a "did you mean".
+:func:`suggest` offers a correction of every unknown word ("did you mean");
+:func:`correct` only those safe to make unasked, which
+:func:`~alliance_search.search.search` searches instead, saying so.
 """
 
 from __future__ import annotations
@@ -14,23 +14,28 @@ from typing import TYPE_CHECKING
 
 from whoosh.query import Term
 
-from .analysis import WORD_PATTERN, analyze_word, stem_variants
-from .query import split_quoted
+from .analysis import WORD_PATTERN, analyze_word, fold, stem_variants
+from .query import request_end, split_quoted
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
     from .concepts import Thesaurus
 
-__all__ = ["edit_distance", "suggest"]
+__all__ = ["correct", "edit_distance", "suggest"]
 
 MIN_LENGTH = 4
+#: Words this long or longer are corrected unasked at two edits (*schizofrénie*);
+#: shorter ones at one (*refusent* is not *référent*).
+SURE_LENGTH = 9
 #: Feminine endings that are misspelt: the consonant doubles (*sexuelle*, *ancienne*).
 DOUBLED = ("ele", "ene", "one")
 #: An unknown word that matches some articles through its stem is still corrected
 #: when its correction is found in this many times more articles.
 AUTO_CORRECT_RATIO = 10
 SEARCHED_FIELDS = ("title", "summary", "keywords")
+#: The stemmed fields (they share names with the stored texts they index).
+STEMMED_FIELDS = SEARCHED_FIELDS
 VOCABULARY_FIELD = "exact"
 _LETTERS = re.compile(r"[^\W\d_]")
 
@@ -118,6 +123,18 @@ class _Speller:
         best = max(candidates, key=lambda c: (shared.get(c, 0), frequency(VOCABULARY_FIELD, c)))
         return self.accented.get(best) or self.written(best)
 
+    def sure(self, word: str, better: str) -> bool:
+        """Whether ``word`` can be replaced by ``better`` unasked (see :func:`correct`)."""
+        stems = set(stem_variants(word))
+        frequency = self.reader.doc_frequency
+        if any(frequency(f, t) > 0 for f in STEMMED_FIELDS for t in stems):
+            return False  # it matches as typed
+        folded = fold(better)
+        if stems.intersection(t for _, _, terms in analyze_word(folded) for t in terms):
+            return False  # an inflection of the same word (fuguent, fugue): it adds nothing
+        distance = edit_distance(word, folded)
+        return distance <= 1 or (distance == 2 and len(word) >= SURE_LENGTH)
+
     def documents(self, words: Iterable[str]) -> set[int]:
         """Numbers of the articles that write any of these (folded) words."""
         found: set[int] = set()
@@ -141,12 +158,30 @@ def suggest(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None:
     """A corrected query, or ``None`` when every word is known (or nothing better exists).
 
     Words of four letters or more written neither in the indexed articles nor in the
-    thesaurus (plurals aside) are replaced by the closest known word, if any.
+    thesaurus (plurals aside) are replaced by the closest known word, if any; words
+    that ask for documents (*quels articles parlent de*) are left alone.
     """
     return _rewrite(searcher, thesaurus, query)
 
 
-def _rewrite(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None:
+def correct(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None:
+    """The query to search instead of ``query``, or ``None``.
+
+    Like :func:`suggest`, but only for corrections it is safe to make unasked: the
+    unknown word matches no article even through its stem, its correction is not
+    another form of it (*fuguent*, *fugue*: the stem already finds it), and it is
+    one edit away, or two for words of nine letters or more (*schizofrénie*). A
+    valid word missing from a small collection (*refusent*) is thus not turned into
+    another (*référent*).
+    """
+    return _rewrite(searcher, thesaurus, query, sure_only=True)
+
+
+def _rewrite(
+    searcher: Searcher, thesaurus: Thesaurus, text: str, *, sure_only: bool = False
+) -> str | None:
+    lead = request_end(text)
+    query = text[lead:]
     segments = [
         (
             segment,
@@ -171,7 +206,7 @@ def _rewrite(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None
                 if speller.known(terms[0]):
                     continue
                 better = speller.correct(terms[0], written - {terms[0]})
-                if better is None:
+                if better is None or (sure_only and not speller.sure(terms[0], better)):
                     continue
                 start = match.start() + offset
                 if segment[start].isupper():  # Alsheimer → Alzheimer
@@ -181,8 +216,8 @@ def _rewrite(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None
                 index = start + length
                 changed = True
         out.append(segment[index:])
-        text = "".join(out)
-        pieces.append(f'"{text}"' if quoted else text)
+        rewritten = "".join(out)
+        pieces.append(f'"{rewritten}"' if quoted else rewritten)
     if not changed:
         return None
-    return " ".join("".join(pieces).split())
+    return " ".join((text[:lead] + "".join(pieces)).split())
