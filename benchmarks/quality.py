@@ -4,6 +4,7 @@ Usage::
 
     python -m benchmarks.quality DATASET_DIR [DATASET_DIR ...] [--systems NAMES] [--k 10]
                                  [--depth 100] [--per-query] [--typos SEED]
+                                 [--template "quels articles parlent de {}"]
 
 A dataset directory holds ``docs.jsonl`` (id, title, summary, other fields ignored),
 ``queries.jsonl`` (qid, query) and ``qrels.txt`` (TREC). Datasets are read where they are;
@@ -12,7 +13,8 @@ per dataset.
 
 ``--typos SEED`` measures robustness to typing errors: every query is replaced by a
 copy with one typing error in one of its words (see :func:`misspell`), the same copy
-for every system.
+for every system. ``--template`` searches every query framed as users may type it,
+``{}`` standing for the query.
 """
 
 from __future__ import annotations
@@ -232,9 +234,10 @@ def benchmark(
     depth: int,
     per_query: bool,
     typos: int | None = None,
+    template: str | None = None,
 ) -> list[SystemRun]:
     """Run and print the benchmark of one dataset (with misspelt queries if ``typos``
-    gives a seed)."""
+    gives a seed, framed by ``template`` if given)."""
     dataset = load_dataset(directory)
     judged = sum(1 for j in dataset.qrels.values() if any(g > 0 for g in j.values()))
     print(
@@ -247,6 +250,9 @@ def benchmark(
         changed = sum(1 for (_, a), (_, b) in zip(typed, dataset.queries, strict=True) if a != b)
         dataset.queries = typed
         print(f"> one typing error in {changed} of {len(typed)} queries (seed {typos})")
+    if template is not None:
+        dataset.queries = [(qid, template.replace("{}", query)) for qid, query in dataset.queries]
+        print(f"> every query searched as «{template}»")
     known = {d["id"] for d in dataset.docs}
     unknown = {doc for j in dataset.qrels.values() for doc in j if doc not in known}
     if unknown:
@@ -301,6 +307,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="SEED",
         help="put one typing error in every query (drawn with this seed) before searching",
     )
+    parser.add_argument(
+        "--template",
+        help="search every query framed by this text, {} standing for the query",
+    )
     args = parser.parse_args(argv)
     args.systems = [name.strip() for name in args.systems.split(",") if name.strip()]
     unknown = [name for name in args.systems if name not in SYSTEMS]
@@ -309,6 +319,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.k < 1:
         parser.error("--k must be at least 1")
     args.depth = max(args.depth, args.k)
+    if args.template is not None and "{}" not in args.template:
+        parser.error("--template must contain {} where the query goes")
     for directory in args.datasets:
         missing = [
             n for n in ("docs.jsonl", "queries.jsonl", "qrels.txt") if not (directory / n).is_file()
@@ -322,7 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m benchmarks.quality``."""
     args = parse_args(argv)
     for directory in args.datasets:
-        benchmark(directory, args.systems, args.k, args.depth, args.per_query, args.typos)
+        benchmark(
+            directory, args.systems, args.k, args.depth, args.per_query, args.typos, args.template
+        )
     return 0
 
 

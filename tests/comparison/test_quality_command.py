@@ -63,3 +63,18 @@ def test_quality_command_with_typos(tmp_path: Path, capsys: pytest.CaptureFixtur
     rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
     assert rows["alliance_search"].split("|")[2].strip() == "1.000"  # searched corrected
     assert rows["sqlite"].split("|")[2].strip() == "0.000"
+
+
+def test_quality_command_with_a_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_dataset(tmp_path, QUERIES, QRELS)
+    template = "quels articles parlent de {} ?"
+    assert quality.main([str(tmp_path), "--systems", "als", "--template", template]) == 0
+    out = capsys.readouterr().out
+    assert "> every query searched as «quels articles parlent de {} ?»" in out
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
+    assert rows["alliance_search"].split("|")[2].strip() == "1.000"
+    with pytest.raises(SystemExit):
+        quality.main([str(tmp_path), "--template", "articles sur"])
+    assert "--template must contain {}" in capsys.readouterr().err
