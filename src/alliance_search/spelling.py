@@ -30,12 +30,8 @@ MIN_LENGTH = 4
 SURE_LENGTH = 9
 #: Feminine endings that are misspelt: the consonant doubles (*sexuelle*, *ancienne*).
 DOUBLED = ("ele", "ene", "one")
-#: An unknown word that matches some articles through its stem is still corrected
-#: when its correction is found in this many times more articles.
-AUTO_CORRECT_RATIO = 10
+#: The stemmed fields searched, named like the stored texts they index.
 SEARCHED_FIELDS = ("title", "summary", "keywords")
-#: The stemmed fields (they share names with the stored texts they index).
-STEMMED_FIELDS = SEARCHED_FIELDS
 VOCABULARY_FIELD = "exact"
 _LETTERS = re.compile(r"[^\W\d_]")
 
@@ -127,7 +123,7 @@ class _Speller:
         """Whether ``word`` can be replaced by ``better`` unasked (see :func:`correct`)."""
         stems = set(stem_variants(word))
         frequency = self.reader.doc_frequency
-        if any(frequency(f, t) > 0 for f in STEMMED_FIELDS for t in stems):
+        if any(frequency(f, t) > 0 for f in SEARCHED_FIELDS for t in stems):
             return False  # it matches as typed
         folded = fold(better)
         if stems.intersection(t for _, _, terms in analyze_word(folded) for t in terms):
