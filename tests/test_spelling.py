@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.support.levenshtein import damerau_levenshtein
 
 import alliance_search as als
 from alliance_search.spelling import edit_distance
@@ -25,6 +28,18 @@ from .conftest import DEMENTIA, NURSING
 )
 def test_edit_distance(a: str, b: str, distance: int) -> None:
     assert edit_distance(a, b) == distance == edit_distance(b, a)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="aeéirst", max_size=9),
+    st.text(alphabet="aeéirst", max_size=9),
+    st.integers(min_value=0, max_value=3),
+)
+def test_bounded_edit_distance_agrees_with_whoosh(a: str, b: str, limit: int) -> None:
+    full = damerau_levenshtein(a, b) if a and b else max(len(a), len(b))
+    assert edit_distance(a, b) == full
+    assert edit_distance(a, b, limit) == min(full, limit + 1)
 
 
 def test_misspelt_words_are_searched_corrected(seed_index) -> None:

@@ -36,24 +36,48 @@ VOCABULARY_FIELD = "exact"
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
-def edit_distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     """Edit distance counting insertions, deletions, substitutions and swaps of two
     neighbouring letters, one each (optimal string alignment).
 
+    With a ``limit``, only distances up to it are computed (a band around the
+    diagonal, stopped early); anything farther comes back as ``limit + 1``.
+
     >>> edit_distance("borderlin", "borderline"), edit_distance("brunout", "burnout")
     (1, 1)
+    >>> edit_distance("démence", "dépendance", limit=2)
+    3
     """
+    la, lb = len(a), len(b)
+    far = la + lb if limit is None else limit + 1
+    if limit is not None and abs(la - lb) > limit:
+        return far
+    band = far if limit is None else limit
     before: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                best = min(best, before[j - 2] + 1)
-            current.append(best)
+    previous = [min(j, far) for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        current = [min(i, far)] + [far] * lb
+        lowest = current[0]
+        ca = a[i - 1]
+        for j in range(max(1, i - band), min(lb, i + band) + 1):
+            # Plain comparisons: this loop runs for thousands of words per query word.
+            cb = b[j - 1]
+            best = previous[j - 1] if ca == cb else previous[j - 1] + 1
+            if previous[j] + 1 < best:
+                best = previous[j] + 1
+            if current[j - 1] + 1 < best:
+                best = current[j - 1] + 1
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and before[j - 2] + 1 < best:
+                best = before[j - 2] + 1
+            if best > far:
+                best = far
+            current[j] = best
+            if best < lowest:
+                lowest = best
+        if lowest >= far:
+            return far
         before, previous = previous, current
-    return previous[-1]
+    return previous[lb]
 
 
 class _Speller:
@@ -102,11 +126,17 @@ class _Speller:
         of the query), then the most frequent.
         """
         maxdist = 1 if len(word) < 6 else 2
-        found = set(self.reader.terms_within(VOCABULARY_FIELD, word, maxdist, prefix=1))
-        found.update(
-            w for w in self.thesaurus_words.get(word[:1], ()) if abs(len(w) - len(word)) <= maxdist
-        )
-        distances = {c: edit_distance(word, c) for c in found}
+        corpus = (t.decode() for t in self.reader.expand_prefix(VOCABULARY_FIELD, word[:1]))
+        letters = set(word)
+        distances = {
+            c: edit_distance(word, c, maxdist)
+            for words in (corpus, self.thesaurus_words.get(word[:1], ()))
+            for c in words
+            # Each edit adds or removes at most one distinct letter: cheap bounds first.
+            if abs(len(c) - len(word)) <= maxdist
+            and len(set(c) - letters) <= maxdist
+            and len(letters - set(c)) <= maxdist
+        }
         closest = min(distances.values(), default=maxdist + 1)
         if closest > maxdist:
             return None
