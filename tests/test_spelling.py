@@ -47,6 +47,9 @@ def test_misspelt_words_are_searched_corrected(seed_index) -> None:
     assert results.corrected == "maladie d'Alzheimer"  # capital kept
     assert results.ids == [DEMENTIA]
     assert "Showing results for: maladie d'Alzheimer" in str(results)
+    assert repr(results).startswith(
+        '<Results "maladie d\'Alsheimer" (searched "maladie d\'Alzheimer"): 1 of 1 hits'
+    )
     as_typed = seed_index.search("maladie d'Alsheimer", correct=False)
     assert as_typed.corrected is None and as_typed.ids == []
     assert as_typed.suggestion == "maladie d'Alzheimer"

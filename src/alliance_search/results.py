@@ -342,7 +342,11 @@ class Results(Sequence[Hit]):
     def __repr__(self) -> str:
         shown = ", ".join(repr(h.id) for h in self.hits[:5])
         more = ", ..." if len(self.hits) > 5 else ""
-        return f"<Results {self.query!r}: {len(self.hits)} of {self.total} hits [{shown}{more}]>"
+        searched = f" (searched {self.corrected!r})" if self.corrected else ""
+        return (
+            f"<Results {self.query!r}{searched}: {len(self.hits)} of {self.total} hits"
+            f" [{shown}{more}]>"
+        )
 
     def __str__(self) -> str:
         from .display import format_results
