@@ -466,6 +466,10 @@ SYSTEMS: dict[str, tuple[type, dict[str, Any]]] = {
     "postgres": (PostgresFTS, {}),
     "als": (AllianceSearch, {}),
     "als-noconcepts": (AllianceSearch, {"name": "alliance_search (no concepts)", "expand": False}),
+    "als-nocorrect": (
+        AllianceSearch,
+        {"name": "alliance_search (no correction)", "correct": False},
+    ),
 }
 
 

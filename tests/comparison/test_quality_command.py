@@ -57,11 +57,13 @@ def test_misspell_keeps_queries_without_long_words() -> None:
 
 def test_quality_command_with_typos(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_dataset(tmp_path, [("q1", "démence"), ("q3", "anorexie")], QRELS[::2])
-    assert quality.main([str(tmp_path), "--systems", "als,sqlite", "--typos", "1"]) == 0
+    systems = "als,als-nocorrect,sqlite"
+    assert quality.main([str(tmp_path), "--systems", systems, "--typos", "1"]) == 0
     out = capsys.readouterr().out
     assert "> one typing error in 2 of 2 queries (seed 1)" in out
     rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
     assert rows["alliance_search"].split("|")[2].strip() == "1.000"  # searched corrected
+    assert rows["alliance_search (no correction)"].split("|")[2].strip() == "0.000"
     assert rows["sqlite"].split("|")[2].strip() == "0.000"
 
 
