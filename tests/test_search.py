@@ -89,12 +89,14 @@ def test_singular_query_meets_plural_text_as_a_phrase(tmp_path) -> None:
         ("Existe-t-il des publications à propos de l'hystérie ?", "l'hystérie ?"),
         ("articles concernant le bien-être", "bien-être"),  # a word, not two stop words
         ("y a-t-il des articles sur « pacte de soins »", "« pacte de soins »"),
+        ("une liste d'articles sur l'anorexie", "l'anorexie"),  # elided article
         # Nothing asks for documents, or nothing would be left: searched as typed.
         ("recherche clinique et démence", "recherche clinique et démence"),
         ("études de cas", "études de cas"),
         ("Article 64 du code pénal", "Article 64 du code pénal"),
         ("articles sur", "articles sur"),
         ("la porte ouverte", "la porte ouverte"),
+        ("liste d'attente en CMP", "liste d'attente en CMP"),
     ],
 )
 def test_words_asking_for_documents_are_not_the_subject(typed: str, subject: str) -> None:

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 from whoosh import query as wq
 from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
 
-from .analysis import HYPHENS, WORD_PATTERN, analyze, fold, is_stop_word
+from .analysis import (
+    WORD_PATTERN,
+    analyze,
+    fold,
+    is_stop_word,
+    split_compound,
+    split_elision,
+)
 from .concepts import Concept, ConceptMention, Thesaurus
 
 if TYPE_CHECKING:
@@ -268,8 +275,6 @@ def _fields_query(
     return per_field[0] if len(per_field) == 1 else Sum(per_field)
 
 
-_HYPHENS = re.compile(f"[{re.escape(HYPHENS)}]")
-
 # Words that ask for documents rather than name a subject (accents folded):
 # "quels articles parlent de", "je cherche des textes sur", "articles concernant".
 _DOCUMENTS = frozenset(
@@ -287,7 +292,8 @@ _INVERSION = frozenset({"t", "il", "ils", "elle", "elles", "on"})
 _LINKING = frozenset(
     """recherche recherchons recherchez etude etudes parlent parle parlant traitent traite
     traitant portent porte portant abordent aborde abordant evoquent evoque evoquant concernent
-    concerne concernant consacres consacrees relatifs relatives propos sujet theme""".split()  # noqa: SIM905
+    concerne concernant consacres consacrees relatifs relatives propos sujet theme liste
+    listes""".split()  # noqa: SIM905
 )
 
 
@@ -307,6 +313,8 @@ def request_end(text: str) -> int:
     (0, 0)
     >>> request_end("articles sur le bien-être"), request_end("y a-t-il des articles sur")
     (16, 0)
+    >>> request_end("une liste d'articles sur l'anorexie")
+    25
     """
     end = 0  # end of the lead so far, if it may stop there
     asks = False
@@ -314,7 +322,8 @@ def request_end(text: str) -> int:
         between = text[end : match.start()]
         if '"' in between or "«" in between:
             break
-        parts = [fold(part) for part in _HYPHENS.split(match.group())]
+        word = match.group()[split_elision(match.group()) :]  # d'articles → articles
+        parts = [fold(part) for _, part in split_compound(word)]
         linking = all(part in _LINKING or is_stop_word(part) for part in parts)
         if len(parts) > 1 and not _INVERSION.intersection(parts[1:]):
             linking = linking and not all(is_stop_word(part) for part in parts)  # bien-être

@@ -221,8 +221,8 @@ class Results(Sequence[Hit]):
         corrected: str | None = None,
     ) -> None:
         self.query = query
-        #: What was searched instead of ``query`` when some of its words are in no
-        #: article and not in the thesaurus (see :func:`~alliance_search.search.search`).
+        #: What was searched instead of ``query`` when some of its words were misspelt
+        #: (see :func:`~alliance_search.spelling.correct`), else None.
         self.corrected = corrected
         #: The thesaurus of the index searched (labels for facets and concept tables).
         self.thesaurus = thesaurus
