@@ -120,10 +120,10 @@ class _Speller:
                     return True
         return False
 
-    def correct(self, word: str, context: frozenset[str] = frozenset()) -> str | None:
-        """The closest known spelling of ``word``; among equally close ones, the one
-        most often written in the same articles as the ``context`` words (the rest
-        of the query), then the most frequent.
+    def correct(self, word: str, context: frozenset[str] = frozenset()) -> tuple[str, int] | None:
+        """The closest known spelling of ``word`` and its distance; among equally close
+        ones, the one most often written in the same articles as the ``context`` words
+        (the rest of the query), then the most frequent.
         """
         maxdist = 1 if len(word) < 6 else 2
         corpus = (t.decode() for t in self.reader.expand_prefix(VOCABULARY_FIELD, word[:1]))
@@ -147,10 +147,11 @@ class _Speller:
             around = self.documents(context)
             shared = {c: len(around.intersection(self.documents([c]))) for c in candidates}
         best = max(candidates, key=lambda c: (shared.get(c, 0), frequency(VOCABULARY_FIELD, c)))
-        return self.accented.get(best) or self.written(best)
+        return self.accented.get(best) or self.written(best), closest
 
-    def sure(self, word: str, better: str) -> bool:
-        """Whether ``word`` can be replaced by ``better`` unasked (see :func:`correct`)."""
+    def sure(self, word: str, better: str, distance: int) -> bool:
+        """Whether ``word`` can be replaced unasked by ``better``, ``distance`` edits
+        away (see :func:`correct`)."""
         stems = set(stem_variants(word))
         frequency = self.reader.doc_frequency
         if any(frequency(f, t) > 0 for f in SEARCHED_FIELDS for t in stems):
@@ -158,7 +159,6 @@ class _Speller:
         folded = fold(better)
         if stems.intersection(t for _, _, terms in analyze_word(folded) for t in terms):
             return False  # an inflection of the same word (fuguent, fugue): it adds nothing
-        distance = edit_distance(word, folded)
         return distance <= 1 or (distance == 2 and len(word) >= SURE_LENGTH)
 
     def documents(self, words: Iterable[str]) -> set[int]:
@@ -231,9 +231,10 @@ def _rewrite(
                     continue
                 if speller.known(terms[0]):
                     continue
-                better = speller.correct(terms[0], written - {terms[0]})
-                if better is None or (sure_only and not speller.sure(terms[0], better)):
+                found = speller.correct(terms[0], written - {terms[0]})
+                if found is None or (sure_only and not speller.sure(terms[0], *found)):
                     continue
+                better = found[0]
                 start = match.start() + offset
                 if segment[start].isupper():  # Alsheimer → Alzheimer
                     better = better[:1].upper() + better[1:]
