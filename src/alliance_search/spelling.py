@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from whoosh.query import Term
 
-from .analysis import WORD_PATTERN, analyze_word, fold, stem_variants
+from .analysis import WORD_PATTERN, analyze_word, stem_variants
 from .query import request_end, split_quoted
 
 if TYPE_CHECKING:
@@ -156,8 +156,7 @@ class _Speller:
         frequency = self.reader.doc_frequency
         if any(frequency(f, t) > 0 for f in SEARCHED_FIELDS for t in stems):
             return False  # it matches as typed
-        folded = fold(better)
-        if stems.intersection(t for _, _, terms in analyze_word(folded) for t in terms):
+        if stems.intersection(t for _, _, terms in analyze_word(better) for t in terms):
             return False  # an inflection of the same word (fuguent, fugue): it adds nothing
         return distance <= 1 or (distance == 2 and len(word) >= SURE_LENGTH)
 
