@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -90,7 +91,8 @@ def load_dataset(directory: Path) -> Dataset:
 
 #: Neighbouring keys on a French (AZERTY) keyboard, for substituted letters.
 AZERTY_ROWS = ("azertyuiop", "qsdfghjklm", "wxcvbn")
-MIN_TYPO_LENGTH = 5
+#: Words that get typing errors: five letters or more.
+_LONG_WORD = re.compile(r"[^\W\d_]{5,}")
 
 
 def _neighbours(letter: str) -> str:
@@ -113,11 +115,7 @@ def misspell(query: str, rng: random.Random) -> str:
     >>> misspell("soins sans consentement", random.Random(3))
     'soinns sans consentement'
     """
-    spans = [
-        (start, start + len(word))
-        for start, word in _word_spans(query)
-        if len(word) >= MIN_TYPO_LENGTH and word.isalpha()
-    ]
+    spans = [match.span() for match in _LONG_WORD.finditer(query)]
     if not spans:
         return query
     start, end = rng.choice(spans)
@@ -134,18 +132,6 @@ def misspell(query: str, rng: random.Random) -> str:
     else:
         word = word[:at] + word[at + 1] + letter + word[at + 2 :]
     return query[:start] + word + query[end:]
-
-
-def _word_spans(text: str) -> list[tuple[int, str]]:
-    spans: list[tuple[int, str]] = []
-    start = None
-    for i, char in enumerate(text + " "):
-        if char.isalpha() and start is None:
-            start = i
-        elif not char.isalpha() and start is not None:
-            spans.append((start, text[start:i]))
-            start = None
-    return spans
 
 
 def run_system(key: str, dataset: Dataset, k: int, depth: int, workdir: Path) -> SystemRun | None:
