@@ -117,6 +117,9 @@ def test_explanations_and_suggestions(executed) -> None:
     assert "<b>Alliance thérapeutique dans la démence</b>" in corrected
     assert "vouliez-vous dire : alliance thérapeutique" in text(notebook, "thérapeutque")
     assert "did you mean «alliance thérapeutique»" in html(notebook, "thérapeutque")
+    notes = text(notebook, "Quels articles parlent")
+    assert "not searched: «Quels articles parlent des» (asks for documents)" in notes
+    assert "<b>Etats limites et lien thérapeutique</b>" in html(notebook, "Quels articles parlent")
 
 
 def test_dataframes(executed) -> None:
