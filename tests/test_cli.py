@@ -308,3 +308,13 @@ def test_optimize_merges_segments(capsys, tmp_path: Path) -> None:
     assert code == 0 and "merged 2 segment(s)" in out
     code, out, _ = run(capsys, "search", "démence", "--index", str(index), "--json")
     assert {"x1", DEMENTIA} <= {hit["id"] for hit in json.loads(out)}
+
+
+def test_the_readme_shows_what_its_first_command_prints(capsys, tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    block = readme.split("The first prints ranked articles", 1)[1].split("```")[1]
+    shown = [line for line in block.strip("\n").splitlines() if line.strip() != "..."]
+    target = tmp_path / "index"
+    assert run(capsys, "index", str(SEED_JSONL.parent), "--index", str(target))[0] == 0
+    code, out, _ = run(capsys, "search", "états limites", "--index", str(target))
+    assert code == 0 and out.splitlines()[: len(shown)] == shown
