@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import alliance_search as als
-from alliance_search.query import request_end
+from alliance_search.query import alternative, rarity, request_end
 
 from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PACT, PSYCHOSIS
 
@@ -90,6 +92,9 @@ def test_singular_query_meets_plural_text_as_a_phrase(tmp_path) -> None:
         ("articles concernant le bien-être", "bien-être"),  # a word, not two stop words
         ("y a-t-il des articles sur « pacte de soins »", "« pacte de soins »"),
         ("une liste d'articles sur l'anorexie", "l'anorexie"),  # elided article
+        ("Comment prendre en charge la schizophrénie ?", "prendre en charge la schizophrénie ?"),
+        ("pourquoi l'alliance échoue-t-elle ?", "l'alliance échoue-t-elle ?"),
+        ("que sait-on de la démence ?", "démence ?"),
         # Nothing asks for documents, or nothing would be left: searched as typed.
         ("recherche clinique et démence", "recherche clinique et démence"),
         ("études de cas", "études de cas"),
@@ -97,6 +102,8 @@ def test_singular_query_meets_plural_text_as_a_phrase(tmp_path) -> None:
         ("articles sur", "articles sur"),
         ("la porte ouverte", "la porte ouverte"),
         ("liste d'attente en CMP", "liste d'attente en CMP"),
+        ("comment", "comment"),
+        ("soins : comment faire", "soins : comment faire"),  # not first
     ],
 )
 def test_words_asking_for_documents_are_not_the_subject(typed: str, subject: str) -> None:
@@ -248,3 +255,76 @@ def test_odd_queries(seed_index, query: str) -> None:
     results = seed_index.search(query)
     if "démence" in query and len(query) < 100:
         assert results[0].id == DEMENTIA
+
+
+# Articles on care in general, each saying how teams "prennent en charge" someone, and
+# two on schizophrenia: a query mixing common words with a rare one.
+_CARE = [
+    ("Prendre en charge la douleur chronique", "Comment l'équipe prend en charge la douleur"),
+    ("La prise en charge des chutes", "Prendre en charge une chute à domicile"),
+    ("Prise en charge du diabète", "L'équipe prend en charge le patient diabétique"),
+    ("Accueillir aux urgences", "Comment prendre en charge un patient agité aux urgences"),
+    ("Le retour à domicile", "Prendre en charge la sortie d'hospitalisation"),
+    ("La charge de travail infirmière", "Prendre en charge plus de patients avec moins de temps"),
+]
+
+
+@pytest.fixture(scope="module")
+def care_index(tmp_path_factory: pytest.TempPathFactory) -> als.Index:
+    articles = [
+        als.Article(id=f"soin-{n}", title=title, summary=summary)
+        for n, (title, summary) in enumerate(_CARE)
+    ]
+    articles += [
+        als.Article(
+            id="schizophrenie",
+            title="Remédiation cognitive",
+            summary="Chez les personnes vivant avec une schizophrénie, la remédiation "
+            "cognitive améliore la mémoire de travail.",
+        ),
+        als.Article(
+            id="schizophrenie-soins",
+            title="Prendre en charge la schizophrénie",
+            summary="Prendre en charge la schizophrénie dès le premier épisode.",
+        ),
+    ]
+    return als.build_index(articles, tmp_path_factory.mktemp("care") / "index", progress=False)
+
+
+def test_rarity_falls_with_the_articles_holding_a_word(care_index) -> None:
+    reader = care_index.searcher().reader()
+    common, rare, absent = (
+        rarity(alternative(word), reader) for word in ("charge", "schizophrénie", "démence")
+    )
+    # 7 of 8 articles hold charge, 2 schizophrénie, none démence.
+    assert common == pytest.approx(math.log(1 + 1.5 / 7.5))
+    assert rare == pytest.approx(math.log(1 + 6.5 / 2.5))
+    assert absent == pytest.approx(math.log(1 + 8.5 / 0.5))
+    assert common < 0.2 < rare < absent
+
+
+def test_common_words_do_not_outweigh_a_rare_one(care_index) -> None:
+    # Counted alike, as they once were, "prendre" and "charge" put the article that
+    # only names schizophrenia in its summary 7th, after five on other care.
+    results = care_index.search("prendre en charge la schizophrénie")
+    assert results.ids[:2] == ["schizophrenie-soins", "schizophrenie"]
+
+    def lead(weighting: float) -> float:
+        scores = {
+            hit.id: hit.score
+            for hit in care_index.search(
+                "prendre en charge la schizophrénie", rarity_weighting=weighting
+            )
+        }
+        return scores["schizophrenie"] / max(v for k, v in scores.items() if k.startswith("soin"))
+
+    assert lead(1.0) > 2 * lead(0.0) > 0
+
+
+def test_a_leading_question_word_is_not_searched(seed_index, care_index) -> None:
+    # The only seed summary with "Comment" is not about borderline patients.
+    results = seed_index.search("Comment prendre en charge les patients borderline ?")
+    assert results.ids[0] == BORDERLINE
+    assert "not searched: «Comment» (frames the question)" in results.notes
+    question = care_index.search("comment prendre en charge la schizophrénie ?")
+    assert question.ids[:2] == ["schizophrenie-soins", "schizophrenie"]

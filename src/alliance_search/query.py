@@ -10,6 +10,7 @@ required: a missing word never empties the result.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,15 @@ if TYPE_CHECKING:
     from whoosh.reading import IndexReader
     from whoosh.searching import Searcher
 
-__all__ = ["Alternative", "Clause", "Expansion", "ParsedQuery", "parse_query"]
+__all__ = [
+    "Alternative",
+    "Clause",
+    "Expansion",
+    "ParsedQuery",
+    "QueryPart",
+    "parse_query",
+    "rarity",
+]
 
 Words = tuple[tuple[str, ...], ...]
 
@@ -203,23 +212,32 @@ class ParsedQuery:
         return self.build(field_weights, searcher)[0]
 
     def build(
-        self, field_weights: dict[str, float], searcher: Searcher | None = None
-    ) -> tuple[wq.Query, list[frozenset[tuple[str, bytes]]]]:
+        self,
+        field_weights: dict[str, float],
+        searcher: Searcher | None = None,
+        rarity_weighting: float = 0.0,
+    ) -> tuple[wq.Query, list[QueryPart]]:
         """Combine clauses (sum) of alternatives (max) over weighted fields (sum).
 
         Also returns, per clause that can match (words of a concept's name aside),
-        the ``(field, term)`` pairs it searches, so that callers can count how many
-        parts of the query a document matched.
+        the ``(field, term)`` pairs it searches and how much it tells (see
+        :func:`rarity`), so that callers can weigh the parts of the query a document
+        matched.
 
         With a ``searcher`` for collection statistics, every alternative is rescaled
         to the rarity of the clause's reference (what was typed, or the concept's
         label): a synonym, a longer name or a related term then scores like the
         concept it stands for (times its weight), not by its own rarity or length.
+        With ``rarity_weighting`` > 0 as well, the clauses of a query of several
+        words are weighed by their reference's rarity to that power (relative to the
+        query's mean), so that *comment*, *prendre* and *charge* do not outweigh
+        *schizophrénie*.
         """
         idf = partial(searcher.idf, "summary") if searcher is not None else None
         reader = searcher.reader() if searcher is not None else None
         parts: list[wq.Query] = []
-        clause_terms: list[frozenset[tuple[str, bytes]]] = []
+        rarities: list[float] = []
+        clause_terms: list[QueryPart] = []
         for clause in self.clauses:
             reference = clause.reference or clause.alternatives[0]
             reference_strength = _strength(reference, idf) if idf else 0.0
@@ -237,13 +255,18 @@ class ParsedQuery:
                 continue
             part = alternatives[0] if len(alternatives) == 1 else DisMax(alternatives)
             parts.append(part)
+            rarities.append(rarity(reference, reader) if reader is not None else 1.0)
             if clause.kind == "part":
                 continue  # a word of a concept's name: the concept clause counts instead
-            clause_terms.append(
-                frozenset(
-                    (f, t if isinstance(t, bytes) else t.encode()) for f, t in part.iter_all_terms()
-                )
+            terms = frozenset(
+                (f, t if isinstance(t, bytes) else t.encode()) for f, t in part.iter_all_terms()
             )
+            clause_terms.append(QueryPart(terms, rarities[-1]))
+        if rarity_weighting > 0 and len(parts) > 1:
+            powers = [r**rarity_weighting for r in rarities]
+            mean = sum(powers) / len(powers)
+            for part, power in zip(parts, powers, strict=True):
+                part.boost *= power / mean
         for alt in self.proximity:
             q = _fields_query(alt, field_weights, 1.0, reader)
             if q is not None:
@@ -251,6 +274,36 @@ class ParsedQuery:
         if not parts:
             return wq.NullQuery, clause_terms
         return (parts[0] if len(parts) == 1 else Sum(parts)), clause_terms
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPart:
+    """What one clause of a query searches (``(field, term)`` pairs) and how much
+    it tells (its :func:`rarity`)."""
+
+    terms: frozenset[tuple[str, bytes]]
+    rarity: float
+
+
+def rarity(alt: Alternative, reader: IndexReader) -> float:
+    """How much finding ``alt`` tells about a document: the BM25 inverse document
+    frequency ``ln(1 + (N - n + ½) / (n + ½))`` of each of its words, summed (``n``
+    articles hold the word, under any of its terms, in the title or the summary).
+
+    Near zero for a word most articles hold (*étude*), about ``ln(2N)`` for a word
+    no article holds (a concept then found only through its other names). Whoosh's
+    own idf (``ln(N / (n + 1)) + 1``) never falls below one, which lets three common
+    words outweigh a rare one."""
+    count = reader.doc_count_all()
+    total = 0.0
+    for variants in alt.words:
+        held = max(
+            reader.doc_frequency(fieldname, term)
+            for term in variants
+            for fieldname in ("title", "summary")
+        )
+        total += math.log(1 + (count - held + 0.5) / (held + 0.5))
+    return total
 
 
 def _strength(alt: Alternative, idf: Callable[[str], float]) -> float:
@@ -283,8 +336,10 @@ _DOCUMENTS = frozenset(
 )
 _ASKING = frozenset(
     """cherche cherchons cherchez chercher trouver trouvez montre montrez montrer donne donnez
-    donner voudrais voulons veux aimerais existe existent""".split()  # noqa: SIM905
+    donner voudrais voulons veux aimerais existe existent sait savons connait""".split()  # noqa: SIM905
 )
+#: Question words that, first in a query, frame it: *comment* prendre en charge...
+_QUESTION = frozenset({"comment", "pourquoi"})
 #: Pronouns after a verb in questions (*y a-t-il*); other compounds of function words
 #: are words of their own (*bien-être*).
 _INVERSION = frozenset({"t", "il", "ils", "elle", "elles", "on"})
@@ -304,7 +359,9 @@ def request_end(text: str) -> int:
     concernant``: such a lead names no subject, and searching its words would favour
     summaries that say *cet article*. A lead is skipped only if it holds a word that
     asks for documents, ends with a linking word (*sur*, *de*, *concernant*) and is
-    followed by more words; quoted text is never skipped.
+    followed by more words; quoted text is never skipped. A question word first in
+    the query (*comment*, *pourquoi*) is such a lead by itself, and *que sait-on de*
+    asks too.
 
     >>> text = "Quels articles parlent des patients borderline ?"
     >>> text[request_end(text):]
@@ -315,6 +372,9 @@ def request_end(text: str) -> int:
     (16, 0)
     >>> request_end("une liste d'articles sur l'anorexie")
     25
+    >>> text = "Comment prendre en charge la schizophrénie ?"
+    >>> text[request_end(text):], request_end("comment")
+    ('prendre en charge la schizophrénie ?', 0)
     """
     end = 0  # end of the lead so far, if it may stop there
     asks = False
@@ -327,7 +387,9 @@ def request_end(text: str) -> int:
         linking = all(part in _LINKING or is_stop_word(part) for part in parts)
         if len(parts) > 1 and not _INVERSION.intersection(parts[1:]):
             linking = linking and not all(is_stop_word(part) for part in parts)  # bien-être
-        if any(part in _DOCUMENTS or part in _ASKING for part in parts):
+        if not end and not asks and parts[0] in _QUESTION:
+            asks = linking = True  # a question word may end the lead by itself
+        elif any(part in _DOCUMENTS or part in _ASKING for part in parts):
             asks = True
         elif not linking:
             break
@@ -521,7 +583,9 @@ def parse_query(
     concept_clauses = [concept_clause(concept, expansion) for concept in concepts]
     lead = request_end(text)
     if lead:
-        notes.append(f"not searched: «{text[:lead].strip()}» (asks for documents)")
+        asked = {fold(w[split_elision(w) :]) for w in WORD_PATTERN.findall(text[:lead])}
+        why = "asks for documents" if asked & _DOCUMENTS else "frames the question"
+        notes.append(f"not searched: «{text[:lead].strip()}» ({why})")
     for segment, quoted in split_quoted(text[lead:]):
         words = analyze(segment)
         if not words:

@@ -14,7 +14,15 @@ from ._errors import AllianceSearchError
 from .analysis import analyze, fold
 from .concepts import Concept, Thesaurus
 from .index import article_from_stored
-from .query import Alternative, Clause, Expansion, ParsedQuery, concept_clause, parse_query
+from .query import (
+    Alternative,
+    Clause,
+    Expansion,
+    ParsedQuery,
+    QueryPart,
+    concept_clause,
+    parse_query,
+)
 from .results import Hit, Match, Results
 
 if TYPE_CHECKING:
@@ -106,6 +114,7 @@ def search(
     field_weights: dict[str, float] | None = None,
     proximity_weight: float = 0.5,
     coordination: float = 3.0,
+    rarity_weighting: float = 1.0,
     correct: bool = True,
 ) -> Results:
     """Rank the index's articles for ``query`` (French, typed as people type it).
@@ -114,7 +123,9 @@ def search(
     expanded to its synonyms (full weight), narrower concepts and related terms (lower
     weights); variants of one concept count once (maximum), distinct concepts add up.
     Quoted phrases and adjacent query words found side by side score extra; the title
-    weighs more than the summary. ``expand=False`` searches the words only;
+    weighs more than the summary. Parts of the query weigh by their rarity in the
+    collection (``rarity_weighting``; 0 weighs them alike), and the share of the query
+    an article matches multiplies its score (``coordination``, the exponent). ``expand=False`` searches the words only;
     ``concepts=["etat-limite"]`` names concepts explicitly. ``section``, ``journal``,
     ``year`` (a year or a ``(from, to)`` pair) and ``concept`` (with its narrower
     concepts) filter.
@@ -161,7 +172,9 @@ def search(
             thesaurus=thesaurus,
             corrected=corrected,
         )
-    whoosh_query, clause_terms = parsed.build(field_weights or DEFAULT_FIELD_WEIGHTS, searcher)
+    whoosh_query, clause_terms = parsed.build(
+        field_weights or DEFAULT_FIELD_WEIGHTS, searcher, rarity_weighting
+    )
     whoosh_filter = _filter(thesaurus, section, journal, year, concept)
     allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
     fetch = None if limit is None else min(max(limit * 3, 30), max(1, searcher.doc_count()))
@@ -187,11 +200,17 @@ def search(
     )
 
 
-def _coverage(
-    matched: set[tuple[str, bytes]], clause_terms: list[frozenset[tuple[str, bytes]]]
-) -> float:
-    """Share of the query's parts a hit matched, smoothed: (1 + matched) / (1 + parts)."""
-    return (1 + sum(1 for terms in clause_terms if terms & matched)) / (1 + len(clause_terms))
+def _coverage(matched: set[tuple[str, bytes]], parts: list[QueryPart]) -> float:
+    """Share of the query a hit matched, each part weighed by its rarity squared and
+    smoothed by one mean part: (mean + matched) / (mean + all). With parts of equal
+    rarity, (1 + parts matched) / (1 + parts)."""
+    weights = [part.rarity**2 for part in parts]
+    total = sum(weights)
+    if total <= 0:
+        return 1.0
+    mean = total / len(weights)
+    found = sum(w for part, w in zip(parts, weights, strict=True) if part.terms & matched)
+    return (mean + found) / (mean + total)
 
 
 def _hits(
