@@ -125,8 +125,9 @@ def search(
     Quoted phrases and adjacent query words found side by side score extra; the title
     weighs more than the summary. Parts of the query weigh by their rarity in the
     collection (``rarity_weighting``; 0 weighs them alike), and the share of the query
-    an article matches multiplies its score (``coordination``, the exponent). ``expand=False`` searches the words only;
-    ``concepts=["etat-limite"]`` names concepts explicitly. ``section``, ``journal``,
+    an article matches multiplies its score (``coordination``, the exponent).
+    ``expand=False`` searches the words only; ``concepts=["etat-limite"]`` names
+    concepts explicitly. ``section``, ``journal``,
     ``year`` (a year or a ``(from, to)`` pair) and ``concept`` (with its narrower
     concepts) filter.
 
