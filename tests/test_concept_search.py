@@ -56,6 +56,16 @@ def test_psychotic_episode_finds_the_article_with_an_empty_summary(seed_index) -
     assert any(m.field == "title" and m.found == "psychose" for m in results[0].explanation)
 
 
+def test_a_concept_typed_as_no_article_writes_it_weighs_as_its_names(seed_index) -> None:
+    # No seed article says "psychotique"; the psychosis article's title says "psychose".
+    typed = seed_index.search("psychotique")
+    assert typed.ids == [PSYCHOSIS]
+    assert typed[0].score > 0.5 * seed_index.search("psychose")[0].score
+    # So the rarer part of a longer query still leads, instead of "relation" and
+    # "patient", which the nursing article holds.
+    assert seed_index.search("relation avec un patient psychotique").ids[0] == PSYCHOSIS
+
+
 def test_hysteria_finds_charcot(seed_index) -> None:
     assert seed_index.search("hystérie")[0].id == CHARCOT
 

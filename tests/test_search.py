@@ -68,6 +68,21 @@ def test_exact_phrase_ranks_above_scattered_words(seed_index) -> None:
     assert results[0].explanation[0].route == "phrase"
 
 
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [("démentes", "dément"), ("soignantes", "soignante"), ("infirmière", "infirmier")],
+)
+def test_a_form_written_nowhere_counts_as_its_written_inflection(
+    seed_index, typed: str, written: str
+) -> None:
+    # The seed says "dément", "soignante", "infirmiers", never the typed form: the
+    # bonus for a word written as typed goes to its written plural, singular or gender.
+    typed_hits, written_hits = seed_index.search(typed), seed_index.search(written)
+    assert typed_hits.ids == written_hits.ids
+    assert [h.score for h in typed_hits] == pytest.approx([h.score for h in written_hits])
+    assert seed_index.search(f"la place des {typed}").ids[0] == written_hits.ids[0]
+
+
 def test_singular_query_meets_plural_text_as_a_phrase(tmp_path) -> None:
     together = als.Article(id="ensemble", title="Les déficits cognitifs des usagers en psychiatrie")
     apart = als.Article(

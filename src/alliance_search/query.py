@@ -28,6 +28,7 @@ from .analysis import (
     is_stop_word,
     split_compound,
     split_elision,
+    stem_variants,
 )
 from .concepts import Concept, ConceptMention, Thesaurus
 
@@ -87,11 +88,17 @@ class Alternative:
             return reader is None or reader.doc_frequency(fieldname, term) > 0
 
         if fieldname == EXACT_FIELD:
-            if not self.exact or not all(map(present, self.exact)):
+            if not self.exact:
                 return None
-            if len(self.exact) == 1:
-                return wq.Term(fieldname, self.exact[0])
-            return wq.Phrase(fieldname, list(self.exact))
+            written = [
+                form if present(form) else _written_inflection(form, terms, reader)
+                for form, terms in zip(self.exact, self.words, strict=False)
+            ]
+            if not all(written) or len(written) != len(self.exact):
+                return None
+            if len(written) == 1:
+                return wq.Term(fieldname, written[0])
+            return wq.Phrase(fieldname, written)
         if self.is_phrase:
             # The accent-free stem (last variant) is indexed for every word.
             words = [variants[-1] for variants in self.words]
@@ -171,6 +178,42 @@ class DisMax(wq.DisjunctionMax):  # type: ignore[misc]
         )
 
 
+def _inflections(form: str) -> list[str]:
+    """Plural, singular, feminine and masculine candidates of a folded word."""
+    found = []
+    if form.endswith("aux"):
+        found.append(form[:-3] + "al")
+    if form.endswith(("s", "x")):
+        found.append(form[:-1])
+        if form.endswith("es"):
+            found.append(form[:-2])
+    else:
+        found += [form + "s", form + "e", form + "es"]
+        if form.endswith(("au", "eu")):
+            found.append(form + "x")
+        if form.endswith("al"):
+            found.append(form[:-2] + "aux")
+        if form.endswith("e"):
+            found += [form[:-1], form[:-1] + "s"]
+    return found
+
+
+def _written_inflection(
+    form: str, terms: tuple[str, ...], reader: IndexReader | None
+) -> str | None:
+    """The most written inflection of ``form`` (*démentes* → *dément*) that shares one
+    of its index terms, for a word written as typed in no article; else ``None``."""
+    if reader is None or len(form) < 4:
+        return None
+    held = [
+        (reader.doc_frequency(EXACT_FIELD, other), other)
+        for other in _inflections(form)
+        if set(stem_variants(other)) & set(terms)
+    ]
+    count, best = max(held, default=(0, ""))
+    return best if count else None
+
+
 def _word_query(fieldname: str, variants: tuple[str, ...]) -> wq.Query:
     if len(variants) == 1:
         return wq.Term(fieldname, variants[0])
@@ -241,8 +284,14 @@ class ParsedQuery:
         for clause in self.clauses:
             reference = clause.reference or clause.alternatives[0]
             reference_strength = _strength(reference, idf) if idf else 0.0
+            # The exact form of a concept's other names stands in for what was typed
+            # only if that matches no article, even through its stem (psychotique →
+            # psychose).
+            names_exact = reader is not None and not _held(reference, reader)
             alternatives = []
             for alt in clause.alternatives:
+                if alt.route == "synonym" and not names_exact:
+                    alt = replace(alt, exact=())
                 scale = clause.weight
                 if idf and reference_strength > 0:
                     strength = _strength(alt, idf)
@@ -304,6 +353,14 @@ def rarity(alt: Alternative, reader: IndexReader) -> float:
         )
         total += math.log(1 + (count - held + 0.5) / (held + 0.5))
     return total
+
+
+def _held(alt: Alternative, reader: IndexReader) -> bool:
+    """Whether every word of ``alt`` is in some article's title or summary."""
+    return all(
+        any(reader.doc_frequency(f, term) for term in variants for f in ("title", "summary"))
+        for variants in alt.words
+    )
 
 
 def _strength(alt: Alternative, idf: Callable[[str], float]) -> float:
@@ -440,8 +497,9 @@ def alternative(
     words = analyze(text)
     if not words:
         return None
-    # Only what the user typed earns the exact-form bonus; thesaurus terms do not.
-    exact = _written(text, words) if route == "exact" else ()
+    # What the user typed earns the exact-form bonus; a concept's other names only
+    # when what was typed is written nowhere (see ParsedQuery.build).
+    exact = _written(text, words) if route in ("exact", "synonym") else ()
     return Alternative(
         text=text.strip(),
         words=tuple(terms for _, terms, _, _ in words),
