@@ -120,6 +120,9 @@ def test_explanations_and_suggestions(executed) -> None:
     notes = text(notebook, "Quels articles parlent")
     assert "not searched: «Quels articles parlent des» (asks for documents)" in notes
     assert "<b>Etats limites et lien thérapeutique</b>" in html(notebook, "Quels articles parlent")
+    assert "not searched: «Comment» (frames the question)" in text(notebook, "patient psychotique")
+    longer = html(notebook, "patient psychotique")
+    assert longer.index("Le temps vécu dans la psychose") < longer.index("Soins infirmiers")
 
 
 def test_dataframes(executed) -> None:
