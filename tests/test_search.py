@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import alliance_search as als
-from alliance_search.query import alternative, rarity, request_end
+from alliance_search.query import Expansion, alternative, parse_query, rarity, request_end
+from alliance_search.search import DEFAULT_FIELD_WEIGHTS
 
 from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PACT, PSYCHOSIS
 
@@ -343,3 +344,38 @@ def test_a_leading_question_word_is_not_searched(seed_index, care_index) -> None
     assert "not searched: «Comment» (frames the question)" in results.notes
     question = care_index.search("comment prendre en charge la schizophrénie ?")
     assert question.ids[:2] == ["schizophrenie-soins", "schizophrenie"]
+
+
+def test_a_part_of_the_query_is_found_by_its_own_terms_only(tmp_path) -> None:
+    # "contention" stands for its broader concept's names too, among them the phrase
+    # "coercition en psychiatrie": an article that only says "psychiatrie" has found
+    # the query's "psychiatrie", not its "contention".
+    articles = [
+        als.Article(
+            id="histoire",
+            title="Histoire de la psychiatrie",
+            summary="La psychiatrie des aliénistes et la naissance de la psychiatrie asilaire.",
+        ),
+        als.Article(
+            id="contention",
+            title="Surveiller une contention",
+            summary="La contention mécanique en unité fermée : indications et surveillance.",
+        ),
+        als.Article(id="coercition", title="Moins de coercition", summary="Réduire la coercition."),
+    ]
+    index = als.build_index(articles, tmp_path / "index", progress=False)
+    parsed = parse_query(
+        "contention en psychiatrie", expansion=Expansion(thesaurus=index.thesaurus)
+    )
+    assert "coercition en psychiatrie" in {a.text for c in parsed.clauses for a in c.alternatives}
+    query, parts = parsed.build(DEFAULT_FIELD_WEIGHTS, index.searcher())
+    labels = [clause.label for clause in parsed.clauses if clause.kind != "part"]
+    scorer = index._scorer()
+    scorer.top(query, None)
+
+    def found(article_id: str) -> list[str]:
+        matched = scorer.matched_terms(index.searcher().document_number(id=article_id))
+        return [label for label, part in zip(labels, parts, strict=True) if part.terms & matched]
+
+    assert found("histoire") == ["psychiatrie"]
+    assert found("contention") == ["contention"]

@@ -27,7 +27,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .analysis import FrenchAnalyzer, term_positions
-from .query import DisMax, Sum
+from .query import DisMax, MatchKey, Sum, match_keys
 
 __all__ = ["ScoreCache", "Scores", "TermScorer"]
 
@@ -104,8 +104,9 @@ class TermScorer:
         self._partial: dict[tuple[str, bytes], tuple[set[int], Scores]] = {}
         #: ``(field, words)`` → a phrase's upper bound in every document (unboosted).
         self._bounds: dict[tuple[str, tuple[str, ...]], Scores] = {}
-        #: ``(field, term)`` → documents where it matched (as Whoosh's ``terms=True``).
-        self.matched: dict[tuple[str, bytes], set[int]] = {}
+        #: ``(field, term)`` or ``("phrase", field, words)`` → documents where it
+        #: matched (as Whoosh's ``terms=True``, phrases as a whole too).
+        self.matched: dict[MatchKey, set[int]] = {}
 
     # ------------------------------------------------------------------ tree
     def scores(self, q: Any) -> Scores:
@@ -169,6 +170,7 @@ class TermScorer:
         field = self.searcher.schema[q.fieldname]
         for word in q.words:
             self.matched.setdefault((q.fieldname, field.to_bytes(word)), set()).update(scores)
+        self.matched.setdefault(("phrase", q.fieldname, tuple(q.words)), set()).update(scores)
         return _boosted(scores, q.boost)
 
     def _adjacent(self, q: wq.Phrase, doc: int) -> bool:
@@ -461,8 +463,8 @@ class TermScorer:
         """Exact scores of ``docs`` (phrase positions checked); absent if no match."""
         return self._tree(q, self._phrase, docs)
 
-    def matched_terms(self, docnum: int) -> set[tuple[str, bytes]]:
-        """The ``(field, term)`` pairs of the last scored query found in a document."""
+    def matched_terms(self, docnum: int) -> set[MatchKey]:
+        """The terms and phrases of the last scored query found in a document."""
         return {key for key, docs in self.matched.items() if docnum in docs}
 
     # ------------------------------------------------------------------ leaves
@@ -572,8 +574,10 @@ class TermScorer:
         while matcher.is_active():
             scores[matcher.id()] = matcher.score()
             matcher.next()
-        for field, term in q.iter_all_terms():
-            key = (field, term if isinstance(term, bytes) else term.encode())
+        for key in match_keys(q) | {
+            (field, term if isinstance(term, bytes) else term.encode())
+            for field, term in q.iter_all_terms()
+        }:
             self.matched.setdefault(key, set()).update(scores)
         return scores
 

@@ -40,8 +40,10 @@ __all__ = [
     "Alternative",
     "Clause",
     "Expansion",
+    "MatchKey",
     "ParsedQuery",
     "QueryPart",
+    "match_keys",
     "parse_query",
     "rarity",
 ]
@@ -307,10 +309,7 @@ class ParsedQuery:
             rarities.append(rarity(reference, reader) if reader is not None else 1.0)
             if clause.kind == "part":
                 continue  # a word of a concept's name: the concept clause counts instead
-            terms = frozenset(
-                (f, t if isinstance(t, bytes) else t.encode()) for f, t in part.iter_all_terms()
-            )
-            clause_terms.append(QueryPart(terms, rarities[-1]))
+            clause_terms.append(QueryPart(match_keys(part), rarities[-1]))
         if rarity_weighting > 0 and len(parts) > 1:
             powers = [r**rarity_weighting for r in rarities]
             mean = sum(powers) / len(powers)
@@ -325,12 +324,34 @@ class ParsedQuery:
         return (parts[0] if len(parts) == 1 else Sum(parts)), clause_terms
 
 
+#: What a scorer records as found in a document: ``(field, term)`` for a word,
+#: ``("phrase", field, words)`` for a phrase.
+MatchKey = tuple[Any, ...]
+
+
+def match_keys(q: wq.Query) -> frozenset[MatchKey]:
+    """What ``q`` can be found by, as the scorer records it (see :data:`MatchKey`).
+
+    A phrase counts as a whole: an article that holds *psychiatrie* has not matched
+    *coercition en psychiatrie*.
+    """
+    keys: set[MatchKey] = set()
+    for leaf in q.leaves():
+        if isinstance(leaf, wq.Phrase):
+            keys.add(("phrase", leaf.fieldname, tuple(leaf.words)))
+        else:
+            keys.update(
+                (f, t if isinstance(t, bytes) else t.encode()) for f, t in leaf.iter_all_terms()
+            )
+    return frozenset(keys)
+
+
 @dataclass(frozen=True, slots=True)
 class QueryPart:
-    """What one clause of a query searches (``(field, term)`` pairs) and how much
+    """What one clause of a query can be found by (:func:`match_keys`) and how much
     it tells (its :func:`rarity`)."""
 
-    terms: frozenset[tuple[str, bytes]]
+    terms: frozenset[MatchKey]
     rarity: float
 
 

@@ -18,6 +18,7 @@ from .query import (
     Alternative,
     Clause,
     Expansion,
+    MatchKey,
     ParsedQuery,
     QueryPart,
     concept_clause,
@@ -201,7 +202,7 @@ def search(
     )
 
 
-def _coverage(matched: set[tuple[str, bytes]], parts: list[QueryPart]) -> float:
+def _coverage(matched: set[MatchKey], parts: list[QueryPart]) -> float:
     """Share of the query a hit matched, each part weighed by its rarity squared and
     smoothed by one mean part: (mean + matched) / (mean + all). With parts of equal
     rarity, (1 + parts matched) / (1 + parts)."""
