@@ -280,16 +280,18 @@ class ParsedQuery:
         """
         idf = partial(searcher.idf, "summary") if searcher is not None else None
         reader = searcher.reader() if searcher is not None else None
+        count = reader.doc_count_all() if reader is not None else 0
         parts: list[wq.Query] = []
         rarities: list[float] = []
         clause_terms: list[QueryPart] = []
         for clause in self.clauses:
             reference = clause.reference or clause.alternatives[0]
             reference_strength = _strength(reference, idf) if idf else 0.0
+            holding = _holding(reference, reader) if reader is not None else None
             # The exact form of a concept's other names stands in for what was typed
             # only if that matches no article, even through its stem (psychotique →
             # psychose).
-            names_exact = reader is not None and not _held(reference, reader)
+            names_exact = holding is not None and not all(holding)
             alternatives = []
             for alt in clause.alternatives:
                 if alt.route == "synonym" and not names_exact:
@@ -306,7 +308,7 @@ class ParsedQuery:
                 continue
             part = alternatives[0] if len(alternatives) == 1 else DisMax(alternatives)
             parts.append(part)
-            rarities.append(rarity(reference, reader) if reader is not None else 1.0)
+            rarities.append(1.0 if holding is None else _rarity(holding, count))
             if clause.kind == "part":
                 continue  # a word of a concept's name: the concept clause counts instead
             clause_terms.append(QueryPart(match_keys(part), rarities[-1]))
@@ -364,24 +366,20 @@ def rarity(alt: Alternative, reader: IndexReader) -> float:
     no article holds (a concept then found only through its other names). Whoosh's
     own idf (``ln(N / (n + 1)) + 1``) never falls below one, which lets three common
     words outweigh a rare one."""
-    count = reader.doc_count_all()
-    total = 0.0
-    for variants in alt.words:
-        held = max(
-            reader.doc_frequency(fieldname, term)
-            for term in variants
-            for fieldname in ("title", "summary")
-        )
-        total += math.log(1 + (count - held + 0.5) / (held + 0.5))
-    return total
+    return _rarity(_holding(alt, reader), reader.doc_count_all())
 
 
-def _held(alt: Alternative, reader: IndexReader) -> bool:
-    """Whether every word of ``alt`` is in some article's title or summary."""
-    return all(
-        any(reader.doc_frequency(f, term) for term in variants for f in ("title", "summary"))
+def _rarity(holding: list[int], count: int) -> float:
+    return sum(math.log(1 + (count - n + 0.5) / (n + 0.5)) for n in holding)
+
+
+def _holding(alt: Alternative, reader: IndexReader) -> list[int]:
+    """Per word of ``alt``: how many articles hold it (under its most frequent term)
+    in the title or the summary."""
+    return [
+        max(reader.doc_frequency(f, term) for term in variants for f in ("title", "summary"))
         for variants in alt.words
-    )
+    ]
 
 
 def _strength(alt: Alternative, idf: Callable[[str], float]) -> float:
