@@ -94,9 +94,9 @@ class Alternative:
                 return None
             written = [
                 form if present(form) else _written_inflection(form, terms, reader)
-                for form, terms in zip(self.exact, self.words, strict=False)
+                for form, terms in zip(self.exact, self.words, strict=True)
             ]
-            if not all(written) or len(written) != len(self.exact):
+            if not all(written):
                 return None
             if len(written) == 1:
                 return wq.Term(fieldname, written[0])

@@ -128,9 +128,8 @@ def search(
     collection (``rarity_weighting``; 0 weighs them alike), and the share of the query
     an article matches multiplies its score (``coordination``, the exponent).
     ``expand=False`` searches the words only; ``concepts=["etat-limite"]`` names
-    concepts explicitly. ``section``, ``journal``,
-    ``year`` (a year or a ``(from, to)`` pair) and ``concept`` (with its narrower
-    concepts) filter.
+    concepts explicitly. ``section``, ``journal``, ``year`` (a year or a ``(from,
+    to)`` pair) and ``concept`` (with its narrower concepts) filter.
 
     A misspelt word that matches nothing is searched as its correction when that is
     safe (see :func:`~alliance_search.spelling.correct`; ``Results.corrected`` holds
