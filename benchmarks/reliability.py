@@ -134,43 +134,53 @@ def _writer_process(path: str, writer: int, batches: int, size: int) -> None:
         index.update(fresh + shared, timeout=120)
 
 
+def _state_problems(ids: list[str], count: int, seen: list[int], size: int) -> list[str]:
+    """What is wrong with one committed state: duplicates, a falling count, torn batches."""
+    problems = []
+    if len(ids) != len(set(ids)) or count != len(ids):
+        problems.append(f"{count} articles counted, {len(set(ids))} distinct ids")
+    if seen and count < seen[-1]:
+        problems.append(f"count fell from {seen[-1]} to {count}")
+    batches: dict[str, int] = {}
+    for article_id in ids:
+        if article_id.startswith("w"):
+            key = article_id.rsplit("-", 1)[0]
+            batches[key] = batches.get(key, 0) + 1
+    return problems + [f"half a batch: {k} {n}" for k, n in batches.items() if n != size]
+
+
 def _reader_process(path: str, size: int, done: Any, reports: Any, ready: Any) -> None:
     """Check every committed state seen: batches whole, no id twice, count never falls.
 
     Says when it has read the first state (``ready``), reads until the writers are
-    done, then once more; reports the counts seen.
+    done, then once more; reports the counts seen, or what stopped it.
     """
     seen: list[int] = []
     reads = 0
-    while True:
-        finished = done.is_set()
-        with als.open_index(path) as index:
-            searcher = index.searcher()  # one committed state
-            ids = [fields["id"] for fields in searcher.all_stored_fields()]
-            count = searcher.doc_count()
-        reads += 1
-        if reads == 1:
-            ready.put(True)
-        problems = []
-        if len(ids) != len(set(ids)) or count != len(ids):
-            problems.append(f"{count} articles counted, {len(set(ids))} distinct ids")
-        if seen and count < seen[-1]:
-            problems.append(f"count fell from {seen[-1]} to {count}")
-        batches: dict[str, int] = {}
-        for article_id in ids:
-            if article_id.startswith("w"):
-                key = article_id.rsplit("-", 1)[0]
-                batches[key] = batches.get(key, 0) + 1
-        problems += [f"half a batch: {k} {n}" for k, n in batches.items() if n != size]
-        if problems:
-            reports.put(("error", "; ".join(problems), reads))
-            return
-        if not seen or count != seen[-1]:
-            seen.append(count)
-        if finished:
-            reports.put(("ok", seen, reads))
-            return
-        time.sleep(0.01)
+    try:
+        while True:
+            finished = done.is_set()
+            with als.open_index(path) as index:
+                searcher = index.searcher()  # one committed state
+                ids = [fields["id"] for fields in searcher.all_stored_fields()]
+                count = searcher.doc_count()
+            reads += 1
+            if reads == 1:
+                ready.put(True)
+            problems = _state_problems(ids, count, seen, size)
+            if problems:
+                reports.put(("error", "; ".join(problems), reads))
+                return
+            if not seen or count != seen[-1]:
+                seen.append(count)
+            if finished:
+                reports.put(("ok", seen, reads))
+                return
+            time.sleep(0.01)
+    except Exception as exc:  # a reader that cannot read reports it, never hangs the run
+        if reads == 0:
+            ready.put(False)
+        reports.put(("error", f"{type(exc).__name__}: {exc}", reads))
 
 
 @dataclass

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import whoosh.index
 
 import alliance_search as als
 from alliance_search.index import META_FILE
@@ -178,6 +179,29 @@ def test_searcher_sees_commits_made_after_it_was_opened(tmp_path: Path, seed_art
     other = als.open_index(tmp_path / "ix")
     other.update([als.Article(id="n", title="Anorexie mentale")])
     assert index.search("anorexie", expand=False).ids == ["n"]
+
+
+def test_opening_while_another_process_commits_retries_on_the_new_state(
+    tmp_path: Path, seed_articles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh lists the newest table of contents, then opens it: a commit in between
+    deletes that file. Opening must read the new state, not fail (a CI run once did)."""
+    index = als.build_index(seed_articles, tmp_path / "ix")
+    latest = whoosh.index.TOC._latest_generation
+    commits = []
+
+    def commit_after_listing(storage, indexname):  # type: ignore[no-untyped-def]
+        generation = latest(storage, indexname)
+        if not commits:
+            commits.append(generation)
+            index.update([als.Article(id="n", title="Anorexie mentale")])
+        return generation
+
+    monkeypatch.setattr(whoosh.index.TOC, "_latest_generation", staticmethod(commit_after_listing))
+    opened = als.open_index(index.path)
+    assert commits and not (index.path / f"_MAIN_{commits[0]}.toc").exists()
+    assert len(opened) == 16
+    assert opened.search("anorexie", expand=False).ids == ["n"]
 
 
 def test_wheel_ships_the_bundled_corpus(tmp_path: Path) -> None:

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import whoosh.index
+from whoosh.reading import SegmentReader
 
 from . import _writer
 from ._errors import AllianceSearchError, CorpusError
 from .corpus import Article, load_corpus
-from .index import Index, _check_meta, article_from_stored, build_index, read_meta
+from .index import Index, _check_meta, _open_dir, article_from_stored, build_index, read_meta
 
 __all__ = ["CheckReport", "check_index", "rebuild_index", "unlock_index"]
 
@@ -124,9 +124,11 @@ def check_index(path: str | Path, corpus: Sequence[str | Path] | None = None) ->
         return report
     _check_lock(report)
     try:
-        ix = whoosh.index.open_dir(str(report.path))
-        with ix.reader() as reader:
-            report.segments = len(ix._segments())
+        ix = _open_dir(report.path)
+        with ix.reader() as reader:  # one committed state, whatever writers do meanwhile
+            leaves = [leaf for leaf, _ in reader.leaf_readers()]
+            segments = [leaf.segment() for leaf in leaves if isinstance(leaf, SegmentReader)]
+            report.segments = len(segments)
             report.articles = reader.doc_count()
             stored = {}
             for fields in reader.all_stored_fields():
@@ -134,7 +136,7 @@ def check_index(path: str | Path, corpus: Sequence[str | Path] | None = None) ->
                 if article_id in stored:
                     report.problems.append(f"article {article_id!r} is indexed twice")
                 stored[article_id] = article_from_stored(fields)
-        report.leftovers = _leftovers(report.path, {s.segment_id() for s in ix._segments()})
+        report.leftovers = _leftovers(report.path, {s.segment_id() for s in segments})
     except Exception as exc:  # any failure to read the files is what we report
         report.problems.append(f"the index files cannot be read ({type(exc).__name__}: {exc})")
         return report

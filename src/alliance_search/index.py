@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -154,6 +155,24 @@ def _is_index_dir(path: Path) -> bool:
     return (path / META_FILE).is_file()
 
 
+def _open_dir(path: Path, tries: int = 20) -> whoosh.index.FileIndex:
+    """Open the Whoosh index at ``path``, retrying while a concurrent commit swaps files.
+
+    Whoosh picks the newest table of contents by listing the directory, then opens it;
+    a writer committing in between deletes that file. Its own ``reader()`` retries for
+    this, its ``open_dir`` does not.
+    """
+    failures = 0
+    while True:
+        try:
+            return whoosh.index.open_dir(str(path))
+        except FileNotFoundError:
+            failures += 1
+            if failures >= tries or not _is_index_dir(path):
+                raise
+            time.sleep(0.05)
+
+
 def _check_meta(path: Path) -> dict[str, Any]:
     """The index's metadata, checked: this version of the library can read it."""
     meta = read_meta(path)
@@ -204,7 +223,7 @@ class Index:
         self.path = Path(path)
         self.meta = _check_meta(self.path)
         self.thesaurus = thesaurus or default_thesaurus()
-        self._ix = whoosh.index.open_dir(str(self.path))
+        self._ix = _open_dir(self.path)
         self._searcher: Searcher | None = None
         self._scores = ScoreCache()
         tagged_with = self.meta.get("thesaurus")
