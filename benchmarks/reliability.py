@@ -97,12 +97,15 @@ class KillOutcome:
 
 
 def kill_during_batch(path: Path, delay: float, batch: int = 6000) -> KillOutcome:
-    """Start a large two-process update of the index at ``path``, SIGKILL it after
-    ``delay`` seconds, then reopen, update and check the index."""
+    """Start a large two-process update of the index at ``path``, SIGKILL it
+    ``delay`` seconds after its helper started, then reopen, update and check the index."""
     before = len(als.open_index(path))
     writer = start_script(KILLED_WRITER, str(path), SUMMARY, str(batch))
     assert writer.stdout is not None
     writer.stdout.readline()  # "writing"
+    deadline = time.monotonic() + 60  # a slow machine may take a while to start the helper
+    while writer.poll() is None and not children_of(writer.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
     time.sleep(delay)
     helpers = children_of(writer.pid)
     os.kill(writer.pid, signal.SIGKILL)
