@@ -157,6 +157,19 @@ def test_broader_concept_stands_in_unless_it_heads_a_chapter(tmp_path: Path) -> 
     assert "g" not in index.search("troubles neurocognitifs").ids
 
 
+def test_narrower_concepts_count_by_any_of_their_names(seed_index) -> None:
+    """« jeu scénique » names the narrower *théâtre thérapeutique* without its label:
+    a search for therapeutic mediation still finds the drama group, first."""
+    thesaurus = seed_index.thesaurus
+    theatre = thesaurus.find("jeu scénique")
+    assert theatre.broader == thesaurus.find("médiation thérapeutique").id
+    hit = seed_index.search("médiation thérapeutique")[0]
+    assert hit.id == TEENS
+    assert ("narrower", theatre.id, "jeu scénique") in {
+        (m.route, m.concept, m.found) for m in hit.explanation
+    }
+
+
 def test_phrase_beats_scattered_words(tmp_path: Path) -> None:
     phrase = als.Article(id="p", title="Étude", summary="Le pacte de soins en psychiatrie.")
     scattered = als.Article(

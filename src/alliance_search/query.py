@@ -54,7 +54,8 @@ Words = tuple[tuple[str, ...], ...]
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“"}
 #: Analysed words kept from one query; the rest is ignored (with a note in the query).
 MAX_CLAUSES = 64
-#: Names, narrower concepts and related terms kept for one concept (in that order).
+#: Names, narrower concepts and related terms kept for one concept (in that order;
+#: the other names of narrower concepts come last).
 MAX_ALTERNATIVES = 32
 #: Field holding the words as written (folded, unstemmed).
 EXACT_FIELD = "exact"
@@ -537,11 +538,11 @@ class Expansion:
     """How concepts expand a query.
 
     A concept named in the query becomes one clause: what was typed, the concept's
-    other names (synonyms), its narrower concepts, its broader concept and its
-    related terms, combined by maximum. The individual words of a multi-word name,
-    or the concepts it names inside (by their own names), still count, with
-    ``words_weight``, but do not count as parts of the query of their own (see
-    coordination in :func:`alliance_search.search.search`).
+    other names (synonyms), its narrower concepts (by any of their names), its
+    broader concept and its related terms, combined by maximum. The individual
+    words of a multi-word name, or the concepts it names inside (by their own
+    names), still count, with ``words_weight``, but do not count as parts of the
+    query of their own (see coordination in :func:`alliance_search.search.search`).
     """
 
     thesaurus: Thesaurus | None = None
@@ -583,6 +584,10 @@ def concept_clause(
                 add(alternative(term, "broader", expansion.broader_weight, broader.id))
     for term in concept.related:
         add(alternative(term, "related", expansion.related_weight, concept.id))
+    if thesaurus is not None:  # narrower concepts by their other names, as far as room is left
+        for narrower in thesaurus.narrower(concept.id):
+            for term in narrower.terms:
+                add(alternative(term, "narrower", expansion.narrower_weight, narrower.id))
     del alternatives[MAX_ALTERNATIVES:]
     return Clause(
         label=typed.text if typed else concept.label,
