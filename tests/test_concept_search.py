@@ -170,6 +170,27 @@ def test_narrower_concepts_count_by_any_of_their_names(seed_index) -> None:
     }
 
 
+def test_research_designs_are_concepts(tmp_path: Path) -> None:
+    """A documentalist's « revue de littérature » finds the Québec *recension des
+    écrits* before an article on literature, and so does the English name."""
+    review = als.Article(
+        id="recension",
+        title="Les soins infirmiers en psychiatrie",
+        summary="Une recension des écrits sur la relation avec le patient hospitalisé.",
+    )
+    letters = als.Article(
+        id="lettres", title="La folie dans la littérature", summary="Romans du XIXe siècle."
+    )
+    index = als.build_index([review, letters], tmp_path / "ix")
+    assert index.thesaurus["recension des écrits"].category == "methode"
+    for query in ("revue de littérature", "literature review"):
+        result = index.search(query)
+        assert result.ids[0] == "recension", query
+        assert ("synonym", "revue-litterature") in {
+            (m.route, m.concept) for m in result[0].explanation
+        }
+
+
 def test_phrase_beats_scattered_words(tmp_path: Path) -> None:
     phrase = als.Article(id="p", title="Étude", summary="Le pacte de soins en psychiatrie.")
     scattered = als.Article(

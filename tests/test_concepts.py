@@ -32,6 +32,7 @@ def test_bundled_thesaurus_is_large_and_well_formed(thesaurus) -> None:
         "population",
         "profession",
         "histoire",
+        "methode",
     ):
         assert categories[category] >= 5, categories
     for concept in thesaurus:
@@ -67,6 +68,10 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("borderline personality disorder", "etat-limite"),
         ("PTSD", "tspt"),
         ("dementia", "demence"),
+        ("recension des écrits", "revue-litterature"),
+        ("RCT", "essai-randomise"),
+        ("focus groups", "groupe-de-discussion"),
+        ("entrevues semi-dirigées", "entretien-de-recherche"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
