@@ -137,6 +137,16 @@ def test_distinct_words_stay_distinct() -> None:
     assert not terms("moi-même")[0] & terms("mois")[0]  # nor the self the months
 
 
+def test_a_stem_cut_short_without_accents_is_not_kept() -> None:
+    """Without its accents Snowball cuts *tempérament* to *temp* (as *temps*), *caméra*
+    to *cam* (as *came*), *connaît* to *con*: such a stem would make them other words."""
+    assert stem_variants("tempérament") == ("temper",)
+    assert not meet("temps", "tempérament")
+    assert not meet("came", "caméra")
+    assert not meet("con", "connaît")
+    assert meet("tempéraments", "Tempérament")
+
+
 def test_elisions_are_removed_with_both_apostrophes() -> None:
     for text in ["l’alliance", "L'alliance", "d’être", "qu’on", "jusqu’à", "lorsqu’il", "n’est"]:
         found = [text[s:e] for _, _, s, e in analyze(text)]

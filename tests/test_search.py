@@ -379,3 +379,17 @@ def test_a_part_of_the_query_is_found_by_its_own_terms_only(tmp_path) -> None:
 
     assert found("histoire") == ["psychiatrie"]
     assert found("contention") == ["contention"]
+
+
+def test_a_word_typed_without_accents_finds_its_written_form(tmp_path) -> None:
+    """*temperament* stems to *temp*, as *temps* does; the form written in the
+    summary still puts the article on temperament first."""
+    index = als.build_index(
+        [
+            als.Article(id="temps", title="Le temps vécu", summary="Le temps de la psychose."),
+            als.Article(id="temperament", title="Étude", summary="Le tempérament de l'enfant."),
+        ],
+        tmp_path / "ix",
+    )
+    assert index.search("temperament").ids[0] == "temperament"
+    assert "temperament" not in index.search("temps", expand=False).ids

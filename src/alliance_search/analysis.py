@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 #: Articles and pronouns that French elides before a vowel (``l’``, ``qu’``...).
 ELISION_ARTICLES = frozenset(
@@ -135,6 +135,11 @@ def stem_variants(word: str) -> tuple[str, ...]:
     spelled = word.replace("œ", "oe").replace("æ", "ae")
     accent_aware = fold(_STEMMER.stemWord(spelled))
     accent_free = accent_aware if folded == word else _STEMMER.stemWord(folded)
+    # Without its accents a word may be cut much shorter, onto another word's stem
+    # (tempérament → temp, as temps; réflexion → reflex, as réflexe): such a stem is
+    # not kept, and a query typed without accents finds the word by its written form.
+    if len(accent_free) < len(accent_aware) - 1:
+        accent_free = accent_aware
     variants = (
         (accent_free,)
         if accent_free == accent_aware or not accent_aware
