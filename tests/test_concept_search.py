@@ -170,6 +170,19 @@ def test_narrower_concepts_count_by_any_of_their_names(seed_index) -> None:
     }
 
 
+def test_abbreviations_of_narrower_concepts_are_not_searched(tmp_path: Path) -> None:
+    """*ToM* names theory of mind, narrower than social cognition; lowercased it is
+    also *Tom*. A search for social cognition must not find Tom Cruise."""
+    actor = als.Article(id="cinema", title="Le perfectionnisme moral de Tom Cruise")
+    mind = als.Article(
+        id="tom", title="Théorie de l'esprit", summary="La ToM chez l'enfant d'âge préscolaire."
+    )
+    index = als.build_index([actor, mind], tmp_path / "ix")
+    assert index.thesaurus.find("ToM").broader == index.thesaurus.find("cognition sociale").id
+    assert index.search("cognition sociale").ids == ["tom"]
+    assert "tom" in index.search("ToM").ids  # typed, the abbreviation is searched
+
+
 def test_research_designs_are_concepts(tmp_path: Path) -> None:
     """A documentalist's « revue de littérature » finds the Québec *recension des
     écrits* before an article on literature, and so does the English name."""

@@ -587,7 +587,8 @@ def concept_clause(
     if thesaurus is not None:  # narrower concepts by their other names, as far as room is left
         for narrower in thesaurus.narrower(concept.id):
             for term in narrower.terms:
-                add(alternative(term, "narrower", expansion.narrower_weight, narrower.id))
+                if not _abbreviation(term):  # ToM is theory of mind, tom is Tom Cruise
+                    add(alternative(term, "narrower", expansion.narrower_weight, narrower.id))
     del alternatives[MAX_ALTERNATIVES:]
     return Clause(
         label=typed.text if typed else concept.label,
@@ -596,6 +597,12 @@ def concept_clause(
         concept=concept.id,
         reference=typed or alternative(concept.label),
     )
+
+
+def _abbreviation(term: str) -> bool:
+    """A short name with two capitals or more (*TPB*, *ToM*, *IRMf*): once lowercased it
+    may be another word, so it stands only for its own concept."""
+    return len(term) <= 6 and " " not in term and sum(ch.isupper() for ch in term) >= 2
 
 
 def _typed(
