@@ -204,6 +204,70 @@ def test_research_designs_are_concepts(tmp_path: Path) -> None:
         }
 
 
+def _articles(*rows: tuple[str, str, str]) -> list[als.Article]:
+    return [als.Article(id=i, title=t, summary=s) for i, t, s in rows]
+
+
+def test_a_research_design_narrows_the_subject(tmp_path: Path) -> None:
+    """« schizophrénie : revue de la littérature »: the review on schizophrenia first,
+    then the other articles on schizophrenia, and only then a review on sleep."""
+    articles = _articles(
+        ("revue-schizo", "La schizophrénie résistante : revue de la littérature",
+         "Recension des écrits sur la clozapine dans la schizophrénie résistante."),
+        ("vivre", "Vivre avec la schizophrénie",
+         "Entretiens avec des patients atteints de schizophrénie et leurs familles."),
+        ("travail", "Schizophrénie et emploi",
+         "Le retour au travail de personnes vivant avec une schizophrénie."),
+        ("cannabis", "Cannabis et schizophrénie",
+         "Le cannabis précipite-t-il l'entrée dans la schizophrénie ?"),
+        ("revue-sommeil", "Le sommeil des soignants : revue de la littérature",
+         "Une revue de la littérature sur le travail de nuit des infirmières."),
+        ("deuil", "Le deuil", "Accompagner les familles endeuillées."),
+    )  # fmt: skip
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("schizophrénie : revue de la littérature")
+    assert results.ids[0] == "revue-schizo"
+    assert set(results.ids[1:4]) == {"vivre", "travail", "cannabis"}, results.ids
+    assert results.ids[4] == "revue-sommeil"
+    assert "«revue de la littérature» narrows the subject (a research design): it weighs less" in (
+        results.notes
+    )
+    # Alone, the design is the subject.
+    alone = index.search("revue de la littérature")
+    assert set(alone.ids[:2]) == {"revue-schizo", "revue-sommeil"} and not alone.notes
+
+
+def test_an_age_group_narrows_the_subject(tmp_path: Path) -> None:
+    """« dépression chez l'adolescent »: depression in adolescents first, then
+    depression at other ages, then adolescents without depression."""
+    articles = _articles(
+        ("ado-depression", "La dépression à l'adolescence",
+         "Repérer la dépression chez les adolescents au collège."),
+        ("adulte", "Dépression et travail", "La dépression des cadres en arrêt maladie."),
+        ("agee", "La dépression du sujet âgé", "Dépression et isolement en EHPAD."),
+        ("perinatal", "Dépression du post-partum", "Dépression maternelle après la naissance."),
+        ("ado-ecole", "Adolescents et décrochage", "Des adolescents qui quittent l'école."),
+        ("deuil", "Le deuil", "Accompagner les familles endeuillées."),
+    )  # fmt: skip
+    index = als.build_index(articles, tmp_path / "ix")
+    for query in ("dépression chez l'adolescent", "la dépression des adolescents"):
+        ids = index.search(query).ids
+        assert ids[0] == "ado-depression", (query, ids)
+        assert set(ids[1:4]) == {"adulte", "agee", "perinatal"}, (query, ids)
+        assert ids[4] == "ado-ecole", (query, ids)
+    assert index.thesaurus["adolescence"].category == "age"
+    assert index.search("adolescence").ids[:2] in (
+        ["ado-depression", "ado-ecole"],
+        ["ado-ecole", "ado-depression"],
+    )
+
+
+def test_the_alliance_with_adolescents_finds_the_adolescent_unit_first(seed_index) -> None:
+    results = seed_index.search("alliance thérapeutique avec les adolescents")
+    assert results[0].id == CAID
+    assert "«adolescents» narrows the subject (an age group): it weighs less" in results.notes
+
+
 def test_phrase_beats_scattered_words(tmp_path: Path) -> None:
     phrase = als.Article(id="p", title="Étude", summary="Le pacte de soins en psychiatrie.")
     scattered = als.Article(

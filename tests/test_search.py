@@ -9,8 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import alliance_search as als
-from alliance_search.query import Expansion, alternative, parse_query, rarity, request_end
-from alliance_search.search import DEFAULT_FIELD_WEIGHTS
+from alliance_search.query import (
+    Expansion,
+    QueryPart,
+    alternative,
+    parse_query,
+    rarity,
+    request_end,
+)
+from alliance_search.search import DEFAULT_FIELD_WEIGHTS, _coverage
 
 from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PACT, PSYCHOSIS
 
@@ -393,3 +400,15 @@ def test_a_word_typed_without_accents_finds_its_written_form(tmp_path) -> None:
     )
     assert index.search("temperament").ids[0] == "temperament"
     assert "temperament" not in index.search("temps", expand=False).ids
+
+
+def test_coverage_counts_a_part_that_narrows_the_subject_apart() -> None:
+    subject = QueryPart(frozenset({("summary", "schizophren")}), rarity=2.0)
+    design = QueryPart(frozenset({("summary", "revu")}), rarity=2.0, penalty=0.5)
+    common = QueryPart(frozenset({("summary", "adult")}), rarity=1.0, penalty=0.5)
+    assert _coverage({("summary", "schizophren"), ("summary", "revu")}, [subject, design]) == 1
+    # Missing the design: 1 - 0.5 × 4 / (4 + 4); missing the subject: (4 + 0) / (4 + 4).
+    assert _coverage({("summary", "schizophren")}, [subject, design]) == pytest.approx(0.75)
+    assert _coverage({("summary", "revu")}, [subject, design]) == pytest.approx(0.5)
+    # A commoner qualifier costs less: 1 - 0.5 × 1 / (1 + 4).
+    assert _coverage({("summary", "schizophren")}, [subject, common]) == pytest.approx(0.9)

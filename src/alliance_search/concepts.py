@@ -43,7 +43,7 @@ __all__ = [
 CATEGORIES = frozenset(
     {
         "trouble", "symptome", "traitement", "relation", "soin", "droit",
-        "population", "profession", "lieu", "histoire", "notion", "methode",
+        "population", "age", "profession", "lieu", "histoire", "notion", "methode",
     }
 )  # fmt: skip
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

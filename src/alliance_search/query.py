@@ -228,7 +228,9 @@ class Clause:
     """A unit of meaning in the query; its alternatives combine by maximum.
 
     ``reference`` is the alternative whose rarity the others are scaled to (what
-    the user typed, or the concept's label); ``weight`` scales the whole clause.
+    the user typed, or the concept's label); ``weight`` scales the whole clause, and
+    ``penalty``, for a concept that narrows the subject, is what an article loses for
+    missing it (see :func:`_qualified`).
     """
 
     label: str
@@ -237,6 +239,7 @@ class Clause:
     concept: str | None = None
     weight: float = 1.0
     reference: Alternative | None = None
+    penalty: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,10 +288,25 @@ class ParsedQuery:
         parts: list[wq.Query] = []
         rarities: list[float] = []
         clause_terms: list[QueryPart] = []
-        for clause in self.clauses:
-            reference = clause.reference or clause.alternatives[0]
-            reference_strength = _strength(reference, idf) if idf else 0.0
-            holding = _holding(reference, reader) if reader is not None else None
+        references = [clause.reference or clause.alternatives[0] for clause in self.clauses]
+        strengths = [_strength(ref, idf) if idf else 0.0 for ref in references]
+        holdings = [_holding(ref, reader) if reader is not None else None for ref in references]
+        # A concept that narrows the subject weighs at most as much as the subject's
+        # strongest part (times its own weight), however rare it is.
+        subject_strength = max(
+            (
+                strength
+                for clause, strength in zip(self.clauses, strengths, strict=True)
+                if clause.penalty is None and clause.kind != "part"
+            ),
+            default=0.0,
+        )
+        for clause, reference_strength, holding in zip(
+            self.clauses, strengths, holdings, strict=True
+        ):
+            weight = clause.weight
+            if clause.penalty is not None and reference_strength > subject_strength > 0:
+                weight *= subject_strength / reference_strength
             # The exact form of a concept's other names stands in for what was typed
             # only if that matches no article, even through its stem (psychotique →
             # psychose).
@@ -297,7 +315,7 @@ class ParsedQuery:
             for alt in clause.alternatives:
                 if alt.route == "synonym" and not names_exact:
                     alt = replace(alt, exact=())
-                scale = clause.weight
+                scale = weight
                 if idf and reference_strength > 0:
                     strength = _strength(alt, idf)
                     if strength > 0:
@@ -312,7 +330,7 @@ class ParsedQuery:
             rarities.append(1.0 if holding is None else _rarity(holding, count))
             if clause.kind == "part":
                 continue  # a word of a concept's name: the concept clause counts instead
-            clause_terms.append(QueryPart(match_keys(part), rarities[-1]))
+            clause_terms.append(QueryPart(match_keys(part), rarities[-1], clause.penalty))
         if rarity_weighting > 0 and len(parts) > 1:
             powers = [r**rarity_weighting for r in rarities]
             mean = sum(powers) / len(powers)
@@ -356,6 +374,7 @@ class QueryPart:
 
     terms: frozenset[MatchKey]
     rarity: float
+    penalty: float | None = None  # for a part that narrows the subject, see Clause
 
 
 def rarity(alt: Alternative, reader: IndexReader) -> float:
@@ -640,6 +659,45 @@ def _inner_parts(
     return parts
 
 
+#: Categories of concepts that narrow a subject rather than name one, weakest first:
+#: a research design (*revue de la littérature sur la schizophrénie*), then an age
+#: group (*dépression chez l'adolescent*). Beside a subject, such a concept's clause
+#: weighs its weight times the subject's (at most), and an article that misses it
+#: loses up to its penalty (see :func:`alliance_search.search.search`).
+QUALIFIERS: dict[str, tuple[float, float]] = {"methode": (0.4, 0.1), "age": (0.4, 0.5)}
+_QUALIFIER_RANK = {category: rank for rank, category in enumerate(QUALIFIERS)}
+
+
+def _qualified(clauses: list[Clause], thesaurus: Thesaurus) -> tuple[list[Clause], list[str]]:
+    """Demote the concepts that narrow a subject (:data:`QUALIFIERS`) below the
+    subject, and the words of their names with them, so that an article on the
+    subject alone ranks above one on the qualifier alone; an article on both still
+    comes first. A query of qualifiers only (*adolescence*) is left as it is.
+
+    Returns the clauses and a note per demoted concept."""
+
+    def rank(clause: Clause) -> int:
+        concept = thesaurus.concepts.get(clause.concept or "")
+        if clause.kind != "concept" or concept is None:
+            return len(QUALIFIERS)
+        return _QUALIFIER_RANK.get(concept.category, len(QUALIFIERS))
+
+    ranks = {c.concept: rank(c) for c in clauses if c.kind == "concept"}
+    subject = max((rank(c) for c in clauses if c.kind != "part"), default=0)
+    demoted, notes = [], []
+    for clause in clauses:
+        level = ranks.get(clause.concept, subject) if clause.kind != "word" else subject
+        if level < subject:
+            category = list(QUALIFIERS)[level]
+            weight, penalty = QUALIFIERS[category]
+            clause = replace(clause, weight=clause.weight * weight, penalty=penalty)
+            if clause.kind == "concept":
+                what = "a research design" if category == "methode" else "an age group"
+                notes.append(f"«{clause.label}» narrows the subject ({what}): it weighs less")
+        demoted.append(clause)
+    return demoted, notes
+
+
 def parse_query(
     text: str,
     *,
@@ -688,7 +746,7 @@ def parse_query(
             )
             add(Clause(label=alt.text, alternatives=(alt,), kind="phrase"), alt.words)
             continue
-        covered: set[int] = set()
+        covered: dict[int, str] = {}  # word → concept whose name it is part of
         # First word → (clause, end word) of a concept named inside a longer name.
         inner: dict[int, tuple[Clause, int]] = {}
         if thesaurus is not None:
@@ -696,7 +754,8 @@ def parse_query(
                 span = words[mention.first_word : mention.last_word + 1]
                 typed = _typed(segment, span, mention)
                 concept_clauses.append(concept_clause(mention.concept, expansion, typed))
-                covered.update(range(mention.first_word, mention.last_word + 1))
+                for i in range(mention.first_word, mention.last_word + 1):
+                    covered.setdefault(i, mention.concept.id)
                 for first, part, stop in _inner_parts(thesaurus, segment, span, expansion):
                     inner[mention.first_word + first] = (part, mention.first_word + stop)
         run: list[tuple[str, tuple[str, ...]]] = []
@@ -713,7 +772,11 @@ def parse_query(
                 continue
             if i in covered:
                 clause = Clause(
-                    label=surface, alternatives=(word,), kind="part", weight=expansion.words_weight
+                    label=surface,
+                    alternatives=(word,),
+                    kind="part",
+                    concept=covered[i],
+                    weight=expansion.words_weight,
                 )
             else:
                 clause = Clause(label=surface, alternatives=(word,))
@@ -722,6 +785,9 @@ def parse_query(
     for clause in concept_clauses:
         if clause.alternatives:
             add(clause, (("concept:" + (clause.concept or ""),),))
+    if thesaurus is not None:
+        clauses, qualifier_notes = _qualified(clauses, thesaurus)
+        notes.extend(qualifier_notes)
     if len(clauses) > MAX_CLAUSES:
         notes.append(f"only the first {MAX_CLAUSES} words of the query were used")
         clauses = clauses[:MAX_CLAUSES]

@@ -126,7 +126,9 @@ def search(
     Quoted phrases and adjacent query words found side by side score extra; the title
     weighs more than the summary. Parts of the query weigh by their rarity in the
     collection (``rarity_weighting``; 0 weighs them alike), and the share of the query
-    an article matches multiplies its score (``coordination``, the exponent).
+    an article matches multiplies its score (``coordination``, the exponent). Beside a
+    subject, a research design or an age group narrows it and weighs less (see
+    :data:`alliance_search.query.QUALIFIERS`).
     ``expand=False`` searches the words only; ``concepts=["etat-limite"]`` names
     concepts explicitly. ``section``, ``journal``, ``year`` (a year or a ``(from,
     to)`` pair) and ``concept`` (with its narrower concepts) filter.
@@ -204,14 +206,25 @@ def search(
 def _coverage(matched: set[MatchKey], parts: list[QueryPart]) -> float:
     """Share of the query a hit matched, each part weighed by its rarity squared and
     smoothed by one mean part: (mean + matched) / (mean + all). With parts of equal
-    rarity, (1 + parts matched) / (1 + parts)."""
-    weights = [part.rarity**2 for part in parts]
+    rarity, (1 + parts matched) / (1 + parts).
+
+    A part that narrows the subject counts apart: missing it multiplies by 1 - its
+    penalty, scaled by its rarity squared over its own and the subject's (a part as
+    common as *adulte* costs little, one the subject does not tell apart costs
+    the full penalty)."""
+    subject = [part for part in parts if part.penalty is None]
+    weights = [part.rarity**2 for part in subject]
     total = sum(weights)
-    if total <= 0:
-        return 1.0
-    mean = total / len(weights)
-    found = sum(w for part, w in zip(parts, weights, strict=True) if part.terms & matched)
-    return (mean + found) / (mean + total)
+    coverage = 1.0
+    if total > 0:
+        mean = total / len(weights)
+        found = sum(w for part, w in zip(subject, weights, strict=True) if part.terms & matched)
+        coverage = (mean + found) / (mean + total)
+    for part in parts:
+        if part.penalty is not None and not part.terms & matched:
+            own = part.rarity**2
+            coverage *= 1.0 - part.penalty * (own / (own + total) if own + total > 0 else 1.0)
+    return coverage
 
 
 def _hits(
