@@ -16,6 +16,7 @@ from alliance_search.query import (
     parse_query,
     rarity,
     request_end,
+    request_tail,
 )
 from alliance_search.search import DEFAULT_FIELD_WEIGHTS, _coverage
 
@@ -131,6 +132,58 @@ def test_singular_query_meets_plural_text_as_a_phrase(tmp_path) -> None:
 )
 def test_words_asking_for_documents_are_not_the_subject(typed: str, subject: str) -> None:
     assert typed[request_end(typed) :] == subject
+
+
+@pytest.mark.parametrize(
+    ("typed", "subject"),
+    [
+        ("Schizophrénie : que dit la littérature ?", "Schizophrénie : "),
+        ("burn-out des soignants, quels articles ?", "burn-out des soignants, "),
+        ("la démence dans la littérature", "la démence "),
+        ("TCA : état des lieux", "TCA : "),
+        ("Alliance thérapeutique : ce que dit la recherche", "Alliance thérapeutique : "),
+        ("contention (articles récents)", "contention ("),
+        # Subjects, quoted text, the whole query: searched as typed.
+        ("la folie et la littérature", "la folie et la littérature"),
+        ("quels articles ?", "quels articles ?"),
+        ("démence : « que dit la littérature »", "démence : « que dit la littérature »"),
+        ("soins : comment faire", "soins : comment faire"),
+        ("patients âgés : recherche clinique", "patients âgés : recherche clinique"),
+    ],
+)
+def test_a_question_after_the_subject_is_found(typed: str, subject: str) -> None:
+    assert typed[: request_tail(typed)] == subject
+
+
+def test_a_question_after_the_subject_weighs_little(tmp_path) -> None:
+    """The words of *que dit la littérature ?* only order articles otherwise alike."""
+    articles = [
+        als.Article(id="soins", title="Soigner la démence", summary="Les soins au quotidien."),
+        als.Article(
+            id="familles", title="Démence et familles", summary="Les aidants face à la démence."
+        ),
+        als.Article(
+            id="ehpad",
+            title="La démence en EHPAD",
+            summary="Vivre avec une démence en institution.",
+        ),
+        als.Article(
+            id="sommeil",
+            title="Que dit la littérature sur le sommeil ?",
+            summary="Ce que dit la littérature récente sur l'insomnie des soignants.",
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    for query in ("démence : que dit la littérature ?", "démence, quels articles ?"):
+        results = index.search(query)
+        assert set(results.ids[:3]) == {"soins", "familles", "ehpad"}, (query, results.ids)
+        tail = query[request_tail(query) :]
+        assert f"weighs little: «{tail}» (frames the question)" in results.notes
+
+
+def test_a_pasted_title_still_finds_its_article(seed_index) -> None:
+    title = "Alliance thérapeutique : ce que dit la recherche"
+    assert seed_index.search(title)[0].id == "sm-alliance-therapeutique-ce-que-dit-la-recherche"
 
 
 def test_a_question_finds_what_its_subject_finds(seed_index, tmp_path) -> None:

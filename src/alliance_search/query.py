@@ -428,11 +428,12 @@ def _fields_query(
 # "quels articles parlent de", "je cherche des textes sur", "articles concernant".
 _DOCUMENTS = frozenset(
     """article articles texte textes publication publications document documents reference
-    references resume resumes ecrits bibliographie travaux""".split()  # noqa: SIM905
+    references resume resumes ecrits bibliographie travaux litterature""".split()  # noqa: SIM905
 )
 _ASKING = frozenset(
     """cherche cherchons cherchez chercher trouver trouvez montre montrez montrer donne donnez
-    donner voudrais voulons veux aimerais existe existent sait savons connait""".split()  # noqa: SIM905
+    donner voudrais voulons veux aimerais existe existent sait savons connait dit disent
+    """.split()  # noqa: SIM905
 )
 #: Question words that, first in a query, frame it: *comment* prendre en charge...
 _QUESTION = frozenset({"comment", "pourquoi"})
@@ -444,8 +445,26 @@ _LINKING = frozenset(
     """recherche recherchons recherchez etude etudes parlent parle parlant traitent traite
     traitant portent porte portant abordent aborde abordant evoquent evoque evoquant concernent
     concerne concernant consacres consacrees relatifs relatives propos sujet theme liste
-    listes""".split()  # noqa: SIM905
+    listes recent recents recente recentes actuel actuels actuelle actuelles nouveau nouveaux
+    nouvelle nouvelles dernier derniers derniere dernieres""".split()  # noqa: SIM905
 )
+#: Words of a question put after its subject (*… : quels articles ?*, *…, que dit la
+#: littérature ?*, *… : état des lieux*): such a tail needs one of them...
+_TAIL_ASKING = (
+    _DOCUMENTS
+    | _ASKING
+    | frozenset(
+        "quel quels quelle quelles quoi donnees lieux point".split()  # noqa: SIM905
+    )
+)
+#: ... may hold these too ...
+_TAIL_WORDS = _TAIL_ASKING | _LINKING | _QUESTION | _INVERSION | frozenset({"etat"})
+#: ... and follows punctuation or starts with one of these (*… dans la littérature*).
+_TAIL_START = frozenset({"dans", "selon", "apres"})
+_TAIL_PUNCTUATION = frozenset(":;,?!(—–")
+#: How much the words of such a tail weigh: enough to order articles that are
+#: otherwise alike (a title pasted whole), not to compete with the subject.
+FRAMING_WEIGHT = 0.2
 
 
 def request_end(text: str) -> int:
@@ -495,6 +514,40 @@ def request_end(text: str) -> int:
     if not end or not rest.strip(" \t?!.:;,"):
         return 0
     return end + len(rest) - len(rest.lstrip())
+
+
+def request_tail(text: str, start: int = 0) -> int:
+    """Where a question put after the subject of a query starts (``len(text)`` if
+    there is none): *… : que dit la littérature ?*, *…, quels articles ?*, *… dans
+    la littérature*. Such a tail holds only function words and words that ask for
+    documents or frame a question, at least one of the latter; it follows
+    punctuation or starts with *dans*, *selon* or *d'après*; it never holds quoted
+    text and never holds the first word of the query (from ``start``).
+
+    >>> text = "Schizophrénie : que dit la littérature ?"
+    >>> text[: request_tail(text)]
+    'Schizophrénie : '
+    >>> text = "burn-out des soignants, quels articles ?"
+    >>> text[request_tail(text) :]
+    'quels articles ?'
+    >>> request_tail("la folie et la littérature") == len("la folie et la littérature")
+    True
+    """
+    words = list(WORD_PATTERN.finditer(text, start))
+    tail = len(text)
+    asks = False
+    for before, match in reversed(list(pairwise(words))):
+        between = text[before.end() : match.start()]
+        if any(quote in text[before.end() :] for quote in ('"', "«", "»")):
+            break
+        word = match.group()[split_elision(match.group()) :]
+        parts = [fold(part) for _, part in split_compound(word)]
+        if not all(part in _TAIL_WORDS or is_stop_word(part) for part in parts):
+            break
+        asks = asks or any(part in _TAIL_ASKING for part in parts)
+        if asks and (_TAIL_PUNCTUATION.intersection(between) or parts[0] in _TAIL_START):
+            tail = match.start()
+    return tail
 
 
 def split_quoted(text: str) -> list[tuple[str, bool]]:
@@ -683,11 +736,11 @@ def _qualified(clauses: list[Clause], thesaurus: Thesaurus) -> tuple[list[Clause
         return _QUALIFIER_RANK.get(concept.category, len(QUALIFIERS))
 
     ranks = {c.concept: rank(c) for c in clauses if c.kind == "concept"}
-    subject = max((rank(c) for c in clauses if c.kind != "part"), default=0)
+    subject = max((rank(c) for c in clauses if c.kind != "part" and c.penalty is None), default=0)
     demoted, notes = [], []
     for clause in clauses:
         level = ranks.get(clause.concept, subject) if clause.kind != "word" else subject
-        if level < subject:
+        if level < subject and clause.penalty is None:
             category = list(QUALIFIERS)[level]
             weight, penalty = QUALIFIERS[category]
             clause = replace(clause, weight=clause.weight * weight, penalty=penalty)
@@ -733,7 +786,8 @@ def parse_query(
         asked = {fold(w[split_elision(w) :]) for w in WORD_PATTERN.findall(text[:lead])}
         why = "asks for documents" if asked & _DOCUMENTS else "frames the question"
         notes.append(f"not searched: «{text[:lead].strip()}» ({why})")
-    for segment, quoted in split_quoted(text[lead:]):
+    tail = request_tail(text, lead)
+    for segment, quoted in split_quoted(text[lead:tail]):
         words = analyze(segment)
         if not words:
             continue
@@ -785,6 +839,19 @@ def parse_query(
     for clause in concept_clauses:
         if clause.alternatives:
             add(clause, (("concept:" + (clause.concept or ""),),))
+    framing = [
+        Alternative(
+            text=text[tail:][start:end], words=(terms,), exact=(fold(text[tail:][start:end]),)
+        )
+        for _, terms, start, end in analyze(text[tail:])
+    ]
+    for word in framing:
+        add(
+            Clause(label=word.text, alternatives=(word,), weight=FRAMING_WEIGHT, penalty=0.0),
+            word.words,
+        )
+    if framing:
+        notes.append(f"weighs little: «{text[tail:].strip()}» (frames the question)")
     if thesaurus is not None:
         clauses, qualifier_notes = _qualified(clauses, thesaurus)
         notes.extend(qualifier_notes)
