@@ -113,6 +113,9 @@ def test_stemming_conflates_inflections() -> None:
         ("individu", "individus"),
         ("emploi", "emplois"),
         ("réflexion", "réflexions"),
+        ("permission", "permissions"),
+        ("transmission", "transmissions"),
+        ("connexion", "connexions"),
         ("désir", "désirs"),
         ("disorder", "disorders"),
         ("milieu", "milieux"),
@@ -135,6 +138,17 @@ def test_distinct_words_stay_distinct() -> None:
     assert not meet("foi", "fois")  # faith is not times,
     assert not meet("pari", "Paris")  # a bet is not the city,
     assert not terms("moi-même")[0] & terms("mois")[0]  # nor the self the months
+
+
+def test_plural_nouns_read_as_verb_forms_are_not_other_words() -> None:
+    """Snowball reads *réflexions* and *permissions* as verb forms in -ons, and cuts
+    them to the stems of *réflexe* and *permis*; they are stemmed as their singular."""
+    assert not meet("réflexions", "réflexe")
+    assert not meet("réflexion", "réflexes")
+    assert not meet("permissions", "permis")
+    assert not meet("transmissions", "transmis")
+    assert stem_variants("réflexions") == stem_variants("réflexion") == ("reflexion",)
+    assert meet("étudions", "études")  # a verb form stays one
 
 
 def test_a_stem_cut_short_without_accents_is_not_kept() -> None:

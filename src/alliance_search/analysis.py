@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 #: Articles and pronouns that French elides before a vowel (``l’``, ``qu’``...).
 ELISION_ARTICLES = frozenset(
@@ -100,6 +100,15 @@ def fold(text: str) -> str:
 
 
 _STEMMER = snowballstemmer.stemmer("french")
+#: Plural nouns that Snowball reads as verb forms in -ons (*réflexions* → reflex, as
+#: *réflexe*; *permissions* → perm, as *permis*): stemmed as their singular. Other
+#: endings in -ions or -issons are verbs as often as nouns (*étudions*, *nourrissons*).
+_NOUN_PLURALS = ("xions", "missions")
+
+
+def _stem(word: str) -> str:
+    """Snowball French, except for the plurals of :data:`_NOUN_PLURALS`."""
+    return _STEMMER.stemWord(word[:-1] if word.endswith(_NOUN_PLURALS) else word)
 
 
 #: Singular words whose form with a final *s* is another word, not their plural
@@ -133,8 +142,8 @@ def stem_variants(word: str) -> tuple[str, ...]:
     if any(ch.isdigit() for ch in folded):
         return (folded,)
     spelled = word.replace("œ", "oe").replace("æ", "ae")
-    accent_aware = fold(_STEMMER.stemWord(spelled))
-    accent_free = accent_aware if folded == word else _STEMMER.stemWord(folded)
+    accent_aware = fold(_stem(spelled))
+    accent_free = accent_aware if folded == word else _stem(folded)
     # Without its accents a word may be cut much shorter, onto another word's stem
     # (tempérament → temp, as temps; réflexion → reflex, as réflexe): such a stem is
     # not kept, and a query typed without accents finds the word by its written form.
@@ -154,11 +163,11 @@ def stem_variants(word: str) -> tuple[str, ...]:
         irregular = IRREGULAR_PLURALS.get(folded)
         mark = "x" if folded.endswith(("au", "eu")) else "s"  # milieux, réseaux
         if irregular:
-            plural = _STEMMER.stemWord(irregular)
-        elif fold(_STEMMER.stemWord(spelled + mark)) in variants:
+            plural = _stem(irregular)
+        elif fold(_stem(spelled + mark)) in variants:
             return variants
         else:
-            plural = _STEMMER.stemWord(folded + mark)
+            plural = _stem(folded + mark)
         if plural not in variants:
             return (*variants, plural)
     return variants
