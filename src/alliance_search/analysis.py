@@ -108,7 +108,7 @@ _NOUN_PLURALS = ("xions", "missions")
 
 def _stem(word: str) -> str:
     """Snowball French, except for the plurals of :data:`_NOUN_PLURALS`."""
-    return _STEMMER.stemWord(word[:-1] if word.endswith(_NOUN_PLURALS) else word)
+    return str(_STEMMER.stemWord(word[:-1] if word.endswith(_NOUN_PLURALS) else word))
 
 
 #: Singular words whose form with a final *s* is another word, not their plural

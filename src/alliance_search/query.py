@@ -5,7 +5,10 @@ concepts are detected, one per concept). A clause has *alternatives* (the word
 itself, or the synonyms of a concept); alternatives of one clause combine by
 maximum (``DisjunctionMax``), so variants of one idea never add up, while clauses
 add up, so a document matching more of the query ranks higher. Nothing is
-required: a missing word never empties the result.
+required: a missing word never empties the result. Words that ask for documents
+rather than name a subject are set aside (:func:`request_end`) or weigh little
+(:func:`request_tail`), and concepts that only narrow the subject (a research
+design, an age group) weigh less than it (:data:`QUALIFIERS`).
 """
 
 from __future__ import annotations
@@ -37,15 +40,19 @@ if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
 __all__ = [
+    "QUALIFIERS",
     "Alternative",
     "Clause",
     "Expansion",
     "MatchKey",
     "ParsedQuery",
+    "Qualifier",
     "QueryPart",
     "match_keys",
     "parse_query",
     "rarity",
+    "request_end",
+    "request_tail",
 ]
 
 Words = tuple[tuple[str, ...], ...]
@@ -228,9 +235,10 @@ class Clause:
     """A unit of meaning in the query; its alternatives combine by maximum.
 
     ``reference`` is the alternative whose rarity the others are scaled to (what
-    the user typed, or the concept's label); ``weight`` scales the whole clause, and
-    ``penalty``, for a concept that narrows the subject, is what an article loses for
-    missing it (see :func:`_qualified`).
+    the user typed, or the concept's label); ``weight`` scales the whole clause.
+    ``penalty`` marks a clause that only narrows the subject (see :func:`_qualified`)
+    or frames the question (see :func:`request_tail`): it is what an article loses
+    for missing it, ``None`` for the parts of the subject.
     """
 
     label: str
@@ -712,12 +720,24 @@ def _inner_parts(
     return parts
 
 
+@dataclass(frozen=True, slots=True)
+class Qualifier:
+    """How a category of concepts narrows a subject: what it is, the weight of its
+    clause (times the subject's strongest part, at most) and what an article that
+    misses it loses at most (see :func:`alliance_search.search.search`)."""
+
+    what: str
+    weight: float
+    penalty: float
+
+
 #: Categories of concepts that narrow a subject rather than name one, weakest first:
 #: a research design (*revue de la littérature sur la schizophrénie*), then an age
-#: group (*dépression chez l'adolescent*). Beside a subject, such a concept's clause
-#: weighs its weight times the subject's (at most), and an article that misses it
-#: loses up to its penalty (see :func:`alliance_search.search.search`).
-QUALIFIERS: dict[str, tuple[float, float]] = {"methode": (0.4, 0.1), "age": (0.4, 0.5)}
+#: group (*dépression chez l'adolescent*).
+QUALIFIERS: dict[str, Qualifier] = {
+    "methode": Qualifier("a research design", weight=0.4, penalty=0.1),
+    "age": Qualifier("an age group", weight=0.4, penalty=0.5),
+}
 _QUALIFIER_RANK = {category: rank for rank, category in enumerate(QUALIFIERS)}
 
 
@@ -741,12 +761,14 @@ def _qualified(clauses: list[Clause], thesaurus: Thesaurus) -> tuple[list[Clause
     for clause in clauses:
         level = ranks.get(clause.concept, subject) if clause.kind != "word" else subject
         if level < subject and clause.penalty is None:
-            category = list(QUALIFIERS)[level]
-            weight, penalty = QUALIFIERS[category]
-            clause = replace(clause, weight=clause.weight * weight, penalty=penalty)
+            qualifier = list(QUALIFIERS.values())[level]
+            clause = replace(
+                clause, weight=clause.weight * qualifier.weight, penalty=qualifier.penalty
+            )
             if clause.kind == "concept":
-                what = "a research design" if category == "methode" else "an age group"
-                notes.append(f"«{clause.label}» narrows the subject ({what}): it weighs less")
+                notes.append(
+                    f"«{clause.label}» narrows the subject ({qualifier.what}): it weighs less"
+                )
         demoted.append(clause)
     return demoted, notes
 
