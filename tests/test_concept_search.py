@@ -266,6 +266,10 @@ def test_the_alliance_with_adolescents_finds_the_adolescent_unit_first(seed_inde
     results = seed_index.search("alliance thérapeutique avec les adolescents")
     assert results[0].id == CAID
     assert "«adolescents» narrows the subject (an age group): it weighs less" in results.notes
+    # Common words around an age group do not make a subject that it narrows.
+    framed = seed_index.search("quelle place pour les adolescents dans le soin ?")
+    assert set(framed.ids[:2]) == {CAID, TEENS}
+    assert not any("narrows" in note for note in framed.notes)
 
 
 def test_phrase_beats_scattered_words(tmp_path: Path) -> None:

@@ -236,9 +236,11 @@ class Clause:
 
     ``reference`` is the alternative whose rarity the others are scaled to (what
     the user typed, or the concept's label); ``weight`` scales the whole clause.
-    ``penalty`` marks a clause that only narrows the subject (see :func:`_qualified`)
-    or frames the question (see :func:`request_tail`): it is what an article loses
-    for missing it, ``None`` for the parts of the subject.
+    ``narrows`` is the :data:`QUALIFIERS` category of a concept that may narrow the
+    subject (and of the words of its name); ``penalty`` marks a clause that only
+    narrows the subject (see :meth:`ParsedQuery.narrowed`) or frames the question
+    (see :func:`request_tail`): it is what an article loses for missing it, ``None``
+    for the parts of the subject.
     """
 
     label: str
@@ -247,6 +249,7 @@ class Clause:
     concept: str | None = None
     weight: float = 1.0
     reference: Alternative | None = None
+    narrows: str | None = None
     penalty: float | None = None
 
 
@@ -261,6 +264,55 @@ class ParsedQuery:
 
     def __bool__(self) -> bool:
         return bool(self.clauses)
+
+    def narrowed(self, searcher: Searcher) -> ParsedQuery:
+        """The query with its qualifiers (:data:`QUALIFIERS`) demoted below its
+        subject, and a note for each, so that an article on the subject alone ranks
+        above one on the qualifier alone, and one on both first.
+
+        The subject is what the query names besides: a concept of another category,
+        or words a quarter rarer in the collection, at least, than the rarest
+        qualifier's words (*quelle place pour … dans le soin* names none). A research
+        design also narrows an age group. A query of qualifiers only (*adolescence*)
+        is left as it is."""
+        candidates = [c for c in self.clauses if c.narrows is not None and c.kind == "concept"]
+        if not candidates:
+            return self
+        reader = searcher.reader()
+        count = reader.doc_count_all()
+
+        def rarity_of(clause: Clause) -> float:
+            """The mean rarity of the words of what was typed."""
+            reference = clause.reference or clause.alternatives[0]
+            holding = _holding(reference, reader)
+            return sum(_rarity([n], count) for n in holding) / max(1, len(holding))
+
+        least = min(rarity_of(c) for c in candidates)
+        top = len(QUALIFIERS)
+
+        def level(clause: Clause) -> int:
+            if clause.narrows is not None:
+                return _QUALIFIER_RANK[clause.narrows]
+            if clause.kind == "part" or clause.penalty is not None:
+                return -1
+            if clause.kind == "concept" or rarity_of(clause) >= _SUBJECT_RARITY * least:
+                return top
+            return -1
+
+        subject = max(level(c) for c in self.clauses)
+        clauses, notes = [], []
+        for clause in self.clauses:
+            if clause.narrows is not None and level(clause) < subject:
+                qualifier = QUALIFIERS[clause.narrows]
+                clause = replace(
+                    clause, weight=clause.weight * qualifier.weight, penalty=qualifier.penalty
+                )
+                if clause.kind == "concept":
+                    notes.append(
+                        f"«{clause.label}» narrows the subject ({qualifier.what}): it weighs less"
+                    )
+            clauses.append(clause)
+        return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
 
     def whoosh_query(
         self, field_weights: dict[str, float], searcher: Searcher | None = None
@@ -739,38 +791,24 @@ QUALIFIERS: dict[str, Qualifier] = {
     "age": Qualifier("an age group", weight=0.4, penalty=0.5),
 }
 _QUALIFIER_RANK = {category: rank for rank, category in enumerate(QUALIFIERS)}
+#: How much rarer than a qualifier's words a word must be to count as a subject.
+_SUBJECT_RARITY = 1.25
 
 
-def _qualified(clauses: list[Clause], thesaurus: Thesaurus) -> tuple[list[Clause], list[str]]:
-    """Demote the concepts that narrow a subject (:data:`QUALIFIERS`) below the
-    subject, and the words of their names with them, so that an article on the
-    subject alone ranks above one on the qualifier alone; an article on both still
-    comes first. A query of qualifiers only (*adolescence*) is left as it is.
-
-    Returns the clauses and a note per demoted concept."""
-
-    def rank(clause: Clause) -> int:
-        concept = thesaurus.concepts.get(clause.concept or "")
-        if clause.kind != "concept" or concept is None:
-            return len(QUALIFIERS)
-        return _QUALIFIER_RANK.get(concept.category, len(QUALIFIERS))
-
-    ranks = {c.concept: rank(c) for c in clauses if c.kind == "concept"}
-    subject = max((rank(c) for c in clauses if c.kind != "part" and c.penalty is None), default=0)
-    demoted, notes = [], []
+def _mark_qualifiers(clauses: list[Clause], thesaurus: Thesaurus) -> list[Clause]:
+    """Mark the concepts of a :data:`QUALIFIERS` category, and the words of their
+    names, with that category (see :meth:`ParsedQuery.narrowed`)."""
+    categories: dict[str, str] = {}
     for clause in clauses:
-        level = ranks.get(clause.concept, subject) if clause.kind != "word" else subject
-        if level < subject and clause.penalty is None:
-            qualifier = list(QUALIFIERS.values())[level]
-            clause = replace(
-                clause, weight=clause.weight * qualifier.weight, penalty=qualifier.penalty
-            )
-            if clause.kind == "concept":
-                notes.append(
-                    f"«{clause.label}» narrows the subject ({qualifier.what}): it weighs less"
-                )
-        demoted.append(clause)
-    return demoted, notes
+        concept = thesaurus.concepts.get(clause.concept or "")
+        if clause.kind == "concept" and concept is not None and concept.category in QUALIFIERS:
+            categories[concept.id] = concept.category
+    return [
+        replace(c, narrows=categories[c.concept])
+        if c.kind in ("concept", "part") and c.concept in categories
+        else c
+        for c in clauses
+    ]
 
 
 def parse_query(
@@ -875,8 +913,7 @@ def parse_query(
     if framing:
         notes.append(f"weighs little: «{text[tail:].strip()}» (frames the question)")
     if thesaurus is not None:
-        clauses, qualifier_notes = _qualified(clauses, thesaurus)
-        notes.extend(qualifier_notes)
+        clauses = _mark_qualifiers(clauses, thesaurus)
     if len(clauses) > MAX_CLAUSES:
         notes.append(f"only the first {MAX_CLAUSES} words of the query were used")
         clauses = clauses[:MAX_CLAUSES]

@@ -163,6 +163,7 @@ def search(
         proximity_weight=proximity_weight,
     )
     searcher = index.searcher()
+    parsed = parsed.narrowed(searcher)
     # Looked up when asked for; words corrected unasked need no suggestion.
     suggestion = partial(index.suggest, corrected or query) if query.strip() else None
     if not parsed or limit == 0:
