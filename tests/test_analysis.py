@@ -187,6 +187,14 @@ def test_stop_words_are_removed_and_positions_renumbered() -> None:
         assert analyze(word) == []
 
 
+def test_english_function_words_are_stop_words() -> None:
+    """English titles and queries (*the role of attachment in adults*) keep their
+    subject words only; the French words spelt alike with accents stay words."""
+    assert terms("The role of attachment in adults") == terms("role attachment adults")
+    assert terms("quality of life") == terms("quality life")
+    assert terms("thé") == [{"the"}]  # tea
+
+
 def test_clinical_words_are_not_stop_words() -> None:
     for word in ["contre", "non", "entre", "soi", "sans", "us", "will", "may"]:
         assert word not in FRENCH_STOP_WORDS

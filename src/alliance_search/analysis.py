@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 
 #: Articles and pronouns that French elides before a vowel (``l’``, ``qu’``...).
 ELISION_ARTICLES = frozenset(
