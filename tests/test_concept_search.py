@@ -256,6 +256,9 @@ def test_an_age_group_narrows_the_subject(tmp_path: Path) -> None:
         assert set(ids[1:4]) == {"adulte", "agee", "perinatal"}, (query, ids)
         assert ids[4] == "ado-ecole", (query, ids)
     assert index.thesaurus["adolescence"].category == "age"
+    # A word that no article holds names no subject here.
+    unknown = index.search("adolescents qwertzuiop", correct=False)
+    assert not any("narrows" in note for note in unknown.notes)
     assert index.search("adolescence").ids[:2] in (
         ["ado-depression", "ado-ecole"],
         ["ado-ecole", "ado-depression"],

@@ -282,10 +282,13 @@ class ParsedQuery:
         count = reader.doc_count_all()
 
         def rarity_of(clause: Clause) -> float:
-            """The mean rarity of the words of what was typed."""
+            """The mean rarity of the words of what was typed (0 if an article holds
+            none of them: such words name nothing in this collection)."""
             reference = clause.reference or clause.alternatives[0]
             holding = _holding(reference, reader)
-            return sum(_rarity([n], count) for n in holding) / max(1, len(holding))
+            if not any(holding):
+                return 0.0
+            return sum(_rarity([n], count) for n in holding) / len(holding)
 
         least = min(rarity_of(c) for c in candidates)
         top = len(QUALIFIERS)
