@@ -597,12 +597,13 @@ def request_tail(text: str, start: int = 0) -> int:
     True
     """
     words = list(WORD_PATTERN.finditer(text, start))
+    last_quote = max(text.rfind(quote) for quote in ('"', "«", "»"))
     tail = len(text)
     asks = False
     for before, match in reversed(list(pairwise(words))):
-        between = text[before.end() : match.start()]
-        if any(quote in text[before.end() :] for quote in ('"', "«", "»")):
+        if last_quote >= before.end():
             break
+        between = text[before.end() : match.start()]
         word = match.group()[split_elision(match.group()) :]
         parts = [fold(part) for _, part in split_compound(word)]
         if not all(part in _TAIL_WORDS or is_stop_word(part) for part in parts):
@@ -902,19 +903,17 @@ def parse_query(
     for clause in concept_clauses:
         if clause.alternatives:
             add(clause, (("concept:" + (clause.concept or ""),),))
-    framing = [
-        Alternative(
-            text=text[tail:][start:end], words=(terms,), exact=(fold(text[tail:][start:end]),)
-        )
-        for _, terms, start, end in analyze(text[tail:])
-    ]
-    for word in framing:
+    question = text[tail:]
+    framing = analyze(question)
+    for _, terms, start, end in framing:
+        surface = question[start:end]
+        word = Alternative(text=surface, words=(terms,), exact=(fold(surface),))
         add(
-            Clause(label=word.text, alternatives=(word,), weight=FRAMING_WEIGHT, penalty=0.0),
+            Clause(label=surface, alternatives=(word,), weight=FRAMING_WEIGHT, penalty=0.0),
             word.words,
         )
     if framing:
-        notes.append(f"weighs little: «{text[tail:].strip()}» (frames the question)")
+        notes.append(f"weighs little: «{question.strip()}» (frames the question)")
     if thesaurus is not None:
         clauses = _mark_qualifiers(clauses, thesaurus)
     if len(clauses) > MAX_CLAUSES:
