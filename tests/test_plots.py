@@ -63,7 +63,7 @@ def test_results_concept_frame_agrees_with_the_index(seed_index: als.Index) -> N
 
 
 def test_concept_frame_of_no_hits(seed_index: als.Index) -> None:
-    frame = seed_index.search("schizofrénie").concept_frame()
+    frame = seed_index.search("autisme").concept_frame()
     assert frame.shape == (0, 0)
 
 
@@ -92,7 +92,7 @@ def test_facets_frame_is_tidy_and_labelled(seed_index: als.Index) -> None:
     assert labels["alliance-therapeutique"] == "alliance thérapeutique"
     assert labels["etat-limite"] == "état limite"
     assert labels["dossier"] == "dossier"
-    assert seed_index.search("schizofrénie").facets_frame().empty
+    assert seed_index.search("autisme").facets_frame().empty
 
 
 # ---------------------------------------------------------------------- plots
@@ -174,7 +174,7 @@ def test_facets_of_a_bad_kind(seed_index: als.Index) -> None:
 
 
 def test_empty_plots_say_so(seed_index: als.Index) -> None:
-    empty = seed_index.search("schizofrénie")
+    empty = seed_index.search("autisme")
     for figure in (plot_concepts(empty), plot_facets(empty)):
         assert figure.axes[0].texts[0].get_text().startswith("No concept")
 
