@@ -9,7 +9,7 @@ import pytest
 
 import alliance_search as als
 
-from .conftest import BORDERLINE, CHARCOT, DEMENTIA, PSYCHOSIS
+from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PSYCHOSIS
 
 TEENS = "sm-que-le-spectacle-commence"
 CAID = "sm-j-ai-deja-aligne-huit-infirmiers"
@@ -43,6 +43,7 @@ def test_abbreviation_found_through_its_concept_only(seed_index) -> None:
         "trouble neurocognitif majeur",
         "personnes démentes",
         "maladie d'Alzheimer",
+        "EHPAD",  # dementia is a related term of nursing homes
     ],
 )
 def test_dementia_concepts(seed_index, query: str) -> None:
@@ -64,6 +65,22 @@ def test_a_concept_typed_as_no_article_writes_it_weighs_as_its_names(seed_index)
     # So the rarer part of a longer query still leads, instead of "relation" and
     # "patient", which the nursing article holds.
     assert seed_index.search("relation avec un patient psychotique").ids[0] == PSYCHOSIS
+
+
+@pytest.mark.parametrize("query", ["schizophrénie", "délire", "hallucinations"])
+def test_a_psychotic_symptom_or_disorder_finds_the_psychosis_article(seed_index, query) -> None:
+    # Psychosis is a related term of each: the only article on it comes first.
+    hit = seed_index.search(query)[0]
+    assert hit.id == PSYCHOSIS
+    assert {(m.route, m.found) for m in hit.explanation} == {("related", "psychose")}
+
+
+def test_the_words_of_a_concept_inside_a_longer_name_count_alone(seed_index) -> None:
+    # «relation soignant» names the therapeutic relationship inside «relation
+    # soignant-soigné»; the nursing article only says «la relation avec le patient».
+    hit = seed_index.search("relation soignant-soigné")[0]
+    assert hit.id == NURSING
+    assert ("title", "relation") in {(m.field, m.found) for m in hit.explanation}
 
 
 def test_hysteria_finds_charcot(seed_index) -> None:

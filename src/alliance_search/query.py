@@ -741,6 +741,11 @@ def _abbreviation(term: str) -> bool:
     return len(term) <= 6 and " " not in term and sum(ch.isupper() for ch in term) >= 2
 
 
+def _word(surface: str, terms: tuple[str, ...], weight: float = 1.0) -> Alternative:
+    """One word of the query as typed."""
+    return Alternative(text=surface, words=(terms,), weight=weight, exact=(fold(surface),))
+
+
 def _typed(
     segment: str, span: list[tuple[int, tuple[str, ...], int, int]], mention: ConceptMention
 ) -> Alternative:
@@ -763,7 +768,10 @@ def _inner_parts(
 
     Each stands for its words as a part of the query (``words_weight``), with the
     concept's names as alternatives, so that a text naming the parts in other words
-    (*agression sexuelle* and *enfants*) still shares them."""
+    (*agression sexuelle* and *enfants*) still shares them. The words of a multi-word
+    part also count alone, at ``words_weight``: *relation soignant* in *relation
+    soignant-soigné* names *relation thérapeutique*, and a text that only says
+    *relation* shares a little of it."""
     if len(span) < 2:
         return []
     names_only = Expansion(related_weight=0.0, synonym_weight=expansion.synonym_weight)
@@ -771,6 +779,12 @@ def _inner_parts(
     for mention in thesaurus.detect_words(span, max_words=len(span) - 1):
         sub = span[mention.first_word : mention.last_word + 1]
         clause = concept_clause(mention.concept, names_only, _typed(segment, sub, mention))
+        if len(sub) > 1:  # its words alone count too, as the words of any name do
+            alone = tuple(
+                _word(segment[start:end], terms, expansion.words_weight)
+                for _, terms, start, end in sub
+            )
+            clause = replace(clause, alternatives=clause.alternatives + alone)
         clause = replace(clause, kind="part", weight=expansion.words_weight)
         parts.append((mention.first_word, clause, mention.last_word + 1))
     return parts
@@ -881,7 +895,7 @@ def parse_query(
         for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
             run.append((surface, terms))
-            word = Alternative(text=surface, words=(terms,), exact=(fold(surface),))
+            word = _word(surface, terms)
             if i in inner:  # the inner concept's clause stands for its words
                 part, stop = inner[i]
                 add(part, (("part:" + (part.concept or ""),),))
@@ -907,7 +921,7 @@ def parse_query(
     framing = analyze(question)
     for _, terms, start, end in framing:
         surface = question[start:end]
-        word = Alternative(text=surface, words=(terms,), exact=(fold(surface),))
+        word = _word(surface, terms)
         add(
             Clause(label=surface, alternatives=(word,), weight=FRAMING_WEIGHT, penalty=0.0),
             word.words,
