@@ -75,6 +75,23 @@ def test_a_psychotic_symptom_or_disorder_finds_the_psychosis_article(seed_index,
     assert {(m.route, m.found) for m in hit.explanation} == {("related", "psychose")}
 
 
+@pytest.mark.parametrize(
+    ("query", "expected", "route", "found"),
+    [
+        ("violence", TEENS, "related", "agités"),  # agitation
+        ("personnes âgées", DEMENTIA, "related", "démence"),
+        # «recension rapide des écrits» names a rapid review, a kind of literature review
+        ("revue de la littérature", NURSING, "narrower", "Recension rapide des écrits"),
+    ],
+)
+def test_related_and_narrower_names_reach_articles_in_other_words(
+    seed_index, query: str, expected: str, route: str, found: str
+) -> None:
+    hit = seed_index.search(query)[0]
+    assert hit.id == expected
+    assert (route, found) in {(m.route, m.found) for m in hit.explanation}
+
+
 def test_the_words_of_a_concept_inside_a_longer_name_count_alone(seed_index) -> None:
     # «relation soignant» names the therapeutic relationship inside «relation
     # soignant-soigné»; the nursing article only says «la relation avec le patient».
