@@ -79,7 +79,6 @@ def test_a_psychotic_symptom_or_disorder_finds_the_psychosis_article(seed_index,
     ("query", "expected", "route", "found"),
     [
         ("violence", TEENS, "related", "agités"),  # agitation
-        ("personnes âgées", DEMENTIA, "related", "démence"),
         # «recension rapide des écrits» names a rapid review, a kind of literature review
         ("revue de la littérature", NURSING, "narrower", "Recension rapide des écrits"),
     ],
