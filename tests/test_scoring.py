@@ -16,7 +16,7 @@ from alliance_search import index as index_module
 from alliance_search._scoring import ScoreCache
 from alliance_search.analysis import analyze
 from alliance_search.query import Expansion, parse_query
-from alliance_search.search import DEFAULT_FIELD_WEIGHTS
+from alliance_search.search import DEFAULT_FIELD_WEIGHTS, _Share
 
 QUERIES = [
     "démence",
@@ -171,6 +171,22 @@ def test_top_k_with_pruning_is_exact(
     assert [i for i, _ in ours] == [i for i, _ in whoosh]
     assert [s for _, s in ours] == pytest.approx([s for _, s in whoosh], rel=1e-12)
     assert len(matching()) == total  # the count is exact too
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_top_k_is_exact_after_the_share_of_the_query(
+    index: als.Index, text: str, limit: int, pruning: bool
+) -> None:
+    """Ranked by score times the share of the query matched, as search ranks: the top
+    k found with pruning are the k best of every match."""
+    parsed = parse_query(text, expansion=Expansion(thesaurus=index.thesaurus))
+    q, parts = parsed.build(DEFAULT_FIELD_WEIGHTS, index.searcher())
+    share = _Share(parts, 3.0)
+    everything, _ = index._scorer().top(q, None, final=share)
+    top, _ = index._scorer().top(q, limit, final=share)
+    assert [d for _, d in top] == [d for _, d in everything[:limit]]
+    assert [s for s, _ in top] == pytest.approx([s for s, _ in everything[:limit]], rel=1e-12)
 
 
 def test_pruning_reads_only_what_can_reach_the_top(

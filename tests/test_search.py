@@ -455,6 +455,33 @@ def test_a_word_typed_without_accents_finds_its_written_form(tmp_path) -> None:
     assert "temperament" not in index.search("temps", expand=False).ids
 
 
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_the_top_is_exact_after_the_share_of_the_query(tmp_path, limit: int) -> None:
+    # Eighty articles speak of one of the two subjects at length: before the share of
+    # the query they matched, each scores more than the one article on both. The
+    # ranking must not stop at the thirty best such scores.
+    articles = [
+        als.Article(id=f"schizo{i}", title="Schizophrénie", summary="La schizophrénie, encore.")
+        for i in range(40)
+    ] + [
+        als.Article(id=f"sommeil{i}", title="Sommeil", summary="Le sommeil, encore le sommeil.")
+        for i in range(40)
+    ]
+    articles.append(
+        als.Article(
+            id="les-deux",
+            title="Observations",
+            summary="Le texte décrit longuement des observations cliniques variées. "
+            "Schizophrénie et sommeil.",
+        )
+    )
+    index = als.build_index(articles, tmp_path / "ix")
+    everything = index.search("schizophrénie et sommeil", limit=None)
+    assert everything.ids[0] == "les-deux"
+    top = index.search("schizophrénie et sommeil", limit=limit)
+    assert [(h.id, h.score) for h in top] == [(h.id, h.score) for h in everything][:limit]
+
+
 def test_coverage_counts_a_part_that_narrows_the_subject_apart() -> None:
     subject = QueryPart(frozenset({("summary", "schizophren")}), rarity=2.0)
     design = QueryPart(frozenset({("summary", "revu")}), rarity=2.0, penalty=0.5)

@@ -18,8 +18,8 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
@@ -33,6 +33,18 @@ __all__ = ["ScoreCache", "Scores", "TermScorer"]
 
 #: Document number → score.
 Scores = dict[int, float]
+
+
+#: A term or phrase of the query → the documents that hold it, or ``None`` if any may.
+Holders = Callable[[MatchKey], Collection[int] | None]
+
+
+class FinalScore(Protocol):
+    """Documents' scores → the scores they are ranked by (see :meth:`TermScorer.top`),
+    given which documents hold each term and phrase of the query (``holders``)."""
+
+    def __call__(self, scores: Scores, holders: Holders) -> Scores: ...
+
 
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 
@@ -234,11 +246,22 @@ class TermScorer:
 
     # ------------------------------------------------------------------ top k
     def top(
-        self, q: Any, limit: int | None, allow: Callable[[int], bool] | None = None
+        self,
+        q: Any,
+        limit: int | None,
+        allow: Callable[[int], bool] | None = None,
+        final: FinalScore | None = None,
     ) -> tuple[list[tuple[float, int]], Callable[[], list[int]]]:
         """The ``limit`` best ``(score, docnum)`` pairs (all if None), best first, and a
         function listing every matching document (``allow`` filters them), computed
         when first called: counting every match costs more than finding the best.
+
+        ``final`` turns documents' scores into the scores they are ranked by, given
+        the documents that hold each term and phrase (search multiplies by the share
+        of the query each matched). It must never raise a score, nor lower it when
+        more documents hold a term. So a score is an upper bound of the final score;
+        the final score given what was found so far, a lower bound; and given that
+        any document may hold what was not read yet, an upper bound again.
 
         The result is exact. Only the documents that can reach the ``limit`` best are
         scored in full (see :meth:`_candidates`). Among them, scores without phrases
@@ -250,30 +273,36 @@ class TermScorer:
         def allowed(doc: int) -> bool:
             return allow is None or allow(doc)
 
+        adjust = final or _unchanged
         if limit is None:
             scores = self.scores(q)
-            pairs = [(s, d) for d, s in scores.items() if allowed(d)]
+            scores = adjust({d: s for d, s in scores.items() if allowed(d)}, self._found)
+            pairs = [(s, d) for d, s in scores.items()]
             return sorted(pairs, key=_best_first, reverse=True), lambda: [d for _, d in pairs]
-        among, kth = self._candidates(q, limit, allowed)
+        among, kth = self._candidates(q, limit, allowed, adjust)
         upper = self._tree(q, self._phrase_bound, among)
         if among is not None:  # the documents that can still reach the k-th score
             among = {d for d, bound in upper.items() if bound >= kth}
             upper = {d: upper[d] for d in among}
         lower = self._tree(q, _no_phrase, among)
-        exact = {d: s for d, s in lower.items() if upper[d] <= s and allowed(d)}
-        uncertain = sorted(
-            (d for d, bound in upper.items() if bound > lower.get(d, 0.0) and allowed(d)),
-            key=lambda d: -upper[d],
+        exact = adjust(
+            {d: s for d, s in lower.items() if upper[d] <= s and allowed(d)}, self._found
         )
+        # Every term is read for these documents; any phrase not checked may match.
+        most = adjust(
+            {d: bound for d, bound in upper.items() if bound > lower.get(d, 0.0) and allowed(d)},
+            self._found_or_phrase,
+        )
+        uncertain = sorted(most, key=lambda d: -most[d])
         best = heapq.nlargest(limit, exact.values())
         start = 0
         while start < len(uncertain):
             kth = best[-1] if len(best) >= limit else float("-inf")
-            if upper[uncertain[start]] < kth:
+            if most[uncertain[start]] < kth:
                 break
             chunk = set(uncertain[start : start + _CHUNK])
             start += _CHUNK
-            exact.update(self._verified(q, chunk))
+            exact.update(adjust(self._verified(q, chunk), self._found))
             best = heapq.nlargest(limit, exact.values())
         pairs = [(s, d) for d, s in exact.items()]
         return heapq.nlargest(limit, pairs, key=_best_first), _once(
@@ -281,7 +310,11 @@ class TermScorer:
         )
 
     def _candidates(
-        self, q: Any, limit: int, allowed: Callable[[int], bool]
+        self,
+        q: Any,
+        limit: int,
+        allowed: Callable[[int], bool],
+        adjust: FinalScore | None = None,
     ) -> tuple[set[int] | None, float]:
         """The documents that can still be among the ``limit`` best (``None``: all),
         and a lower bound of the ``limit``-th best score.
@@ -296,6 +329,7 @@ class TermScorer:
         leaves = self._leaf_weights(q)
         if leaves is None:
             return None, float("-inf")
+        adjust = adjust or _unchanged
         most: dict[Any, float] = {}
         words: dict[Any, list[Any]] = {}  # phrase → its words' keys
         for key, (_, node) in leaves.items():
@@ -344,12 +378,25 @@ class TermScorer:
                     bound = read_phrase if phrases else None
                     # A new set: terms' scores in a set of documents are kept per set.
                     sample = set(rare) if len(rare) >= limit else None
-                    kth = self._kth(q, limit, allowed, read_term, bound, check_phrase, sample)
+                    kth = self._kth(
+                        q, limit, allowed, read_term, bound, check_phrase, sample, adjust
+                    )
                     read_at_kth, outside_at_kth = read, outside
                 if outside < kth:
                     seen = self._tree(q, read_phrase, None, read_term)
                     gain = self._bound(q, still)
-                    return {d for d, s in seen.items() if s + gain >= kth and allowed(d)}, kth
+                    possible = {d: s + gain for d, s in seen.items() if s + gain >= kth}
+
+                    def holders(key: MatchKey) -> Collection[int] | None:
+                        """Who may hold a term or phrase, of those read (else anyone)."""
+                        if key in terms:
+                            return self.matched.get(key, ())
+                        if key in phrases:
+                            return self._bounds.get(key[1:], {}).keys()
+                        return None
+
+                    bounded = adjust({d: b for d, b in possible.items() if allowed(d)}, holders)
+                    return {d for d, b in bounded.items() if b >= kth}, kth
             if isinstance(node, wq.Term):
                 found = self._leaf(node.fieldname, node.text)
                 terms.add(key)
@@ -370,6 +417,7 @@ class TermScorer:
         bound: Callable[[wq.Phrase, set[int] | None], Scores] | None,
         check: Callable[[wq.Phrase, set[int] | None], Scores],
         sample: set[int] | None = None,
+        adjust: FinalScore | None = None,
     ) -> float:
         """A lower bound of the ``limit``-th best score, from what was read (``term``
         and ``bound`` give it, ``check`` checks phrases): the score without phrases,
@@ -377,14 +425,16 @@ class TermScorer:
         score most, the score with the phrases checked (the best documents of a
         concept often match only phrases). Only of the ``sample`` documents if given
         (any documents give a lower bound; those of rare terms give a close one)."""
+        adjust = adjust or _unchanged
         lower = self._tree(q, _no_phrase, sample, term)
-        scores = {d: s for d, s in lower.items() if allowed(d)}
+        scores = adjust({d: s for d, s in lower.items() if allowed(d)}, self._found)
         if bound is not None:
             possible = self._tree(q, bound, sample, term)
             promising = heapq.nlargest(
                 limit, (d for d in possible if allowed(d)), key=lambda d: (possible[d], -d)
             )
-            scores.update(self._tree(q, check, set(promising), term))
+            checked = self._tree(q, check, set(promising), term)
+            scores.update(adjust(checked, self._found))
         best = heapq.nlargest(limit, scores.values())
         return best[-1] if len(best) >= limit else float("-inf")
 
@@ -462,6 +512,14 @@ class TermScorer:
     def _verified(self, q: Any, docs: set[int]) -> Scores:
         """Exact scores of ``docs`` (phrase positions checked); absent if no match."""
         return self._tree(q, self._phrase, docs)
+
+    def _found(self, key: MatchKey) -> Collection[int]:
+        """The documents a term or phrase was found in so far."""
+        return self.matched.get(key, ())
+
+    def _found_or_phrase(self, key: MatchKey) -> Collection[int] | None:
+        """As :meth:`_found`, but any document may hold a phrase (not checked yet)."""
+        return None if key[0] == "phrase" else self.matched.get(key, ())
 
     def matched_terms(self, docnum: int) -> set[MatchKey]:
         """The terms and phrases of the last scored query found in a document."""
@@ -629,6 +687,10 @@ def _once(compute: Callable[[], list[int]]) -> Callable[[], list[int]]:
         return done[0]
 
     return get
+
+
+def _unchanged(scores: Scores, holders: Holders) -> Scores:
+    return scores
 
 
 def _best_first(pair: tuple[float, int]) -> tuple[float, int]:

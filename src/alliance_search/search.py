@@ -29,6 +29,7 @@ from .results import Hit, Match, Results
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
+    from ._scoring import Holders, Scores
     from .corpus import Article
     from .index import Index
 
@@ -181,20 +182,16 @@ def search(
     )
     whoosh_filter = _filter(thesaurus, section, journal, year, concept)
     allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
-    fetch = None if limit is None else min(max(limit * 3, 30), max(1, searcher.doc_count()))
     scorer = index._scorer()
-    ranked, matching = scorer.top(
-        whoosh_query, fetch, allowed.__contains__ if allowed is not None else None
-    )
+    final = None
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
-        ranked = [
-            (score * _coverage(scorer.matched_terms(doc), clause_terms) ** coordination, doc)
-            for score, doc in ranked
-        ]
-        ranked.sort(key=lambda pair: -pair[0])
+        final = _Share(clause_terms, coordination)
+    ranked, matching = scorer.top(
+        whoosh_query, limit, allowed.__contains__ if allowed is not None else None, final
+    )
     return Results(
         query,
-        _hits(searcher, ranked[:limit], parsed),
+        _hits(searcher, ranked, parsed),
         total=lambda: len(matching()),
         notes=parsed.notes,
         suggestion=suggestion,
@@ -202,6 +199,42 @@ def search(
         thesaurus=thesaurus,
         corrected=corrected,
     )
+
+
+class _Share:
+    """Documents' scores times the share of the query each matched (:func:`_coverage`)
+    to the power ``coordination``, given the documents that hold each term and phrase
+    (as the scorer knows them so far: ``None``, any document may)."""
+
+    def __init__(self, parts: list[QueryPart], coordination: float) -> None:
+        self._parts = parts
+        self._coordination = coordination
+        self._keys = [sorted(part.terms, key=repr) for part in parts]
+        self._factors: dict[int, float] = {}  # parts found, as bits → factor
+
+    def __call__(self, scores: Scores, holders: Holders) -> Scores:
+        found = dict.fromkeys(scores, 0)
+        for i, keys in enumerate(self._keys):
+            bit = 1 << i
+            for key in keys:
+                docs = holders(key)
+                if docs is None:
+                    found = {d: bits | bit for d, bits in found.items()}
+                    break
+                if len(docs) < len(found):
+                    hits = [d for d in docs if d in found]
+                else:
+                    hits = [d for d in found if d in docs]
+                for d in hits:
+                    found[d] |= bit
+        return {d: s * self._factor(found[d]) for d, s in scores.items()}
+
+    def _factor(self, bits: int) -> float:
+        factor = self._factors.get(bits)
+        if factor is None:
+            hits = [bool(bits >> i & 1) for i in range(len(self._parts))]
+            factor = self._factors[bits] = float(_share(hits, self._parts) ** self._coordination)
+        return factor
 
 
 def _coverage(matched: set[MatchKey], parts: list[QueryPart]) -> float:
@@ -213,16 +246,21 @@ def _coverage(matched: set[MatchKey], parts: list[QueryPart]) -> float:
     penalty, scaled by its rarity squared over its own and the subject's (a part as
     common as *adulte* costs little, one the subject does not tell apart costs
     the full penalty)."""
-    subject = [part for part in parts if part.penalty is None]
-    weights = [part.rarity**2 for part in subject]
+    return _share([bool(part.terms & matched) for part in parts], parts)
+
+
+def _share(found: Sequence[bool], parts: Sequence[QueryPart]) -> float:
+    """:func:`_coverage`, given which parts were found."""
+    subject = [(part, hit) for part, hit in zip(parts, found, strict=True) if part.penalty is None]
+    weights = [part.rarity**2 for part, _ in subject]
     total = sum(weights)
     coverage = 1.0
     if total > 0:
         mean = total / len(weights)
-        found = sum(w for part, w in zip(subject, weights, strict=True) if part.terms & matched)
-        coverage = (mean + found) / (mean + total)
-    for part in parts:
-        if part.penalty is not None and not part.terms & matched:
+        matched = sum(w for (_, hit), w in zip(subject, weights, strict=True) if hit)
+        coverage = (mean + matched) / (mean + total)
+    for part, hit in zip(parts, found, strict=True):
+        if part.penalty is not None and not hit:
             own = part.rarity**2
             coverage *= 1.0 - part.penalty * (own / (own + total) if own + total > 0 else 1.0)
     return coverage
