@@ -149,6 +149,23 @@ def test_concepts_inside_a_longer_name_count_as_its_parts(tmp_path: Path, query:
     assert {m.concept for m in results[1].explanation} == {"violence-sexuelle"}
 
 
+def test_concepts_inside_a_longer_name_count_by_their_narrower_concepts(tmp_path: Path) -> None:
+    # «soignants» in «santé des soignants» names health professionals; nurses are one
+    # of them, although neither article names the whole concept.
+    nurses = als.Article(
+        id="infirmiers",
+        title="Les infirmiers face à l'épuisement",
+        summary="Une enquête auprès des équipes de psychiatrie.",
+    )
+    parents = als.Article(
+        id="parents", title="L'épuisement des parents", summary="Une enquête auprès des familles."
+    )
+    index = als.build_index([nurses, parents], tmp_path / "ix")
+    results = index.search("santé des soignants")
+    assert results.ids == ["infirmiers"]
+    assert {(m.route, m.concept) for m in results[0].explanation} == {("narrower", "infirmier")}
+
+
 def test_variants_of_one_concept_do_not_add_up(tmp_path: Path) -> None:
     one = als.Article(id="un", title="Étude", summary="Des patients borderline suivis en CMP.")
     three = als.Article(

@@ -767,14 +767,21 @@ def _inner_parts(
     *child sexual abuse*): ``(first word, clause, end word)`` relative to ``span``.
 
     Each stands for its words as a part of the query (``words_weight``), with the
-    concept's names as alternatives, so that a text naming the parts in other words
-    (*agression sexuelle* and *enfants*) still shares them. The words of a multi-word
+    concept's names and its narrower concepts' names as alternatives, so that a text
+    naming the parts in other words (*agression sexuelle* and *enfants*; *infirmiers*
+    for the *soignante* of *équipe soignante*) still shares them. The words of a multi-word
     part also count alone, at ``words_weight``: *relation soignant* in *relation
     soignant-soigné* names *relation thérapeutique*, and a text that only says
     *relation* shares a little of it."""
     if len(span) < 2:
         return []
-    names_only = Expansion(related_weight=0.0, synonym_weight=expansion.synonym_weight)
+    names_only = Expansion(
+        thesaurus=thesaurus,
+        synonym_weight=expansion.synonym_weight,
+        narrower_weight=expansion.narrower_weight,
+        broader_weight=0.0,
+        related_weight=0.0,
+    )
     parts = []
     for mention in thesaurus.detect_words(span, max_words=len(span) - 1):
         sub = span[mention.first_word : mention.last_word + 1]
