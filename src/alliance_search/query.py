@@ -677,8 +677,9 @@ class Expansion:
     other names (synonyms), its narrower concepts (by any of their names), its
     broader concept and its related terms, combined by maximum. The individual
     words of a multi-word name, or the concepts it names inside (by their own
-    names), still count, with ``words_weight``, but do not count as parts of the
-    query of their own (see coordination in :func:`alliance_search.search.search`).
+    and their narrower concepts' names), still count, with ``words_weight``, but do
+    not count as parts of the query of their own (see coordination in
+    :func:`alliance_search.search.search`).
     """
 
     thesaurus: Thesaurus | None = None
@@ -769,10 +770,10 @@ def _inner_parts(
     Each stands for its words as a part of the query (``words_weight``), with the
     concept's names and its narrower concepts' names as alternatives, so that a text
     naming the parts in other words (*agression sexuelle* and *enfants*; *infirmiers*
-    for the *soignante* of *équipe soignante*) still shares them. The words of a multi-word
-    part also count alone, at ``words_weight``: *relation soignant* in *relation
-    soignant-soigné* names *relation thérapeutique*, and a text that only says
-    *relation* shares a little of it."""
+    for the *soignants* of *santé des soignants*) still shares them. The words of a
+    multi-word part also count alone, at ``words_weight``: *relation soignant* in
+    *relation soignant-soigné* names *relation thérapeutique*, and a text that only
+    says *relation* shares a little of it."""
     if len(span) < 2:
         return []
     names_only = Expansion(
