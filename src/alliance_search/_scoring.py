@@ -10,7 +10,10 @@ are the same (tested), in a fraction of the time. For the top k, rare terms are
 read first and frequent ones only for the documents that can still reach the top
 (:meth:`TermScorer._candidates`). The index holds no positions: phrases are checked
 by analysing again the stored text of the documents that hold all their words and
-could reach the top results. Any other kind of query falls back to Whoosh's matcher.
+could reach the top results. The top k may be ranked by a final score computed from
+the scores and the terms found (search multiplies by the share of the query matched):
+the pruning then bounds that final score. Any other kind of query falls back to
+Whoosh's matcher.
 """
 
 from __future__ import annotations
