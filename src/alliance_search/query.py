@@ -776,7 +776,7 @@ def _inner_parts(
     says *relation* shares a little of it."""
     if len(span) < 2:
         return []
-    names_only = Expansion(
+    by_names = Expansion(
         thesaurus=thesaurus,
         synonym_weight=expansion.synonym_weight,
         narrower_weight=expansion.narrower_weight,
@@ -786,7 +786,7 @@ def _inner_parts(
     parts = []
     for mention in thesaurus.detect_words(span, max_words=len(span) - 1):
         sub = span[mention.first_word : mention.last_word + 1]
-        clause = concept_clause(mention.concept, names_only, _typed(segment, sub, mention))
+        clause = concept_clause(mention.concept, by_names, _typed(segment, sub, mention))
         if len(sub) > 1:  # its words alone count too, as the words of any name do
             alone = tuple(
                 _word(segment[start:end], terms, expansion.words_weight)
