@@ -18,7 +18,7 @@ from alliance_search.query import (
     request_end,
     request_tail,
 )
-from alliance_search.search import DEFAULT_FIELD_WEIGHTS, _coverage
+from alliance_search.search import DEFAULT_FIELD_WEIGHTS, _share
 
 from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PACT, PSYCHOSIS
 
@@ -486,9 +486,9 @@ def test_coverage_counts_a_part_that_narrows_the_subject_apart() -> None:
     subject = QueryPart(frozenset({("summary", "schizophren")}), rarity=2.0)
     design = QueryPart(frozenset({("summary", "revu")}), rarity=2.0, penalty=0.5)
     common = QueryPart(frozenset({("summary", "adult")}), rarity=1.0, penalty=0.5)
-    assert _coverage({("summary", "schizophren"), ("summary", "revu")}, [subject, design]) == 1
+    assert _share([True, True], [subject, design]) == 1
     # Missing the design: 1 - 0.5 × 4 / (4 + 4); missing the subject: (4 + 0) / (4 + 4).
-    assert _coverage({("summary", "schizophren")}, [subject, design]) == pytest.approx(0.75)
-    assert _coverage({("summary", "revu")}, [subject, design]) == pytest.approx(0.5)
+    assert _share([True, False], [subject, design]) == pytest.approx(0.75)
+    assert _share([False, True], [subject, design]) == pytest.approx(0.5)
     # A commoner qualifier costs less: 1 - 0.5 × 1 / (1 + 4).
-    assert _coverage({("summary", "schizophren")}, [subject, common]) == pytest.approx(0.9)
+    assert _share([True, False], [subject, common]) == pytest.approx(0.9)

@@ -18,7 +18,6 @@ from .query import (
     Alternative,
     Clause,
     Expansion,
-    MatchKey,
     ParsedQuery,
     QueryPart,
     concept_clause,
@@ -202,14 +201,14 @@ def search(
 
 
 class _Share:
-    """Documents' scores times the share of the query each matched (:func:`_coverage`)
+    """Documents' scores times the share of the query each matched (:func:`_share`)
     to the power ``coordination``, given the documents that hold each term and phrase
     (as the scorer knows them so far: ``None``, any document may)."""
 
     def __init__(self, parts: list[QueryPart], coordination: float) -> None:
         self._parts = parts
         self._coordination = coordination
-        self._keys = [sorted(part.terms, key=repr) for part in parts]
+        self._keys = [list(part.terms) for part in parts]
         self._factors: dict[int, float] = {}  # parts found, as bits → factor
 
     def __call__(self, scores: Scores, holders: Holders) -> Scores:
@@ -237,20 +236,15 @@ class _Share:
         return factor
 
 
-def _coverage(matched: set[MatchKey], parts: list[QueryPart]) -> float:
-    """Share of the query a hit matched, each part weighed by its rarity squared and
-    smoothed by one mean part: (mean + matched) / (mean + all). With parts of equal
-    rarity, (1 + parts matched) / (1 + parts).
+def _share(found: Sequence[bool], parts: Sequence[QueryPart]) -> float:
+    """Share of the query an article matched, given which ``parts`` it ``found``: each
+    part weighed by its rarity squared and smoothed by one mean part, (mean + matched)
+    / (mean + all). With parts of equal rarity, (1 + parts matched) / (1 + parts).
 
     A part that narrows the subject counts apart: missing it multiplies by 1 - its
     penalty, scaled by its rarity squared over its own and the subject's (a part as
     common as *adulte* costs little, one the subject does not tell apart costs
     the full penalty)."""
-    return _share([bool(part.terms & matched) for part in parts], parts)
-
-
-def _share(found: Sequence[bool], parts: Sequence[QueryPart]) -> float:
-    """:func:`_coverage`, given which parts were found."""
     subject = [(part, hit) for part, hit in zip(parts, found, strict=True) if part.penalty is None]
     weights = [part.rarity**2 for part, _ in subject]
     total = sum(weights)
