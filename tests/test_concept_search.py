@@ -235,6 +235,25 @@ def test_abbreviations_of_narrower_concepts_are_not_searched(tmp_path: Path) -> 
     assert "tom" in index.search("ToM").ids  # typed, the abbreviation is searched
 
 
+def test_abbreviations_are_searched_and_tagged_only_as_written(tmp_path: Path) -> None:
+    """*IDE* (infirmier diplômé d'État) and *idées* share the stem *ide*: an article on
+    ideas is neither found for nurses nor tagged with them."""
+    index = als.build_index(
+        _articles(
+            ("idees", "Idées, espoir et illusion", "Des idées sur la psychiatrie de demain."),
+            ("ide", "Nuits en psychiatrie", "Le travail de l'IDE en psychiatrie la nuit."),
+        ),
+        tmp_path / "ix",
+    )
+    results = index.search("infirmières en psychiatrie")
+    assert results.ids == ["ide", "idees"]  # the ideas article, by *psychiatrie* only
+    found = {(hit.id, m.found) for hit in results for m in hit.explanation}
+    assert ("ide", "IDE") in found
+    assert not any(word.startswith("idée") for _, word in found)
+    assert index.search("IDE").ids == ["ide"]
+    assert index.search("psychiatrie", concept="infirmier").ids == ["ide"]
+
+
 def test_research_designs_are_concepts(tmp_path: Path) -> None:
     """A documentalist's « revue de littérature » finds the Québec *recension des
     écrits* before an article on literature, and so does the English name."""

@@ -88,13 +88,31 @@ def test_detection_in_text_with_phrases_accents_and_plurals(thesaurus) -> None:
 
 
 def test_detection_of_shorter_names_inside_a_longer_one(thesaurus) -> None:
-    words = analyze("abus sexuel dans l'enfance")
-    assert [m.concept.id for m in thesaurus.detect_words(words)] == ["abus-sexuel-enfance"]
-    inside = thesaurus.detect_words(words, max_words=len(words) - 1)
+    text = "abus sexuel dans l'enfance"
+    words = analyze(text)
+    assert [m.concept.id for m in thesaurus.detect_words(words, text)] == ["abus-sexuel-enfance"]
+    inside = thesaurus.detect_words(words, text, max_words=len(words) - 1)
     assert [(m.concept.id, m.term, m.first_word, m.last_word) for m in inside] == [
         ("violence-sexuelle", "abus sexuel", 0, 1),
         ("enfant", "enfance", 2, 2),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # IDE (infirmier diplômé d'État) and *idées* share the stem *ide*.
+        ("Une idée reçue, des idées neuves", []),
+        ("Les IDE de nuit et les idées reçues", [("infirmier", "IDE")]),
+        ("les ide du service", [("infirmier", "ide")]),  # typed in lower case
+        ("Deux TSAs diagnostiqués", [("autisme", "TSAs")]),  # plural
+        ("Le VIH en hiver", [("vih", "VIH")]),  # HIV and *hiver*
+        ("La ToM et le tome II du traité", [("theorie-de-l-esprit", "ToM")]),
+    ],
+)
+def test_abbreviations_are_detected_only_as_written(thesaurus, text: str, found) -> None:
+    mentions = thesaurus.detect(text)
+    assert [(m.concept.id, text[m.start : m.end]) for m in mentions] == found
 
 
 def test_multi_word_terms_match_only_as_phrases(thesaurus) -> None:

@@ -14,7 +14,8 @@ The thesaurus is a TOML file (``data/thesaurus.toml``, written for this project)
 Users add or override concepts with their own file of the same format
 (:func:`load_thesaurus`). Terms are matched through the French analyzer, so case,
 accents, elisions, hyphens and plurals do not matter, and multi-word terms match
-only as phrases.
+only as phrases. Abbreviations (:func:`abbreviation`) match only as written, in any
+case, singular or plural: *IDE* is a nurse, *idées* are not.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ __all__ = [
     "Concept",
     "ConceptMention",
     "Thesaurus",
+    "abbreviation",
     "default_thesaurus",
     "load_thesaurus",
 ]
@@ -49,6 +51,31 @@ CATEGORIES = frozenset(
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 Words = tuple[tuple[str, ...], ...]
+
+#: Part of the thesaurus fingerprint: raised when detection finds other concepts in
+#: the same text, so that indexes tagged before are reported as out of date.
+DETECTION_VERSION = 2
+
+
+def abbreviation(term: str) -> bool:
+    """A short name with two capitals or more (*TPB*, *ToM*, *IRMf*): once lowercased and
+    stemmed it may be another word (*IDE* and *idées*), so it matches only as written.
+
+    >>> abbreviation("IDE"), abbreviation("ToM"), abbreviation("Alzheimer")
+    (True, True, False)
+    """
+    return len(term) <= 6 and " " not in term and sum(ch.isupper() for ch in term) >= 2
+
+
+def written_as(surface: str, term: str) -> bool:
+    """Whether the word ``surface`` writes the abbreviation ``term`` (any case, accents,
+    singular or plural).
+
+    >>> written_as("tpb", "TPB"), written_as("TSAs", "TSA"), written_as("idées", "IDE")
+    (True, True, False)
+    """
+    form, written = fold(surface), fold(term)
+    return form in (written, written + "s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +125,16 @@ class _Entry:
     concept_id: str
     term: str
     variants: tuple[frozenset[str], ...] = ()
+    #: A one-word abbreviation matches only words that write it (see :func:`written_as`).
+    as_written: bool = False
 
     def __post_init__(self) -> None:
         self.variants = tuple(frozenset(w) for w in self.words)
+        self.as_written = len(self.words) == 1 and abbreviation(self.term)
+
+    def accepts(self, surface: str) -> bool:
+        """Whether the word written ``surface`` (the first of the match) can name it."""
+        return not self.as_written or written_as(surface, self.term)
 
 
 @dataclass
@@ -117,7 +151,7 @@ class Thesaurus:
     concepts: dict[str, Concept]
     sources: tuple[str, ...] = ()
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
-    _by_pair: dict[str, tuple[_Entry | None, dict[str, list[tuple[int, _Entry]]]]] = field(
+    _by_pair: dict[str, tuple[list[_Entry], dict[str, list[tuple[int, _Entry]]]]] = field(
         default_factory=dict, repr=False
     )
 
@@ -142,8 +176,8 @@ class Thesaurus:
             for rank, entry in enumerate(entries):
                 for second in entry.words[1] if len(entry.words) > 1 else ():
                     by_second.setdefault(second, []).append((rank, entry))
-            single = next((e for e in entries if len(e.words) == 1), None)
-            self._by_pair[variant] = (single, by_second)
+            singles = [e for e in entries if len(e.words) == 1]
+            self._by_pair[variant] = (singles, by_second)
 
     # ------------------------------------------------------------------ lookup
     def __len__(self) -> int:
@@ -272,14 +306,14 @@ class Thesaurus:
     def detect_words(
         self,
         words: list[tuple[int, tuple[str, ...], int, int]],
-        text: str = "",
+        text: str,
         max_words: int | None = None,
     ) -> list[ConceptMention]:
-        """Like :meth:`detect`, on the output of :func:`alliance_search.analysis.analyze`;
+        """Like :meth:`detect`, on ``analyze(text)`` (or a run of its words);
         ``max_words`` ignores longer terms (to find the concepts inside a long name).
 
-        >>> words = analyze("alliance de travail et démence")
-        >>> [m.concept.id for m in default_thesaurus().detect_words(words)]
+        >>> text = "alliance de travail et démence"
+        >>> [m.concept.id for m in default_thesaurus().detect_words(analyze(text), text)]
         ['alliance-therapeutique', 'demence']
         """
         mentions: list[ConceptMention] = []
@@ -289,7 +323,7 @@ class Thesaurus:
             for variant in words[i][1]:
                 # The longest term starting here, the first listed among equals; a
                 # later variant of the word wins only with a longer term.
-                single, by_second = self._by_pair.get(variant, (None, {}))
+                singles, by_second = self._by_pair.get(variant, ([], {}))
                 found: tuple[int, int, _Entry] | None = None
                 if i + 1 < len(words):
                     for second in words[i + 1][1]:
@@ -304,6 +338,8 @@ class Thesaurus:
                                 if found is None or (-n, rank) < (-found[0], found[1]):
                                     found = (n, rank, entry)
                                 break
+                surface = text[words[i][2] : words[i][3]]
+                single = next((e for e in singles if e.accepts(surface)), None)
                 candidate = found[2] if found is not None else single
                 if candidate is not None and (
                     best is None or len(candidate.variants) > len(best.variants)
@@ -341,7 +377,7 @@ class Thesaurus:
         >>> len(default_thesaurus().fingerprint)
         16
         """
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(f"detection {DETECTION_VERSION}".encode())
         for concept in sorted(self, key=lambda c: c.id):
             digest.update(repr(concept).encode())
         return digest.hexdigest()[:16]

@@ -17,7 +17,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,7 @@ from .analysis import (
     split_elision,
     stem_variants,
 )
-from .concepts import Concept, ConceptMention, Thesaurus
+from .concepts import Concept, ConceptMention, Thesaurus, abbreviation
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -73,6 +72,8 @@ class Alternative:
     """One way a clause can match: a word, a phrase or a thesaurus term.
 
     ``words`` holds, per position, the index terms of that word (its stem variants).
+    An abbreviation (``written_only``) is searched as written only, in the exact field:
+    its stem may be another word's (*IDE*, *idées*).
     """
 
     text: str
@@ -81,6 +82,7 @@ class Alternative:
     weight: float = 1.0
     concept: str | None = None
     exact: tuple[str, ...] = ()  # the words as written (folded), for the exact field
+    written_only: bool = False
 
     @property
     def is_phrase(self) -> bool:
@@ -97,6 +99,11 @@ class Alternative:
         def present(term: str) -> bool:
             return reader is None or reader.doc_frequency(fieldname, term) > 0
 
+        if self.written_only:
+            if fieldname != EXACT_FIELD:
+                return None
+            forms = tuple(filter(present, _written_forms(self)))
+            return _word_query(fieldname, forms) if forms else None
         if fieldname == EXACT_FIELD:
             if not self.exact:
                 return None
@@ -224,6 +231,11 @@ def _written_inflection(
     return best if count else None
 
 
+def _written_forms(alt: Alternative) -> tuple[str, str]:
+    """An abbreviation as written (folded), singular and plural (*TSA*, *TSAs*)."""
+    return alt.exact[0], alt.exact[0] + "s"
+
+
 def _word_query(fieldname: str, variants: tuple[str, ...]) -> wq.Query:
     if len(variants) == 1:
         return wq.Term(fieldname, variants[0])
@@ -345,7 +357,7 @@ class ParsedQuery:
         query's mean), so that *comment*, *prendre* and *charge* do not outweigh
         *schizophrénie*.
         """
-        idf = partial(searcher.idf, "summary") if searcher is not None else None
+        idf = searcher.idf if searcher is not None else None
         reader = searcher.reader() if searcher is not None else None
         count = reader.doc_count_all() if reader is not None else 0
         parts: list[wq.Query] = []
@@ -376,14 +388,15 @@ class ParsedQuery:
             names_exact = holding is not None and not all(holding)
             alternatives = []
             for alt in clause.alternatives:
-                if alt.route == "synonym" and not names_exact:
+                bonus = alt.route in ("exact", "phrase") or (alt.route == "synonym" and names_exact)
+                if alt.route == "synonym" and not names_exact and not alt.written_only:
                     alt = replace(alt, exact=())
                 scale = weight
                 if idf and reference_strength > 0:
                     strength = _strength(alt, idf)
                     if strength > 0:
                         scale *= reference_strength / strength
-                q = _fields_query(alt, field_weights, scale, reader)
+                q = _fields_query(alt, field_weights, scale, reader, bonus)
                 if q is not None:
                     alternatives.append(q)
             if not alternatives:
@@ -458,16 +471,21 @@ def _rarity(holding: list[int], count: int) -> float:
 
 def _holding(alt: Alternative, reader: IndexReader) -> list[int]:
     """Per word of ``alt``: how many articles hold it (under its most frequent term)
-    in the title or the summary."""
+    in the title or the summary (an abbreviation: as written)."""
+    if alt.written_only:
+        return [max(reader.doc_frequency(EXACT_FIELD, form) for form in _written_forms(alt))]
     return [
         max(reader.doc_frequency(f, term) for term in variants for f in ("title", "summary"))
         for variants in alt.words
     ]
 
 
-def _strength(alt: Alternative, idf: Callable[[str], float]) -> float:
-    """Rough best score of an alternative: the summed rarity of its words."""
-    return sum(max(idf(v) for v in variants) for variants in alt.words)
+def _strength(alt: Alternative, idf: Callable[[str, str], float]) -> float:
+    """Rough best score of an alternative: the summed rarity (``idf(field, term)``) of
+    its words (an abbreviation's as written)."""
+    if alt.written_only:
+        return min(idf(EXACT_FIELD, form) for form in _written_forms(alt))
+    return sum(max(idf("summary", v) for v in variants) for variants in alt.words)
 
 
 def _fields_query(
@@ -475,7 +493,18 @@ def _fields_query(
     field_weights: dict[str, float],
     scale: float = 1.0,
     reader: IndexReader | None = None,
+    bonus: bool = True,
 ) -> wq.Query | None:
+    """``alt`` over the weighted fields, each field's query boosted by its weight.
+
+    An abbreviation, searched in the exact field only, stands there for the summary
+    (its weight), plus the exact field's own weight if it earns the exact-form
+    ``bonus`` (what the user typed, or a name standing in for it)."""
+    if alt.written_only:
+        weight = field_weights.get("summary", 1.0)
+        if bonus:
+            weight += field_weights.get(EXACT_FIELD, 0.0)
+        field_weights = {EXACT_FIELD: weight}
     per_field = []
     for name, weight in field_weights.items():
         q = alt.whoosh_query(name, reader)
@@ -655,7 +684,8 @@ def alternative(
         return None
     # What the user typed earns the exact-form bonus; a concept's other names only
     # when what was typed is written nowhere (see ParsedQuery.build).
-    exact = _written(text, words) if route in ("exact", "synonym") else ()
+    written_only = len(words) == 1 and abbreviation(text.strip())
+    exact = _written(text, words) if route in ("exact", "synonym") or written_only else ()
     return Alternative(
         text=text.strip(),
         words=tuple(terms for _, terms, _, _ in words),
@@ -663,6 +693,7 @@ def alternative(
         weight=weight,
         concept=concept,
         exact=exact,
+        written_only=written_only,
     )
 
 
@@ -724,7 +755,7 @@ def concept_clause(
     if thesaurus is not None:  # narrower concepts by their other names, as far as room is left
         for narrower in thesaurus.narrower(concept.id):
             for term in narrower.terms:
-                if not _abbreviation(term):  # ToM is theory of mind, tom is Tom Cruise
+                if not abbreviation(term):  # ToM is theory of mind, tom is Tom Cruise
                     add(alternative(term, "narrower", expansion.narrower_weight, narrower.id))
     del alternatives[MAX_ALTERNATIVES:]
     return Clause(
@@ -736,25 +767,27 @@ def concept_clause(
     )
 
 
-def _abbreviation(term: str) -> bool:
-    """A short name with two capitals or more (*TPB*, *ToM*, *IRMf*): once lowercased it
-    may be another word, so it stands only for its own concept."""
-    return len(term) <= 6 and " " not in term and sum(ch.isupper() for ch in term) >= 2
-
-
 def _word(surface: str, terms: tuple[str, ...], weight: float = 1.0) -> Alternative:
     """One word of the query as typed."""
-    return Alternative(text=surface, words=(terms,), weight=weight, exact=(fold(surface),))
+    return Alternative(
+        text=surface,
+        words=(terms,),
+        weight=weight,
+        exact=(fold(surface),),
+        written_only=abbreviation(surface),
+    )
 
 
 def _typed(
     segment: str, span: list[tuple[int, tuple[str, ...], int, int]], mention: ConceptMention
 ) -> Alternative:
     """What the user typed for a concept mention."""
+    text = _SPACES.sub(" ", segment[mention.start : mention.end])
     return Alternative(
-        text=_SPACES.sub(" ", segment[mention.start : mention.end]),
+        text=text,
         words=tuple(terms for _, terms, _, _ in span),
         exact=_written(segment, span),
+        written_only=len(span) == 1 and abbreviation(text),
     )
 
 
@@ -784,7 +817,7 @@ def _inner_parts(
         related_weight=0.0,
     )
     parts = []
-    for mention in thesaurus.detect_words(span, max_words=len(span) - 1):
+    for mention in thesaurus.detect_words(span, segment, max_words=len(span) - 1):
         sub = span[mention.first_word : mention.last_word + 1]
         clause = concept_clause(mention.concept, by_names, _typed(segment, sub, mention))
         if len(sub) > 1:  # its words alone count too, as the words of any name do
@@ -890,7 +923,7 @@ def parse_query(
         # First word → (clause, end word) of a concept named inside a longer name.
         inner: dict[int, tuple[Clause, int]] = {}
         if thesaurus is not None:
-            for mention in thesaurus.detect_words(words):
+            for mention in thesaurus.detect_words(words, segment):
                 span = words[mention.first_word : mention.last_word + 1]
                 typed = _typed(segment, span, mention)
                 concept_clauses.append(concept_clause(mention.concept, expansion, typed))

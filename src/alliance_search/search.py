@@ -12,7 +12,7 @@ from whoosh import sorting
 
 from ._errors import AllianceSearchError
 from .analysis import analyze, fold
-from .concepts import Concept, Thesaurus
+from .concepts import Concept, Thesaurus, written_as
 from .index import article_from_stored
 from .query import (
     Alternative,
@@ -362,6 +362,8 @@ class _FieldWords:
         """``(first, last)`` word numbers of each place where ``alt`` occurs."""
         n = len(alt.words)
         starts = sorted({i for v in alt.words[0] for i in self.where.get(v, ())})
+        if alt.written_only:  # an abbreviation, not a word of the same stem
+            starts = [i for i in starts if written_as(self.text[slice(*self.span(i, i))], alt.text)]
         found = []
         for i in starts:
             if i + n <= len(self.words) and all(
