@@ -140,6 +140,51 @@ def test_distinct_words_stay_distinct() -> None:
     assert not terms("moi-même")[0] & terms("mois")[0]  # nor the self the months
 
 
+@pytest.mark.parametrize(
+    ("word", "other"),
+    [
+        ("observance", "observation"),  # taking one's treatment, not watching
+        ("agitation", "il s'agit"),
+        ("patients agités", "il s'agit"),
+        ("étudiants", "étudiées"),  # students, not studied
+        ("soignants", "soignés"),  # the carers, not the cared for
+        ("aidants", "à l'aide"),  # caregivers, not help
+        ("capacitation", "capacité"),
+        ("allaitement", "il allait"),
+        ("Concerta", "concertation"),
+        ("éducatrices", "éducation"),
+        ("généraliste", "généralement"),
+        ("affectivité", "affecté"),
+        ("concentration", "il se concentre"),
+        ("enseignants", "enseignement"),
+        ("contenance", "contenaient"),
+        ("désistance", "désistement"),
+    ],
+)
+def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
+    word: str, other: str
+) -> None:
+    assert not meet(word, other)
+    assert not terms(word)[-1] & set().union(*terms(other))
+
+
+@pytest.mark.parametrize(
+    ("word", "form"),
+    [
+        ("observance", "observances"),
+        ("agitation", "agitées"),
+        ("étudiant", "étudiantes"),
+        ("soignant", "soignantes"),
+        ("aidant", "aidantes"),
+        ("éducateur", "éducatrices"),
+        ("affectif", "affectivité"),
+        ("allaitement", "allaitante"),
+    ],
+)
+def test_words_with_their_own_stem_still_meet_their_forms(word: str, form: str) -> None:
+    assert meet(word, form)
+
+
 def test_plural_nouns_read_as_verb_forms_are_not_other_words() -> None:
     """Snowball reads *réflexions* and *permissions* as verb forms in -ons, and cuts
     them to the stems of *réflexe* and *permis*; they are stemmed as their singular."""
@@ -205,6 +250,13 @@ def test_clinical_words_are_not_stop_words() -> None:
 def test_compounds_of_function_words_are_kept() -> None:
     assert terms("bien-être") == [{"bien"}, {"etre"}]
     assert terms("le bien-être au travail")[:2] == [{"bien"}, {"etre"}]
+
+
+def test_etre_in_a_compound_is_a_noun() -> None:
+    """*mal-être* is not *mal* (*le mal de dos*); *être* alone is the verb."""
+    assert terms("mal-être") == [{"mal"}, {"etre"}]
+    assert not meet("mal-être", "mal")
+    assert analyze("être") == []
 
 
 def test_character_offsets_point_into_the_original_text() -> None:

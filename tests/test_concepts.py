@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from importlib import resources
@@ -113,6 +114,28 @@ def test_detection_of_shorter_names_inside_a_longer_one(thesaurus) -> None:
 def test_abbreviations_are_detected_only_as_written(thesaurus, text: str, found) -> None:
     mentions = thesaurus.detect(text)
     assert [(m.concept.id, text[m.start : m.end]) for m in mentions] == found
+
+
+#: Names of several words that analysis leaves as one (stop words, single letters),
+#: reviewed: that word names the concept too, or no other French word.
+_ONE_WORD_LEFT = {
+    "PCL-R", "clivage du moi", "the unconscious", "bien-traitance", "J.-M. Charcot",
+    "D. W. Winnicott", "bien vieillir", "MacCAT-T", "hépatite C",
+}  # fmt: skip
+
+
+def test_names_of_several_words_do_not_shrink_to_a_common_word(thesaurus) -> None:
+    """*complexe K* is *complexe* once *K* is dropped, *aller-vers* is *aller*,
+    *La Borde* is *bord*: as names or related terms they found any text with the
+    common word."""
+    shrunk = {
+        term
+        for concept in thesaurus
+        for term in (*concept.terms, *concept.related)
+        if len(re.split(r"[\s\-]+", term.strip())) > 1 and len(analyze(term)) == 1
+    }
+    assert shrunk == _ONE_WORD_LEFT
+    assert thesaurus.detect("le mal de dos et les défenses du moi au bord du lac") == []
 
 
 def test_multi_word_terms_match_only_as_phrases(thesaurus) -> None:

@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 
 #: Articles and pronouns that French elides before a vowel (``l’``, ``qu’``...).
 ELISION_ARTICLES = frozenset(
@@ -121,6 +121,40 @@ IRREGULAR_PLURALS = {
 }  # fmt: skip
 
 
+#: Word families that Snowball cuts onto the stem of unrelated, frequent words, each
+#: given a stem of its own (accent-free word, whole match → stem): *observance* and
+#: *observation* (observ), *agitation* and *il s'agit* (agit), *étudiants* and
+#: *étudiées* (etudi), *soignants* and *soignés* (soign), *aidants* and *aide*
+#: (aid), *capacitation* and *capacité* (capacit), *allaitement* and *il allait*.
+_OWN_STEMS = [
+    (re.compile(pattern), stem)
+    for pattern, stem in (
+        (r"observances?", "observanc"),
+        (r"capacitations?", "capacitation"),
+        (r"generalistes?", "generalist"),
+        (r"educat(?:eur|rice)s?", "educateur"),
+        (r"agit(?:ations?|ee?s?|er|ent|ait|aient)", "agitat"),
+        (r"etudiante?s?", "etudiant"),
+        (r"enseignante?s?", "enseignant"),
+        (r"soignante?s?", "soignant"),
+        (r"aidante?s?", "aidant"),
+        (r"concertas?", "concerta"),
+        (r"contenances?", "contenanc"),
+        (r"allait(?:ements?|ante?s?|er|ee?s?)", "allaitement"),
+        (r"desistances?", "desistanc"),
+        (r"concentrations?", "concentration"),
+        (r"affecti(?:fs?|ves?|vites?)", "affectiv"),
+    )
+]
+
+
+def _own_stem(folded: str) -> str | None:
+    for pattern, stem in _OWN_STEMS:
+        if pattern.fullmatch(folded):
+            return stem
+    return None
+
+
 @lru_cache(maxsize=262_144)
 def stem_variants(word: str) -> tuple[str, ...]:
     """Return the index terms of one lowercase word: its accent-aware stem, its
@@ -141,6 +175,9 @@ def stem_variants(word: str) -> tuple[str, ...]:
         return ()
     if any(ch.isdigit() for ch in folded):
         return (folded,)
+    own = _own_stem(folded)
+    if own is not None:
+        return (own,)
     spelled = word.replace("œ", "oe").replace("æ", "ae")
     accent_aware = fold(_stem(spelled))
     accent_free = accent_aware if folded == word else _stem(folded)
@@ -236,9 +273,11 @@ def analyze_word(surface: str, stem: bool = True) -> tuple[Part, ...]:
         (offset, normalize(part).lower(), part) for offset, part in split_compound(surface[cut:])
     ]
     # A compound made only of function words is a word of its own: bien-être, vis-à-vis.
+    # *Être* in a compound is a noun (mal-être, non-être), not the verb.
     keep_all = len(pieces) > 1 and all(is_stop_word(word) for _, word, _ in pieces)
     for offset, word, part in pieces:
-        if is_stop_word(word) and not (keep_all and len(word) > 1):
+        noun = len(pieces) > 1 and word in ("être", "etre")
+        if is_stop_word(word) and not ((keep_all or noun) and len(word) > 1):
             parts.append((cut + offset, len(part), ()))
             continue
         terms = stem_variants(word) if stem else _fold_terms(word)
