@@ -159,6 +159,15 @@ def test_distinct_words_stay_distinct() -> None:
         ("enseignants", "enseignement"),
         ("contenance", "contenaient"),
         ("désistance", "désistement"),
+        ("attention", "attentes"),
+        ("affects", "affecter"),
+        ("identité", "identiques"),
+        ("pica", "pic"),
+        ("réfugiés", "refuge"),
+        ("nourrissons", "nourrir"),
+        ("attachement", "attaché"),
+        ("rétablissement", "rétablir"),
+        ("temporalité", "temporal"),
     ],
 )
 def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
@@ -179,6 +188,8 @@ def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
         ("éducateur", "éducatrices"),
         ("affectif", "affectivité"),
         ("allaitement", "allaitante"),
+        ("attention", "attentives"),
+        ("réfugié", "réfugiées"),
     ],
 )
 def test_words_with_their_own_stem_still_meet_their_forms(word: str, form: str) -> None:

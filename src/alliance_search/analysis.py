@@ -125,7 +125,8 @@ IRREGULAR_PLURALS = {
 #: given a stem of its own (accent-free word, whole match → stem): *observance* and
 #: *observation* (observ), *agitation* and *il s'agit* (agit), *étudiants* and
 #: *étudiées* (etudi), *soignants* and *soignés* (soign), *aidants* and *aide*
-#: (aid), *capacitation* and *capacité* (capacit), *allaitement* and *il allait*.
+#: (aid), *capacitation* and *capacité* (capacit), *allaitement* and *il allait*,
+#: *attention* and *attentes* (attent).
 _OWN_STEMS = [
     (re.compile(pattern), stem)
     for pattern, stem in (
@@ -144,6 +145,15 @@ _OWN_STEMS = [
         (r"desistances?", "desistanc"),
         (r"concentrations?", "concentration"),
         (r"affecti(?:fs?|ves?|vites?)", "affectiv"),
+        (r"affects?", "affects"),  # the noun, not *affecter*
+        (r"attenti(?:ons?|fs?|ves?|vement)", "attention"),  # not *attente*
+        (r"identites?", "identite"),  # not *identique*
+        (r"picas?", "pica"),  # not *pic*
+        (r"refugie(?:e|s|es)?", "refugie"),  # not *refuge*
+        (r"nourrissons?", "nourrisson"),  # not *nourrir*
+        (r"attachements?", "attachement"),  # not *attaché*
+        (r"retablissements?", "retablissement"),  # recovery, not *rétablir*
+        (r"temporalites?", "temporalite"),  # not the *lobe temporal*
     )
 ]
 
