@@ -168,6 +168,16 @@ def test_distinct_words_stay_distinct() -> None:
         ("attachement", "attaché"),
         ("rétablissement", "rétablir"),
         ("temporalité", "temporal"),
+        ("contention", "content"),  # physical restraint, not satisfied
+        ("usagers", "usage"),
+        ("placement", "place"),
+        ("répit", "repas"),
+        ("foyer", "foie"),
+        ("sangles", "sanglante"),
+        ("suivi", "suivant"),
+        ("pères", "péri"),
+        ("évitement", "éviter"),
+        ("dépendance", "il dépend"),
     ],
 )
 def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
@@ -190,6 +200,10 @@ def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
         ("allaitement", "allaitante"),
         ("attention", "attentives"),
         ("réfugié", "réfugiées"),
+        ("personnalité évitante", "personnalités évitantes"),
+        ("évitement", "évitante"),
+        ("usager", "usagères"),
+        ("dépendance", "dépendantes"),
     ],
 )
 def test_words_with_their_own_stem_still_meet_their_forms(word: str, form: str) -> None:

@@ -13,7 +13,9 @@ The chain, in order (:class:`FrenchAnalyzer`, one step per function):
 6. :func:`is_stop_word` removes French function words (positions renumbered, so
    a phrase ``pacte de soins`` is ``pacte soins`` on both sides);
 7. :func:`stem_variants` stems with Snowball French and folds accents and
-   ligatures with unidecode (``cœur`` → ``coeur``).
+   ligatures with unidecode (``cœur`` → ``coeur``); word families that Snowball
+   cuts onto unrelated words (``data/stem_families_fr.txt``: *observance* and
+   *observation*) get a stem of their own.
 
 Steps 2–7 depend only on the surface word, so :func:`analyze_word` runs them
 once per distinct word and caches the result.
@@ -121,48 +123,32 @@ IRREGULAR_PLURALS = {
 }  # fmt: skip
 
 
-#: Word families that Snowball cuts onto the stem of unrelated, frequent words, each
-#: given a stem of its own (accent-free word, whole match → stem): *observance* and
-#: *observation* (observ), *agitation* and *il s'agit* (agit), *étudiants* and
-#: *étudiées* (etudi), *soignants* and *soignés* (soign), *aidants* and *aide*
-#: (aid), *capacitation* and *capacité* (capacit), *allaitement* and *il allait*,
-#: *attention* and *attentes* (attent).
-_OWN_STEMS = [
-    (re.compile(pattern), stem)
-    for pattern, stem in (
-        (r"observances?", "observanc"),
-        (r"capacitations?", "capacitation"),
-        (r"generalistes?", "generalist"),
-        (r"educat(?:eur|rice)s?", "educateur"),
-        (r"agit(?:ations?|ee?s?|er|ent|ait|aient)", "agitat"),
-        (r"etudiante?s?", "etudiant"),
-        (r"enseignante?s?", "enseignant"),
-        (r"soignante?s?", "soignant"),
-        (r"aidante?s?", "aidant"),
-        (r"concertas?", "concerta"),
-        (r"contenances?", "contenanc"),
-        (r"allait(?:ements?|ante?s?|er|ee?s?)", "allaitement"),
-        (r"desistances?", "desistanc"),
-        (r"concentrations?", "concentration"),
-        (r"affecti(?:fs?|ves?|vites?)", "affectiv"),
-        (r"affects?", "affects"),  # the noun, not *affecter*
-        (r"attenti(?:ons?|fs?|ves?|vement)", "attention"),  # not *attente*
-        (r"identites?", "identite"),  # not *identique*
-        (r"picas?", "pica"),  # not *pic*
-        (r"refugie(?:e|s|es)?", "refugie"),  # not *refuge*
-        (r"nourrissons?", "nourrisson"),  # not *nourrir*
-        (r"attachements?", "attachement"),  # not *attaché*
-        (r"retablissements?", "retablissement"),  # recovery, not *rétablir*
-        (r"temporalites?", "temporalite"),  # not the *lobe temporal*
-    )
-]
+def _load_stem_families() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every family of ``data/stem_families_fr.txt``, and the stem of
+    each (by the name of its group)."""
+    path = "data/stem_families_fr.txt"
+    text = resources.files("alliance_search").joinpath(path).read_text("utf-8")
+    groups: list[str] = []
+    stems: dict[str, str] = {}
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if fields:
+            pattern, stem = fields
+            name = f"f{len(stems)}"
+            groups.append(f"(?P<{name}>{pattern})")
+            stems[name] = stem
+    return re.compile("|".join(groups)), stems
+
+
+#: Word families that Snowball cuts onto the stem of unrelated, frequent words
+#: (*observance* and *observation*, *agitation* and *il s'agit*, *soignants* and
+#: *soignés*), each given a stem of its own: see ``data/stem_families_fr.txt``.
+_FAMILIES, _FAMILY_STEMS = _load_stem_families()
 
 
 def _own_stem(folded: str) -> str | None:
-    for pattern, stem in _OWN_STEMS:
-        if pattern.fullmatch(folded):
-            return stem
-    return None
+    match = _FAMILIES.fullmatch(folded)
+    return _FAMILY_STEMS[match.lastgroup] if match and match.lastgroup else None
 
 
 @lru_cache(maxsize=262_144)
