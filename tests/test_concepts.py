@@ -116,6 +116,17 @@ def test_abbreviations_are_detected_only_as_written(thesaurus, text: str, found)
     assert [(m.concept.id, text[m.start : m.end]) for m in mentions] == found
 
 
+def test_documents_write_abbreviations_in_their_case(thesaurus) -> None:
+    """Tagging an article, *Tom* is a first name and *ide* no nurse; a query is typed
+    as it comes (*tom*, *tpb*)."""
+    assert thesaurus.tag("Le dernier film de Tom Cruise", "un ide") == []
+    assert thesaurus.tag("La ToM chez les IDE", "LA TOM") == ["theorie-de-l-esprit", "infirmier"]
+    assert [m.concept.id for m in thesaurus.detect("tom et tpb")] == [
+        "theorie-de-l-esprit",
+        "etat-limite",
+    ]
+
+
 #: Names of several words that analysis leaves as one (stop words, single letters),
 #: reviewed: that word names the concept too, or no other French word.
 _ONE_WORD_LEFT = {

@@ -54,7 +54,7 @@ Words = tuple[tuple[str, ...], ...]
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
-DETECTION_VERSION = 2
+DETECTION_VERSION = 3
 
 
 def abbreviation(term: str) -> bool:
@@ -67,15 +67,19 @@ def abbreviation(term: str) -> bool:
     return len(term) <= 6 and " " not in term and sum(ch.isupper() for ch in term) >= 2
 
 
-def written_as(surface: str, term: str) -> bool:
-    """Whether the word ``surface`` writes the abbreviation ``term`` (any case, accents,
-    singular or plural).
+def written_as(surface: str, term: str, case: bool = False) -> bool:
+    """Whether the word ``surface`` writes the abbreviation ``term`` (any accents,
+    singular or plural; in any case, or with ``case`` in the term's or in capitals).
 
     >>> written_as("tpb", "TPB"), written_as("TSAs", "TSA"), written_as("idées", "IDE")
     (True, True, False)
+    >>> written_as("Tom", "ToM", case=True), written_as("TOM", "ToM", case=True)
+    (False, True)
     """
     form, written = fold(surface), fold(term)
-    return form in (written, written + "s")
+    if form not in (written, written + "s"):
+        return False
+    return not case or surface.isupper() or surface.removesuffix("s") == term
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +136,9 @@ class _Entry:
         self.variants = tuple(frozenset(w) for w in self.words)
         self.as_written = len(self.words) == 1 and abbreviation(self.term)
 
-    def accepts(self, surface: str) -> bool:
+    def accepts(self, surface: str, case: bool) -> bool:
         """Whether the word written ``surface`` (the first of the match) can name it."""
-        return not self.as_written or written_as(surface, self.term)
+        return not self.as_written or written_as(surface, self.term, case)
 
 
 @dataclass
@@ -294,23 +298,27 @@ class Thesaurus:
         return self._vocabulary
 
     # ------------------------------------------------------------------ detection
-    def detect(self, text: str) -> list[ConceptMention]:
+    def detect(self, text: str, *, case: bool = False) -> list[ConceptMention]:
         """Concepts named in ``text`` by a label or synonym; longest match first, no overlap.
 
         >>> mentions = default_thesaurus().detect("Un patient borderline face à la démence")
         >>> [(m.term, m.concept.id, m.start) for m in mentions]
         [('borderline', 'etat-limite', 11), ('démence', 'demence', 32)]
         """
-        return self.detect_words(analyze(text), text)
+        return self.detect_words(analyze(text), text, case=case)
 
     def detect_words(
         self,
         words: list[tuple[int, tuple[str, ...], int, int]],
         text: str,
         max_words: int | None = None,
+        *,
+        case: bool = False,
     ) -> list[ConceptMention]:
         """Like :meth:`detect`, on ``analyze(text)`` (or a run of its words);
         ``max_words`` ignores longer terms (to find the concepts inside a long name).
+        With ``case``, an abbreviation must be written in its own case or in capitals
+        (*Tom* is not *ToM*): for documents, whose authors write *TPB*, not for queries.
 
         >>> text = "alliance de travail et démence"
         >>> [m.concept.id for m in default_thesaurus().detect_words(analyze(text), text)]
@@ -339,7 +347,7 @@ class Thesaurus:
                                     found = (n, rank, entry)
                                 break
                 surface = text[words[i][2] : words[i][3]]
-                single = next((e for e in singles if e.accepts(surface)), None)
+                single = next((e for e in singles if e.accepts(surface, case)), None)
                 candidate = found[2] if found is not None else single
                 if candidate is not None and (
                     best is None or len(candidate.variants) > len(best.variants)
@@ -368,7 +376,8 @@ class Thesaurus:
         >>> default_thesaurus().tag("Etats limites et lien thérapeutique", "patients borderline")
         ['etat-limite', 'lien-therapeutique']
         """
-        return list(dict.fromkeys(m.concept.id for t in texts if t for m in self.detect(t)))
+        mentions = (m for t in texts if t for m in self.detect(t, case=True))
+        return list(dict.fromkeys(m.concept.id for m in mentions))
 
     @property
     def fingerprint(self) -> str:
