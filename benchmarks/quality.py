@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.quality DATASET_DIR [DATASET_DIR ...] [--systems NAMES] [--k 10]
-                                 [--depth 100] [--per-query] [--typos SEED]
+                                 [--depth 100] [--per-query] [--typos SEED [--first-letter]]
                                  [--template "quels articles parlent de {}"]
 
 A dataset directory holds ``docs.jsonl`` (id, title, summary, other fields ignored),
@@ -13,8 +13,8 @@ per dataset.
 
 ``--typos SEED`` measures robustness to typing errors: every query is replaced by a
 copy with one typing error in one of its words (see :func:`misspell`), the same copy
-for every system. ``--template`` searches every query framed as users may type it,
-``{}`` standing for the query.
+for every system; with ``--first-letter``, in the word's first letter. ``--template``
+searches every query framed as users may type it, ``{}`` standing for the query.
 """
 
 from __future__ import annotations
@@ -107,24 +107,34 @@ def _neighbours(letter: str) -> str:
     return ""
 
 
-def misspell(query: str, rng: random.Random) -> str:
+def misspell(query: str, rng: random.Random, first_letter: bool = False) -> str:
     """``query`` with one typing error in one word of five letters or more, never in
     its first letter: a letter dropped, doubled, swapped with the next one or
     replaced by a neighbouring key. Queries without such a word are kept.
 
+    With ``first_letter``, the error is in the word's first letter: dropped, swapped
+    with the second or replaced by a neighbouring key.
+
     >>> misspell("soins sans consentement", random.Random(3))
     'soinns sans consentement'
+    >>> misspell("soins sans consentement", random.Random(3), first_letter=True)
+    'doins sans consentement'
     """
     spans = [match.span() for match in _LONG_WORD.finditer(query)]
     if not spans:
         return query
     start, end = rng.choice(spans)
     word = query[start:end]
-    at = rng.randrange(1, len(word) - 1)
-    kind = rng.choice(("drop", "double", "swap", "key"))
+    if first_letter:
+        at, kind = 0, rng.choice(("drop", "swap", "key"))
+    else:
+        at, kind = rng.randrange(1, len(word) - 1), rng.choice(("drop", "double", "swap", "key"))
     letter = word[at]
     if kind == "key" and _neighbours(letter.lower()):
-        word = word[:at] + rng.choice(_neighbours(letter.lower())) + word[at + 1 :]
+        key = rng.choice(_neighbours(letter.lower()))
+        if at == 0 and letter.isupper():
+            key = key.upper()
+        word = word[:at] + key + word[at + 1 :]
     elif kind == "drop":
         word = word[:at] + word[at + 1 :]
     elif kind == "double":
@@ -221,6 +231,7 @@ def benchmark(
     per_query: bool,
     typos: int | None = None,
     template: str | None = None,
+    first_letter: bool = False,
 ) -> list[SystemRun]:
     """Run and print the benchmark of one dataset (with misspelt queries if ``typos``
     gives a seed, framed by ``template`` if given)."""
@@ -232,10 +243,11 @@ def benchmark(
     )
     if typos is not None:
         rng = random.Random(typos)
-        typed = [(qid, misspell(query, rng)) for qid, query in dataset.queries]
+        typed = [(qid, misspell(query, rng, first_letter)) for qid, query in dataset.queries]
         changed = sum(1 for (_, a), (_, b) in zip(typed, dataset.queries, strict=True) if a != b)
         dataset.queries = typed
-        print(f"> one typing error in {changed} of {len(typed)} queries (seed {typos})")
+        where = " (first letter)" if first_letter else ""
+        print(f"> one typing error{where} in {changed} of {len(typed)} queries (seed {typos})")
     if template is not None:
         dataset.queries = [(qid, template.replace("{}", query)) for qid, query in dataset.queries]
         print(f"> every query searched as «{template}»")
@@ -294,6 +306,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="put one typing error in every query (drawn with this seed) before searching",
     )
     parser.add_argument(
+        "--first-letter",
+        action="store_true",
+        help="with --typos, put the error in the first letter of the word",
+    )
+    parser.add_argument(
         "--template",
         help="search every query framed by this text, {} standing for the query",
     )
@@ -305,6 +322,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.k < 1:
         parser.error("--k must be at least 1")
     args.depth = max(args.depth, args.k)
+    if args.first_letter and args.typos is None:
+        parser.error("--first-letter goes with --typos SEED")
     if args.template is not None and "{}" not in args.template:
         parser.error("--template must contain {} where the query goes")
     for directory in args.datasets:
@@ -321,7 +340,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     for directory in args.datasets:
         benchmark(
-            directory, args.systems, args.k, args.depth, args.per_query, args.typos, args.template
+            directory,
+            args.systems,
+            args.k,
+            args.depth,
+            args.per_query,
+            args.typos,
+            args.template,
+            args.first_letter,
         )
     return 0
 

@@ -10,7 +10,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 import alliance_search as als
 from alliance_search.spelling import edit_distance
 
-from .conftest import DEMENTIA, NURSING
+from .conftest import BORDERLINE, DEMENTIA, NURSING
 
 
 @pytest.mark.parametrize(
@@ -78,6 +78,31 @@ def test_only_safe_corrections_are_made_unasked(seed_index) -> None:
     assert question.corrected == "Quels articles parlent de la démence ?"
     assert question.ids == [DEMENTIA]
     assert seed_index.search("Quels articles parlent des patients ?").suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("query", "corrected"),
+    [
+        ("maladie d'Qlzheimer", "maladie d'Alzheimer"),  # a neighbouring key
+        ("maladie d'lzheimer", "maladie d'alzheimer"),  # the first letter dropped
+        ("sdémence", "démence"),  # a letter added before
+        ("édmence", "démence"),  # the first two swapped
+        ("vorderline", "borderline"),
+    ],
+)
+def test_typing_errors_in_the_first_letter_are_corrected(
+    seed_index, query: str, corrected: str
+) -> None:
+    results = seed_index.search(query)
+    assert results.corrected == corrected
+    assert results.ids[0] in {DEMENTIA, BORDERLINE}
+
+
+def test_a_close_word_with_the_same_first_letter_comes_first(seed_index) -> None:
+    """Other first letters are tried only when no word with the same first letter is
+    one edit away; two errors at the front are not corrected."""
+    assert seed_index.search("démencz").corrected == "démence"
+    assert seed_index.search("xxdémence").corrected is None  # two errors at the front
 
 
 def test_known_words_are_left_alone(seed_index) -> None:

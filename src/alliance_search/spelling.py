@@ -34,6 +34,30 @@ DOUBLED = ("ele", "ene", "one")
 SEARCHED_FIELDS = ("title", "summary", "keywords")
 VOCABULARY_FIELD = "exact"
 _LETTERS = re.compile(r"[^\W\d_]")
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+#: The letter rows of a French AZERTY keyboard, each shifted half a key from the one
+#: above: a key touches its row neighbours, and two keys of each row above and below.
+_AZERTY = ("azertyuiop", "qsdfghjklm", "wxcvbn")
+
+
+def keyboard_neighbours(letter: str) -> str:
+    """The letters around ``letter`` on an AZERTY keyboard.
+
+    >>> keyboard_neighbours("s"), keyboard_neighbours("a")
+    ('qdzewx', 'zq')
+    """
+    for row, keys in enumerate(_AZERTY):
+        column = keys.find(letter)
+        if column < 0:
+            continue
+        left = max(column - 1, 0)
+        around = [keys[left:column], keys[column + 1 : column + 2]]
+        if row > 0:  # the keys above, shifted half a key to the right
+            around.append(_AZERTY[row - 1][column : column + 2])
+        if row + 1 < len(_AZERTY):
+            around.append(_AZERTY[row + 1][left : column + 1])
+        return "".join(around)
+    return ""
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
@@ -126,18 +150,14 @@ class _Speller:
         (the rest of the query), then the most frequent.
         """
         maxdist = 1 if len(word) < 6 else 2
-        corpus = (t.decode() for t in self.reader.expand_prefix(VOCABULARY_FIELD, word[:1]))
-        letters = set(word)
-        distances = {
-            c: edit_distance(word, c, maxdist)
-            for words in (corpus, self.thesaurus_words.get(word[:1], ()))
-            for c in words
-            # Each edit adds or removes at most one distinct letter: cheap bounds first.
-            if abs(len(c) - len(word)) <= maxdist
-            and len(set(c) - letters) <= maxdist
-            and len(letters - set(c)) <= maxdist
-        }
+        distances = self._distances(word, maxdist)
         closest = min(distances.values(), default=maxdist + 1)
+        if closest > 1:
+            # Nothing one edit away with the same first letter: the first letter may be
+            # the one typed wrong (see _first_letter_errors).
+            elsewhere = self._first_letter_errors(word)
+            if elsewhere:
+                distances, closest = dict.fromkeys(elsewhere, 1), 1
         if closest > maxdist:
             return None
         candidates = sorted(c for c, d in distances.items() if d == closest)
@@ -148,6 +168,34 @@ class _Speller:
             shared = {c: len(around.intersection(self.documents([c]))) for c in candidates}
         best = max(candidates, key=lambda c: (shared.get(c, 0), frequency(VOCABULARY_FIELD, c)))
         return self.accented.get(best) or self.written(best), closest
+
+    def _distances(self, word: str, maxdist: int) -> dict[str, int]:
+        """Edit distances (up to ``maxdist``) to the corpus and thesaurus words that start
+        with the same letter as ``word``."""
+        corpus = (t.decode() for t in self.reader.expand_prefix(VOCABULARY_FIELD, word[:1]))
+        letters = set(word)
+        return {
+            c: edit_distance(word, c, maxdist)
+            for words in (corpus, self.thesaurus_words.get(word[:1], ()))
+            for c in words
+            # Each edit adds or removes at most one distinct letter: cheap bounds first.
+            if abs(len(c) - len(word)) <= maxdist
+            and len(set(c) - letters) <= maxdist
+            and len(letters - set(c)) <= maxdist
+        }
+
+    def _first_letter_errors(self, word: str) -> list[str]:
+        """Known words that ``word`` misspells in its first letter only: a neighbouring
+        key (*dchizophrénie*), a letter dropped (*ttachement*) or added before
+        (*aschizophrénie*), the first two swapped (*cshizophrénie*)."""
+        first, rest = word[0], word[1:]
+        candidates = {key + rest for key in keyboard_neighbours(first)}
+        candidates |= {letter + word for letter in _ALPHABET}
+        candidates |= {rest, rest[:1] + first + rest[1:]}
+        frequency = self.reader.doc_frequency
+        return sorted(
+            c for c in candidates if c in self.accented or frequency(VOCABULARY_FIELD, c) > 0
+        )
 
     def sure(self, word: str, better: str, distance: int) -> bool:
         """Whether ``word`` can be replaced unasked by ``better``, ``distance`` edits

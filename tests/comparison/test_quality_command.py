@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,18 @@ def test_misspell_makes_one_typing_error_in_one_word(seed: int) -> None:
     assert misspelt[0] == word[0] and edit_distance(word, misspelt) == 1
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_misspell_can_put_the_error_in_the_first_letter(seed: int) -> None:
+    query = "alliance thérapeutique et maladie d'Alzheimer"
+    typed = quality.misspell(query, random.Random(seed), first_letter=True)
+    words = re.compile(r"[^\W\d_]+")
+    pairs = zip(words.findall(query), words.findall(typed), strict=True)
+    changed = [(a, b) for a, b in pairs if a != b]
+    assert len(changed) == 1
+    word, misspelt = changed[0]
+    assert misspelt[0] != word[0] and edit_distance(word, misspelt) == 1
+
+
 def test_misspell_keeps_queries_without_long_words() -> None:
     assert quality.misspell("TCC et TPB", random.Random(0)) == "TCC et TPB"
 
@@ -64,6 +77,19 @@ def test_quality_command_with_typos(tmp_path: Path, capsys: pytest.CaptureFixtur
     rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
     assert rows["alliance_search"].split("|")[2].strip() == "1.000"  # searched corrected
     assert rows["alliance_search (no correction)"].split("|")[2].strip() == "0.000"
+    assert rows["sqlite"].split("|")[2].strip() == "0.000"
+
+
+def test_quality_command_with_first_letter_typos(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_dataset(tmp_path, [("q1", "démence"), ("q3", "anorexie")], QRELS[::2])
+    argv = [str(tmp_path), "--systems", "als,sqlite", "--typos", "2", "--first-letter"]
+    assert quality.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "> one typing error (first letter) in 2 of 2 queries (seed 2)" in out
+    rows = {line.split("|")[1].strip(): line for line in out.splitlines() if line.startswith("| ")}
+    assert rows["alliance_search"].split("|")[2].strip() == "1.000"  # searched corrected
     assert rows["sqlite"].split("|")[2].strip() == "0.000"
 
 
