@@ -151,13 +151,9 @@ class _Speller:
         """
         maxdist = 1 if len(word) < 6 else 2
         distances = self._distances(word, maxdist)
+        # Words the first letter of which was typed wrong are one edit away too.
+        distances.update(dict.fromkeys(self._first_letter_errors(word), 1))
         closest = min(distances.values(), default=maxdist + 1)
-        if closest > 1:
-            # Nothing one edit away with the same first letter: the first letter may be
-            # the one typed wrong (see _first_letter_errors).
-            elsewhere = self._first_letter_errors(word)
-            if elsewhere:
-                distances, closest = dict.fromkeys(elsewhere, 1), 1
         if closest > maxdist:
             return None
         candidates = sorted(c for c, d in distances.items() if d == closest)
@@ -185,17 +181,15 @@ class _Speller:
         }
 
     def _first_letter_errors(self, word: str) -> list[str]:
-        """Known words that ``word`` misspells in its first letter only: a neighbouring
-        key (*dchizophrénie*), a letter dropped (*ttachement*) or added before
-        (*aschizophrénie*), the first two swapped (*cshizophrénie*)."""
+        """Known words (see :meth:`known`) that ``word`` misspells in its first letter
+        only: a neighbouring key (*dchizophrénie*, *fémentes*), a letter dropped
+        (*ttachement*) or added before (*aschizophrénie*), the first two swapped
+        (*cshizophrénie*)."""
         first, rest = word[0], word[1:]
         candidates = {key + rest for key in keyboard_neighbours(first)}
         candidates |= {letter + word for letter in _ALPHABET}
         candidates |= {rest, rest[:1] + first + rest[1:]}
-        frequency = self.reader.doc_frequency
-        return sorted(
-            c for c in candidates if c in self.accented or frequency(VOCABULARY_FIELD, c) > 0
-        )
+        return sorted(filter(self.known, candidates))
 
     def sure(self, word: str, better: str, distance: int) -> bool:
         """Whether ``word`` can be replaced unasked by ``better``, ``distance`` edits
