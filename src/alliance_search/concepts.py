@@ -346,9 +346,13 @@ class Thesaurus:
                                 if found is None or (-n, rank) < (-found[0], found[1]):
                                     found = (n, rank, entry)
                                 break
-                surface = text[words[i][2] : words[i][3]]
-                single = next((e for e in singles if e.accepts(surface, case)), None)
-                candidate = found[2] if found is not None else single
+                if found is not None:
+                    candidate: _Entry | None = found[2]
+                elif not singles or not singles[0].as_written:
+                    candidate = singles[0] if singles else None
+                else:  # an abbreviation: only where the word writes it
+                    surface = text[words[i][2] : words[i][3]]
+                    candidate = next((e for e in singles if e.accepts(surface, case)), None)
                 if candidate is not None and (
                     best is None or len(candidate.variants) > len(best.variants)
                 ):
