@@ -254,6 +254,21 @@ def test_abbreviations_are_searched_and_tagged_only_as_written(tmp_path: Path) -
     assert index.search("psychiatrie", concept="infirmier").ids == ["ide"]
 
 
+def test_words_typed_in_capitals_keep_their_other_forms(tmp_path: Path) -> None:
+    """*SOINS* typed with caps lock looks like an abbreviation, but the stemmer cuts it
+    (*soin*): it still finds the singular, as *soins* does. *IDE*, left whole, does not
+    find *idées*."""
+    index = als.build_index(
+        _articles(
+            ("nuit", "Un soin de nuit", "Le coucher à l'hôpital."),
+            ("idees", "Des idées", "Des idées neuves."),
+        ),
+        tmp_path / "ix",
+    )
+    assert index.search("SOINS").ids == index.search("soins").ids == ["nuit"]
+    assert index.search("IDE").ids == []
+
+
 def test_research_designs_are_concepts(tmp_path: Path) -> None:
     """A documentalist's « revue de littérature » finds the Québec *recension des
     écrits* before an article on literature, and so does the English name."""

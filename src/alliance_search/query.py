@@ -767,6 +767,12 @@ def concept_clause(
     )
 
 
+def _typed_abbreviation(surface: str) -> bool:
+    """A word typed as an abbreviation that the stemmer leaves whole (*IDE*, *TPB*); not
+    a word typed in capitals that stands for its other forms too (*SOINS*, *soin*)."""
+    return abbreviation(surface) and stem_variants(surface.lower()) == (fold(surface),)
+
+
 def _word(surface: str, terms: tuple[str, ...], weight: float = 1.0) -> Alternative:
     """One word of the query as typed."""
     return Alternative(
@@ -774,7 +780,7 @@ def _word(surface: str, terms: tuple[str, ...], weight: float = 1.0) -> Alternat
         words=(terms,),
         weight=weight,
         exact=(fold(surface),),
-        written_only=abbreviation(surface),
+        written_only=_typed_abbreviation(surface),
     )
 
 
@@ -787,7 +793,7 @@ def _typed(
         text=text,
         words=tuple(terms for _, terms, _, _ in span),
         exact=_written(segment, span),
-        written_only=len(span) == 1 and abbreviation(text),
+        written_only=len(span) == 1 and _typed_abbreviation(text),
     )
 
 
