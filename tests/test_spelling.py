@@ -90,8 +90,8 @@ def test_only_safe_corrections_are_made_unasked(seed_index) -> None:
         ("sdémence", "démence"),  # a letter added before
         ("édmence", "démence"),  # the first two swapped
         ("vorderline", "borderline"),
-        # a feminine plural of a written word (*déments*), accents not restored
-        ("personnes fémentes", "personnes dementes"),
+        # a feminine plural of a written word (*dément*), its accents restored
+        ("personnes fémentes", "personnes démentes"),
     ],
 )
 def test_typing_errors_in_the_first_letter_are_corrected(

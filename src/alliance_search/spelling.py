@@ -210,7 +210,9 @@ class _Speller:
         return found
 
     def written(self, word: str) -> str:
-        """How a folded corpus word is written in an article that uses it."""
+        """How a folded corpus word is written in an article that uses it; for a plural
+        or feminine that no article writes, its written base with the same ending
+        (*dementes* → *démentes*, from *dément*)."""
         for hit in self.searcher.search(Term(VOCABULARY_FIELD, word), limit=1):
             text = "\n".join(str(hit.get(f) or "") for f in SEARCHED_FIELDS)
             for match in WORD_PATTERN.finditer(text):
@@ -218,6 +220,14 @@ class _Speller:
                     if terms == (word,):
                         start = match.start() + offset
                         return text[start : start + length].lower()
+        for cut in (1, 2):
+            base, ending = word[:-cut], word[-cut:]
+            if ending in ("s", "x", "e", "es") and len(base) >= MIN_LENGTH:
+                accented = self.accented.get(base)
+                if accented is None and self.reader.doc_frequency(VOCABULARY_FIELD, base) > 0:
+                    accented = self.written(base)
+                if accented is not None:
+                    return accented + ending
         return word
 
 
