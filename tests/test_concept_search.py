@@ -151,6 +151,26 @@ def test_concepts_inside_a_longer_name_count_as_its_parts(tmp_path: Path, query:
     assert {m.concept for m in results[1].explanation} == {"violence-sexuelle"}
 
 
+@pytest.mark.parametrize("query", ["child sexual abuse", "abus sexuel dans l'enfance"])
+def test_a_concept_named_by_its_parts_counts_as_found(tmp_path: Path, query: str) -> None:
+    # The first article names both concepts inside the query's name (agression sexuelle,
+    # enfants); the second only a related term of the whole (pédophilie), in its title.
+    # Naming every part is naming the concept: the first is not ranked as an article
+    # that missed the query's only part.
+    parts = als.Article(
+        id="parties",
+        title="Le témoignage des enfants victimes d'agression sexuelle devant les tribunaux",
+        summary="Une étude des dépositions recueillies par les enquêteurs.",
+    )
+    related = als.Article(
+        id="pedophilie",
+        title="La pédophilie : une revue des études cliniques",
+        summary="Une étude des dossiers recueillis par les enquêteurs.",
+    )
+    index = als.build_index([related, parts], tmp_path / "ix")
+    assert index.search(query).ids == ["parties", "pedophilie"]
+
+
 def test_concepts_inside_a_longer_name_count_by_their_narrower_concepts(tmp_path: Path) -> None:
     # «soignants» in «santé des soignants» names health professionals; nurses are one
     # of them, although neither article names the whole concept.

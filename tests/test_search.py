@@ -18,7 +18,7 @@ from alliance_search.query import (
     request_end,
     request_tail,
 )
-from alliance_search.search import DEFAULT_FIELD_WEIGHTS, _share
+from alliance_search.search import DEFAULT_FIELD_WEIGHTS, _Share, _share
 
 from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PACT, PSYCHOSIS
 
@@ -456,29 +456,47 @@ def test_a_word_typed_without_accents_finds_its_written_form(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("limit", [1, 3, 10])
-def test_the_top_is_exact_after_the_share_of_the_query(tmp_path, limit: int) -> None:
-    # Eighty articles speak of one of the two subjects at length: before the share of
-    # the query they matched, each scores more than the one article on both. The
-    # ranking must not stop at the thirty best such scores.
+@pytest.mark.parametrize(
+    ("query", "first", "second", "both"),
+    [
+        # Eighty articles speak of one of the two subjects at length: before the share
+        # of the query they matched, each scores more than the one article on both.
+        (
+            "schizophrénie et sommeil",
+            ("Schizophrénie", "La schizophrénie, encore."),
+            ("Sommeil", "Le sommeil, encore le sommeil."),
+            "Schizophrénie et sommeil.",
+        ),
+        # The same with the two concepts inside one name: the article on both alone
+        # found «abus sexuel dans l'enfance», by its parts.
+        (
+            "abus sexuel dans l'enfance",
+            ("Agression sexuelle", "Le viol, encore."),
+            ("Enfants", "Les enfants, encore."),
+            "Agression sexuelle et enfants.",
+        ),
+    ],
+)
+def test_the_top_is_exact_after_the_share_of_the_query(
+    tmp_path, limit: int, query: str, first: tuple[str, str], second: tuple[str, str], both: str
+) -> None:
+    # The ranking must not stop at the thirty best scores before the share.
     articles = [
-        als.Article(id=f"schizo{i}", title="Schizophrénie", summary="La schizophrénie, encore.")
-        for i in range(40)
-    ] + [
-        als.Article(id=f"sommeil{i}", title="Sommeil", summary="Le sommeil, encore le sommeil.")
+        als.Article(id=f"{name}{i}", title=title, summary=summary)
+        for name, (title, summary) in (("un", first), ("autre", second))
         for i in range(40)
     ]
     articles.append(
         als.Article(
             id="les-deux",
             title="Observations",
-            summary="Le texte décrit longuement des observations cliniques variées. "
-            "Schizophrénie et sommeil.",
+            summary=f"Le texte décrit longuement des observations cliniques variées. {both}",
         )
     )
     index = als.build_index(articles, tmp_path / "ix")
-    everything = index.search("schizophrénie et sommeil", limit=None)
+    everything = index.search(query, limit=None)
     assert everything.ids[0] == "les-deux"
-    top = index.search("schizophrénie et sommeil", limit=limit)
+    top = index.search(query, limit=limit)
     assert [(h.id, h.score) for h in top] == [(h.id, h.score) for h in everything][:limit]
 
 
@@ -492,3 +510,39 @@ def test_coverage_counts_a_part_that_narrows_the_subject_apart() -> None:
     assert _share([False, True], [subject, design]) == pytest.approx(0.5)
     # A commoner qualifier costs less: 1 - 0.5 × 1 / (1 + 4).
     assert _share([True, False], [subject, common]) == pytest.approx(0.9)
+
+
+def test_a_concept_is_found_by_its_parts_when_each_is_a_concept() -> None:
+    expansion = Expansion(thesaurus=als.default_thesaurus())
+    _, parts = parse_query("dépression prénatale", expansion=expansion).build(DEFAULT_FIELD_WEIGHTS)
+    [whole] = parts
+    depression, pregnancy = whole.groups  # dépression; prénatal, grossesse, ...
+    assert ("summary", b"depress") in depression and ("summary", b"grossess") in pregnancy
+    assert not whole.terms & pregnancy  # not a name of the whole: found only beside the other
+    # «cour» is a plain word (it shares its stem with «au cours de»): no parts then.
+    _, parts = parse_query("cour de santé mentale", expansion=expansion).build(
+        DEFAULT_FIELD_WEIGHTS
+    )
+    assert [part.groups for part in parts] == [()]
+
+
+def test_share_counts_a_concept_found_by_every_part() -> None:
+    whole = QueryPart(
+        frozenset({("summary", "prenatal-depression")}),
+        rarity=2.0,
+        groups=(frozenset({("summary", "depress")}), frozenset({("summary", "grossess")})),
+    )
+    other = QueryPart(frozenset({("summary", "sommeil")}), rarity=2.0)
+    holders = {
+        ("summary", "depress"): {1, 2},
+        ("summary", "grossess"): {1, 3},
+        ("summary", "sommeil"): {1, 2, 3, 4},
+    }
+    share = _Share([whole, other], coordination=1.0)
+    scores = share(dict.fromkeys([1, 2, 3, 4], 1.0), lambda key: holders.get(key, set()))
+    assert scores[1] == 1.0  # both parts of the concept: found
+    # one part only: the concept missed, (4 + 4) / (4 + 8)
+    assert scores[2] == scores[3] == scores[4] == pytest.approx(2 / 3)
+    # a part read for no document yet (None) may be held by any: an upper bound
+    bound = share({2: 1.0}, lambda key: None if key[1] == "grossess" else holders.get(key))
+    assert bound[2] == 1.0

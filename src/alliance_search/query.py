@@ -263,6 +263,9 @@ class Clause:
     reference: Alternative | None = None
     narrows: str | None = None
     penalty: float | None = None
+    #: For a part (kind ``part``): the concept whose name it is a word or an inner
+    #: concept of.
+    within: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +349,9 @@ class ParsedQuery:
         Also returns, per clause that can match (words of a concept's name aside),
         the ``(field, term)`` pairs it searches and how much it tells (see
         :func:`rarity`), so that callers can weigh the parts of the query a document
-        matched.
+        matched. A concept whose name is made of other concepts (*child sexual
+        abuse*: *enfant*, *violence sexuelle*) can also be found by naming each of
+        them (:attr:`QueryPart.groups`), even where no article names it whole.
 
         With a ``searcher`` for collection statistics, every alternative is rescaled
         to the rarity of the clause's reference (what was typed, or the concept's
@@ -376,6 +381,10 @@ class ParsedQuery:
             ),
             default=0.0,
         )
+        named: dict[str, list[frozenset[MatchKey]]] = {}  # concept → its parts' keys
+        inner: dict[str, bool] = {}  # concept → whether every part is a concept
+        positions: dict[str, int] = {}  # concept → its index in clause_terms
+        unnamed: dict[str, QueryPart] = {}
         for clause, reference_strength, holding in zip(
             self.clauses, strengths, holdings, strict=True
         ):
@@ -387,6 +396,7 @@ class ParsedQuery:
             # psychose).
             names_exact = holding is not None and not all(holding)
             alternatives = []
+            by_name: set[MatchKey] = set()
             for alt in clause.alternatives:
                 bonus = alt.route in ("exact", "phrase") or (alt.route == "synonym" and names_exact)
                 if alt.route == "synonym" and not names_exact and not alt.written_only:
@@ -399,14 +409,36 @@ class ParsedQuery:
                 q = _fields_query(alt, field_weights, scale, reader, bonus)
                 if q is not None:
                     alternatives.append(q)
+                    # An inner concept is found by its names, not its words alone.
+                    if alt.concept is not None or clause.concept == clause.within:
+                        by_name.update(match_keys(q))
+            if clause.within is not None:
+                named.setdefault(clause.within, []).append(frozenset(by_name))
+                inner[clause.within] = inner.get(clause.within, True) and (
+                    clause.concept != clause.within
+                )
+            clause_rarity = 1.0 if holding is None else _rarity(holding, count)
             if not alternatives:
+                if clause.kind == "concept" and clause.concept is not None:
+                    # named by no article: it may still be named by its parts
+                    unnamed[clause.concept] = QueryPart(frozenset(), clause_rarity, clause.penalty)
                 continue
             part = alternatives[0] if len(alternatives) == 1 else DisMax(alternatives)
             parts.append(part)
-            rarities.append(1.0 if holding is None else _rarity(holding, count))
+            rarities.append(clause_rarity)
             if clause.kind == "part":
                 continue  # a word of a concept's name: the concept clause counts instead
+            if clause.kind == "concept" and clause.concept is not None:
+                positions.setdefault(clause.concept, len(clause_terms))
             clause_terms.append(QueryPart(match_keys(part), rarities[-1], clause.penalty))
+        for concept, groups in named.items():
+            if not inner[concept] or len(groups) < 2 or not all(groups):
+                continue
+            i = positions.get(concept)
+            if i is not None:
+                clause_terms[i] = replace(clause_terms[i], groups=tuple(groups))
+            elif concept in unnamed:
+                clause_terms.append(replace(unnamed[concept], groups=tuple(groups)))
         if rarity_weighting > 0 and len(parts) > 1:
             powers = [r**rarity_weighting for r in rarities]
             mean = sum(powers) / len(powers)
@@ -451,6 +483,10 @@ class QueryPart:
     terms: frozenset[MatchKey]
     rarity: float
     penalty: float | None = None  # for a part that narrows the subject, see Clause
+    #: For a concept whose name is made of concepts only (*dépression prénatale*:
+    #: *dépression*, *périnatalité*), what each of those is found by, through its
+    #: own names: an article that finds every group has found the concept by its parts.
+    groups: tuple[frozenset[MatchKey], ...] = ()
 
 
 def rarity(alt: Alternative, reader: IndexReader) -> float:
@@ -936,6 +972,7 @@ def parse_query(
                 for i in range(mention.first_word, mention.last_word + 1):
                     covered.setdefault(i, mention.concept.id)
                 for first, part, stop in _inner_parts(thesaurus, segment, span, expansion):
+                    part = replace(part, within=mention.concept.id)
                     inner[mention.first_word + first] = (part, mention.first_word + stop)
         run: list[tuple[str, tuple[str, ...]]] = []
         skip: set[int] = set()
@@ -956,6 +993,7 @@ def parse_query(
                     kind="part",
                     concept=covered[i],
                     weight=expansion.words_weight,
+                    within=covered[i],
                 )
             else:
                 clause = Clause(label=surface, alternatives=(word,))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from .query import (
     Alternative,
     Clause,
     Expansion,
+    MatchKey,
     ParsedQuery,
     QueryPart,
     concept_clause,
@@ -214,18 +215,17 @@ class _Share:
     def __call__(self, scores: Scores, holders: Holders) -> Scores:
         found = dict.fromkeys(scores, 0)
         for i, keys in enumerate(self._keys):
-            bit = 1 << i
-            for key in keys:
-                docs = holders(key)
-                if docs is None:
-                    found = {d: bits | bit for d, bits in found.items()}
-                    break
-                if len(docs) < len(found):
-                    hits = [d for d in docs if d in found]
-                else:
-                    hits = [d for d in found if d in docs]
-                for d in hits:
-                    found[d] |= bit
+            _mark(found, keys, holders, 1 << i)
+        for i, part in enumerate(self._parts):
+            if part.groups:  # a concept named in other words: by every part of its name
+                bit = 1 << i
+                missed = {d: 0 for d, bits in found.items() if not bits & bit}
+                for j, group in enumerate(part.groups):
+                    _mark(missed, group, holders, 1 << j)
+                every = (1 << len(part.groups)) - 1
+                for d, bits in missed.items():
+                    if bits == every:
+                        found[d] |= bit
         return {d: s * self._factor(found[d]) for d, s in scores.items()}
 
     def _factor(self, bits: int) -> float:
@@ -234,6 +234,22 @@ class _Share:
             hits = [bool(bits >> i & 1) for i in range(len(self._parts))]
             factor = self._factors[bits] = float(_share(hits, self._parts) ** self._coordination)
         return factor
+
+
+def _mark(found: dict[int, int], keys: Iterable[MatchKey], holders: Holders, bit: int) -> None:
+    """Set ``bit`` for the documents of ``found`` that hold one of ``keys``."""
+    for key in keys:
+        docs = holders(key)
+        if docs is None:
+            for d in found:
+                found[d] |= bit
+            return
+        if len(docs) < len(found):
+            hits = [d for d in docs if d in found]
+        else:
+            hits = [d for d in found if d in docs]
+        for d in hits:
+            found[d] |= bit
 
 
 def _share(found: Sequence[bool], parts: Sequence[QueryPart]) -> float:
