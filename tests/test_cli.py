@@ -226,6 +226,17 @@ def test_search_with_concepts_suggestion_and_explanations(capsys) -> None:
     assert [h["id"] for h in json.loads(out)] == [BORDERLINE]
 
 
+def test_search_with_operators(capsys) -> None:
+    code, out, _ = run(capsys, "search", "lien thérapeutique -borderline", "--limit", "20")
+    assert code == 0
+    assert "note: excluded: «borderline»" in out and "Etats limites" not in out
+    # a query that starts with a dash, after --
+    code, out, _ = run(capsys, "search", "--json", "--", "-démence alliance")
+    assert code == 0 and DEMENTIA not in {h["id"] for h in json.loads(out)}
+    _, out, _ = run(capsys, "search", "alliance ET démence", "--json")
+    assert [h["id"] for h in json.loads(out)] == [DEMENTIA]
+
+
 def test_similar_command(capsys) -> None:
     code, out, _ = run(capsys, "similar", DEMENTIA, "--limit", "2", "--json")
     ids = [h["id"] for h in json.loads(out)]

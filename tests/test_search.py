@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import alliance_search as als
+from alliance_search.analysis import fold
 from alliance_search.query import (
     Expansion,
     QueryPart,
@@ -546,3 +548,53 @@ def test_share_counts_a_concept_found_by_every_part() -> None:
     # a part read for no document yet (None) may be held by any: an upper bound
     bound = share({2: 1.0}, lambda key: None if key[1] == "grossess" else holders.get(key))
     assert bound[2] == 1.0
+
+
+def test_an_excluded_word_removes_the_articles_naming_its_concept(seed_index) -> None:
+    assert BORDERLINE in seed_index.search("lien thérapeutique", limit=None).ids
+    for query in (
+        "lien thérapeutique -borderline",
+        "lien thérapeutique SAUF TPB",  # the abbreviation names the same concept
+        'lien thérapeutique -"personnalité limite"',
+    ):
+        results = seed_index.search(query, limit=None)
+        assert BORDERLINE not in results.ids, query
+        assert results.total == len(results.ids) > 0
+    # Only exclusions: nothing to rank by.
+    results = seed_index.search("-démence")
+    assert results.ids == [] and results.notes == ("excluded: «démence»",)
+
+
+def test_required_words_keep_only_the_articles_naming_them(seed_index) -> None:
+    results = seed_index.search("alliance ET démence", limit=None)
+    assert results.ids == [DEMENTIA]
+    assert results.notes == ("required: «alliance»", "required: «démence»")
+    # by any name of the concept: the borderline article says «borderline», not «TPB»
+    assert seed_index.search("lien thérapeutique +TPB", limit=None).ids == [BORDERLINE]
+
+
+def test_a_word_wanted_in_the_title(seed_index) -> None:
+    anywhere = seed_index.search("alliance", limit=None)
+    in_title = seed_index.search("titre:alliance", limit=None)
+    assert 0 < in_title.total < anywhere.total
+    assert all("alliance" in fold(hit.title) for hit in in_title)
+    assert in_title.notes == ("in the title: «alliance»",)
+
+
+def test_a_truncated_word_stands_for_the_words_starting_with_it(seed_index) -> None:
+    results = seed_index.search("psych*", limit=None)
+    assert PSYCHOSIS in results.ids  # «Le temps vécu dans la psychose»
+    for hit in results:
+        words = [fold(w) for w in re.findall(r"\w+", f"{hit.title} {hit.article.summary}")]
+        assert any(word.startswith("psych") for word in words), hit.title
+    [note] = results.notes
+    assert note.startswith("«psych*»: ") and "psychiatrie" in note
+    assert seed_index.search("zqx*").notes == ("no word starts with «zqx»",)
+    excluded = seed_index.search("alliance -psych*", limit=None).ids
+    assert excluded and all(i not in excluded for i in results.ids)
+
+
+def test_a_correction_keeps_the_operators(seed_index) -> None:
+    results = seed_index.search("alliance thérapeutque -démence", limit=None)
+    assert results.corrected == "alliance thérapeutique -démence"
+    assert DEMENTIA not in results.ids and results.ids

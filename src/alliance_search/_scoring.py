@@ -490,6 +490,10 @@ class TermScorer:
         keys = [self._key(node.fieldname, word) for word in words]
         return sum(self.searcher.doc_frequency(*key) for key in keys if key is not None)
 
+    def documents(self, q: Any) -> set[int]:
+        """Every document matching ``q`` (phrases checked on the stored text)."""
+        return set(self._matching(q, lambda doc: True))
+
     def _matching(self, q: Any, allowed: Callable[[int], bool]) -> list[int]:
         """Every document matching ``q`` that ``allowed`` lets through."""
         docs: set[int] = set()

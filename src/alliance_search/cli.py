@@ -114,8 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
         'alliance-search search "etats limites"',
         'alliance-search search "\\"pacte de soins\\"" --limit 3 --json',
         'alliance-search search "adolescents" --section et-aussi',
+        'alliance-search search "lien thérapeutique -borderline titre:alliance psych*"',
     )
-    p.add_argument("query", help="the query, in French, with or without accents")
+    p.add_argument(
+        "query",
+        help="the query, in French, with or without accents; -word or SAUF word leaves "
+        "out, +word or word ET word requires, titre:word wants it in the title, psych* "
+        "truncates (put -- before a query that starts with -)",
+    )
     _index_arg(p)
     p.add_argument(
         "--limit",

@@ -49,6 +49,7 @@ __all__ = [
     "QueryPart",
     "match_keys",
     "parse_query",
+    "prefix_clause",
     "rarity",
     "request_end",
     "request_tail",
@@ -818,6 +819,19 @@ def _word(surface: str, terms: tuple[str, ...], weight: float = 1.0) -> Alternat
         exact=(fold(surface),),
         written_only=_typed_abbreviation(surface),
     )
+
+
+def prefix_clause(prefix: str, written: Iterable[str]) -> Clause | None:
+    """The clause standing for a truncated word (``psych*``): the ``written`` words
+    that start with it (most frequent first), any of which matches, or ``None``."""
+    alternatives = []
+    for form in written:
+        analysed = analyze(form)
+        if len(analysed) == 1:
+            alternatives.append(_word(form, analysed[0][1]))
+    if not alternatives:
+        return None
+    return Clause(label=prefix + "*", alternatives=tuple(alternatives[:MAX_ALTERNATIVES]))
 
 
 def _typed(

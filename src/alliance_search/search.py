@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from .analysis import analyze, fold
 from .concepts import Concept, Thesaurus, written_as
 from .index import article_from_stored
 from .query import (
+    EXACT_FIELD,
     Alternative,
     Clause,
     Expansion,
@@ -23,8 +25,10 @@ from .query import (
     QueryPart,
     concept_clause,
     parse_query,
+    prefix_clause,
 )
 from .results import Hit, Match, Results
+from .syntax import Operators, parse_operators, truncated
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -134,6 +138,10 @@ def search(
     concepts explicitly. ``section``, ``journal``, ``year`` (a year or a ``(from,
     to)`` pair) and ``concept`` (with its narrower concepts) filter.
 
+    Operators (see :mod:`alliance_search.syntax`): ``-mot`` or ``SAUF mot`` leaves out
+    the articles naming it, ``+mot`` or ``mot ET mot`` keeps only those, ``titre:mot``
+    wants it in the title, ``psych*`` stands for the words starting with ``psych``.
+
     A misspelt word that matches nothing is searched as its correction when that is
     safe (see :func:`~alliance_search.spelling.correct`; ``Results.corrected`` holds
     what was searched instead); ``correct=False`` searches the words as typed. Other
@@ -154,19 +162,26 @@ def search(
         broader_weight=broader_weight,
         words_weight=words_weight,
     )
-    corrected = index.correct(query) if correct and query.strip() else None
+    operators = parse_operators(query)
+    text = operators.text
+    fixed = index.correct(text) if correct and text.strip() else None
+    corrected = operators.render(fixed) if fixed is not None else None
     if corrected is not None:
         log.info("searching %r instead of %r", corrected, query)
     parsed = parse_query(
-        corrected or query,
+        fixed or text,
         expansion=expansion,
         concepts=[find_concept(thesaurus, name) for name in concepts],
         proximity_weight=proximity_weight,
     )
     searcher = index.searcher()
+    if operators.prefixes:
+        parsed = _with_prefixes(parsed, searcher, operators.prefixes)
     parsed = parsed.narrowed(searcher)
+    if operators:
+        parsed = replace(parsed, notes=parsed.notes + operators.notes)
     # Looked up when asked for; words corrected unasked need no suggestion.
-    suggestion = partial(index.suggest, corrected or query) if query.strip() else None
+    suggestion = partial(index.suggest, fixed or text) if text.strip() else None
     if not parsed or limit == 0:
         return Results(
             query,
@@ -182,13 +197,14 @@ def search(
     )
     whoosh_filter = _filter(thesaurus, section, journal, year, concept)
     allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
+    allow: Callable[[int], bool] | None = allowed.__contains__ if allowed is not None else None
+    if operators.required or operators.excluded or operators.in_title:
+        allow = _constrained(index, expansion, operators, allowed)
     scorer = index._scorer()
     final = None
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
         final = _Share(clause_terms, coordination)
-    ranked, matching = scorer.top(
-        whoosh_query, limit, allowed.__contains__ if allowed is not None else None, final
-    )
+    ranked, matching = scorer.top(whoosh_query, limit, allow, final)
     return Results(
         query,
         _hits(searcher, ranked, parsed),
@@ -199,6 +215,74 @@ def search(
         thesaurus=thesaurus,
         corrected=corrected,
     )
+
+
+def _with_prefixes(parsed: ParsedQuery, searcher: Searcher, prefixes: Sequence[str]) -> ParsedQuery:
+    """``parsed`` with a clause per truncated word (``psych*``): the written words that
+    start with it, the most frequent first; a note says which."""
+    clauses, notes = list(parsed.clauses), list(parsed.notes)
+    for prefix in prefixes:
+        words = _starting_with(searcher, prefix)
+        clause = prefix_clause(prefix, words)
+        if clause is None:
+            notes.append(f"no word starts with «{prefix}»")
+            continue
+        clauses.append(clause)
+        shown = ", ".join(alt.text for alt in clause.alternatives[:5])
+        more = len(words) - min(5, len(words))
+        notes.append(f"«{prefix}*»: {shown}" + (f" and {more} more" if more > 0 else ""))
+    return replace(parsed, clauses=tuple(clauses), notes=tuple(notes))
+
+
+def _starting_with(searcher: Searcher, prefix: str) -> list[str]:
+    """The written (folded) words of the index that start with ``prefix``, the most
+    frequent first."""
+    reader = searcher.reader()
+    words = (
+        w.decode() if isinstance(w, bytes) else w
+        for w in reader.expand_prefix(EXACT_FIELD, fold(prefix))
+    )
+    return sorted(words, key=lambda word: -reader.doc_frequency(EXACT_FIELD, word))
+
+
+def _constrained(
+    index: Index, expansion: Expansion, operators: Operators, allowed: set[int] | None
+) -> Callable[[int], bool]:
+    """Which documents the operators let through (of ``allowed``, if given): those
+    that match every required word or phrase and none excluded, by any name of their
+    concept (narrower concepts included, not related terms)."""
+    names_only = replace(expansion, related_weight=0.0, broader_weight=0.0)
+    scorer = index._scorer()
+    searcher = index.searcher()
+
+    def holding(text: str, title: bool = False) -> set[int]:
+        parsed = parse_query(text, expansion=names_only, proximity_weight=0.0)
+        prefix = truncated(text)
+        if prefix:  # any word starting with it
+            clause = prefix_clause(prefix, _starting_with(searcher, prefix))
+            parsed = replace(parsed, clauses=(clause,) if clause else ())
+        clauses = []
+        for clause in parsed.clauses:
+            if clause.kind == "part":
+                continue
+            if title:  # an abbreviation is looked up as written, in every field
+                kept = tuple(a for a in clause.alternatives if not a.written_only)
+                clause = replace(clause, alternatives=kept)
+            clauses.append(clause)
+        fields = {"title": 1.0} if title else DEFAULT_FIELD_WEIGHTS
+        q, _ = replace(parsed, clauses=tuple(clauses)).build(fields, searcher)
+        return scorer.documents(q)
+
+    for text in operators.required:
+        found = holding(text)
+        allowed = found if allowed is None else allowed & found
+    for text in operators.in_title:
+        found = holding(text, title=True)
+        allowed = found if allowed is None else allowed & found
+    excluded = set().union(*(holding(text) for text in operators.excluded))
+    if allowed is not None:
+        return (allowed - excluded).__contains__
+    return lambda doc: doc not in excluded
 
 
 class _Share:

@@ -1,0 +1,168 @@
+"""Search operators a documentalist types: what they require, exclude or truncate.
+
+``+mot`` or ``mot ET mot`` (``AND``) requires a word, ``-mot`` or ``SAUF mot``
+(``NOT``) excludes it, ``OU`` (``OR``) is the default and is dropped, ``titre:mot``
+(``title:``) wants the word in the title, and ``psych*`` stands for every written
+word that starts with ``psych``. Each may apply to a quoted phrase
+(``-"santé mentale"``). Word operators count in capitals only, and not in a query
+written all in capitals (a pasted title such as *SCHIZOPHRÉNIE ET CANNABIS*), so
+that the French *et* and *ou* stay words.
+
+A query without operators is left exactly as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Operators", "parse_operators", "truncated"]
+
+#: Word operators, in capitals: what they do to the word or phrase after them (and,
+#: for ``ET``/``AND``, to the one before).
+_AND = frozenset({"ET", "AND"})
+_OR = frozenset({"OU", "OR"})
+_NOT = frozenset({"SAUF", "NOT"})
+_FIELDS = frozenset({"titre", "title"})
+#: Letters a truncated word keeps at least (``psy*`` would stand for half the index).
+MIN_PREFIX = 3
+
+_TOKEN = re.compile(
+    r"""(?P<sign>[+-](?=[\w"«“„]))?
+        (?:(?P<field>\w+):(?=[\w"«“„]))?
+        (?:"(?P<q1>[^"]*)"|«(?P<q2>[^»]*)»|“(?P<q3>[^”]*)”|„(?P<q4>[^“]*)“|(?P<word>\S+))""",
+    re.VERBOSE,
+)
+_PREFIX = re.compile(r"^(\w+)\*[^\w\s]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Operators:
+    """A query split by its operators (see the module's docstring)."""
+
+    #: What to rank by: the query without excluded items, truncations and operators.
+    text: str
+    #: Words or phrases every article must match (by any name of their concept).
+    required: tuple[str, ...] = ()
+    #: Words or phrases no article may match (by any name of their concept).
+    excluded: tuple[str, ...] = ()
+    #: Words or phrases an article must hold in its title.
+    in_title: tuple[str, ...] = ()
+    #: Truncated words, without their ``*`` (``psych`` for ``psych*``).
+    prefixes: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.required or self.excluded or self.in_title or self.prefixes)
+
+    def render(self, text: str) -> str:
+        """``text`` (what is ranked by, corrected) with the excluded and truncated
+        words put back as operators, for ``Results.corrected``."""
+        extra = [f'-"{item}"' if " " in item else f"-{item}" for item in self.excluded]
+        extra += [f"{prefix}*" for prefix in self.prefixes]
+        return " ".join([text, *extra]) if text else " ".join(extra)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the operators did, for ``Results.notes``."""
+        said = [f"required: «{item}»" for item in self.required]
+        said += [f"excluded: «{item}»" for item in self.excluded]
+        said += [f"in the title: «{item}»" for item in self.in_title]
+        return tuple(said)
+
+
+@dataclass(slots=True)
+class _Item:
+    text: str  # as it goes back into the ranked text (a phrase keeps its quotes)
+    bare: str  # the word or phrase itself
+    sign: str = ""  # "+", "-" or ""
+    field: str = ""
+    operator: str = ""  # a word operator (ET, OU, SAUF, ...), else ""
+    phrase: bool = False
+
+
+def parse_operators(query: str) -> Operators:
+    """Split ``query`` by its search operators.
+
+    >>> ops = parse_operators('schizophrénie ET cannabis -"premier épisode" psychot*')
+    >>> ops.text, ops.required, ops.excluded, ops.prefixes
+    ('schizophrénie cannabis', ('schizophrénie', 'cannabis'), ('premier épisode',), ('psychot',))
+    >>> parse_operators("SCHIZOPHRÉNIE ET CANNABIS").text
+    'SCHIZOPHRÉNIE ET CANNABIS'
+    """
+    items = _items(query)
+    capitals = not any(c.islower() for c in query)
+    if not any(
+        item.sign or item.field or (item.operator and not capitals) or _truncated(item)
+        for item in items
+    ):
+        return Operators(text=query)
+    required: list[str] = []
+    excluded: list[str] = []
+    in_title: list[str] = []
+    prefixes: list[str] = []
+    kept: list[str] = []
+    pending = ""  # the word operator waiting for its item
+    previous: _Item | None = None
+    for item in items:
+        if item.operator and not capitals:
+            if item.operator in _AND and previous is not None and previous.sign != "-":
+                _add(required, previous.bare)
+            pending = item.operator
+            continue
+        sign = item.sign or ("-" if pending in _NOT else "+" if pending in _AND else "")
+        pending = ""
+        truncated = _truncated(item)
+        if truncated and sign != "-":
+            _add(prefixes, truncated)
+            previous = None
+            continue
+        if sign == "-":
+            _add(excluded, item.bare)
+        else:
+            if sign == "+":
+                _add(required, item.bare)
+            if item.field.lower() in _FIELDS:
+                _add(in_title, item.bare)
+            kept.append(item.text)
+        previous = item if sign != "-" else None
+    return Operators(
+        text=" ".join(kept),
+        required=tuple(required),
+        excluded=tuple(excluded),
+        in_title=tuple(in_title),
+        prefixes=tuple(prefixes),
+    )
+
+
+def _truncated(item: _Item) -> str:
+    return "" if item.phrase else truncated(item.bare)
+
+
+def truncated(word: str) -> str:
+    """The letters a truncated word keeps (``psych`` for ``psych*``), else ``""``."""
+    match = _PREFIX.match(word)
+    return match.group(1) if match and len(match.group(1)) >= MIN_PREFIX else ""
+
+
+def _add(items: list[str], item: str) -> None:
+    if item and item not in items:
+        items.append(item)
+
+
+def _items(query: str) -> list[_Item]:
+    """The words and quoted phrases of ``query``, with their signs and fields."""
+    items = []
+    for match in _TOKEN.finditer(query):
+        phrase = next((match[g] for g in ("q1", "q2", "q3", "q4") if match[g] is not None), None)
+        sign, field = match["sign"] or "", match["field"] or ""
+        if field and field.lower() not in _FIELDS:  # a word with a colon, not a field
+            sign_len = len(sign)
+            items.append(_Item(match[0][sign_len:], match[0][sign_len:], sign))
+            continue
+        if phrase is not None:
+            items.append(_Item(f'"{phrase.strip()}"', phrase.strip(), sign, field, phrase=True))
+            continue
+        word = match["word"]
+        operator = word if word in _AND | _OR | _NOT and not sign and not field else ""
+        items.append(_Item(word, word, sign, field, operator))
+    return items

@@ -1,0 +1,91 @@
+"""Search operators: what a documentalist's query requires, excludes or truncates."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_search.syntax import Operators, parse_operators
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "alliance thérapeutique et adolescents",  # et, ou: French words, not operators
+        "schizophrénie ou troubles bipolaires",
+        "SCHIZOPHRÉNIE ET CANNABIS",  # a pasted title in capitals
+        "Alliance - adolescents",  # a dash between words
+        "anti-dépresseurs et post-partum",
+        "Alliance thérapeutique : ce que dit la recherche",
+        "« alliance thérapeutique » avec les ados",
+        "note: les ados",  # a word before a colon, not a field
+        "ps* et toc",  # too short to truncate
+    ],
+)
+def test_a_query_without_operators_is_left_as_typed(query: str) -> None:
+    operators = parse_operators(query)
+    assert operators == Operators(text=query)
+    assert not operators
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "excluded"),
+    [
+        ("schizophrénie -cannabis", "schizophrénie", ("cannabis",)),
+        ("schizophrénie SAUF cannabis", "schizophrénie", ("cannabis",)),
+        ("schizophrénie NOT cannabis", "schizophrénie", ("cannabis",)),
+        ('dépression -"post-partum" -« baby blues »', "dépression", ("post-partum", "baby blues")),
+    ],
+)
+def test_excluded_words_and_phrases_are_not_ranked_by(
+    query: str, text: str, excluded: tuple[str, ...]
+) -> None:
+    operators = parse_operators(query)
+    assert (operators.text, operators.excluded, operators.required) == (text, excluded, ())
+    assert operators.notes == tuple(f"excluded: «{item}»" for item in excluded)
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "required"),
+    [
+        ("schizophrénie ET cannabis", "schizophrénie cannabis", ("schizophrénie", "cannabis")),
+        ("schizophrénie AND cannabis", "schizophrénie cannabis", ("schizophrénie", "cannabis")),
+        ("+TPB adolescents", "TPB adolescents", ("TPB",)),
+        (
+            '+"alliance thérapeutique" ados',
+            '"alliance thérapeutique" ados',
+            ("alliance thérapeutique",),
+        ),
+        # OU is what a query does anyway: dropped
+        ("démence OU Alzheimer", "démence Alzheimer", ()),
+    ],
+)
+def test_required_words_are_still_ranked_by(
+    query: str, text: str, required: tuple[str, ...]
+) -> None:
+    operators = parse_operators(query)
+    assert (operators.text, operators.required, operators.excluded) == (text, required, ())
+
+
+def test_a_word_wanted_in_the_title() -> None:
+    operators = parse_operators('titre:"premier épisode" psychose title:cannabis')
+    assert operators.text == '"premier épisode" psychose cannabis'
+    assert operators.in_title == ("premier épisode", "cannabis")
+    assert operators.required == ()
+
+
+def test_truncated_words_are_set_apart() -> None:
+    operators = parse_operators("psychot* ET cannabis -schizo*")
+    # A truncated word is searched by the words it stands for (see search), a
+    # negated one is an excluded word as typed.
+    assert operators.prefixes == ("psychot",)
+    assert operators.required == ("cannabis",)
+    assert operators.excluded == ("schizo*",)
+    assert operators.text == "cannabis"
+
+
+def test_render_puts_the_operators_back_after_a_correction() -> None:
+    operators = parse_operators('schizofrénie -cannabis -"premier épisode" psychot*')
+    assert operators.text == "schizofrénie"
+    assert (
+        operators.render("schizophrénie") == 'schizophrénie -cannabis -"premier épisode" psychot*'
+    )
