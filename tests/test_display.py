@@ -26,6 +26,13 @@ def test_html_escapes_document_and_query_text(tmp_path: Path) -> None:
     assert "<table" in results[0]._repr_html_()
 
 
+def test_notebook_caption_says_what_the_query_notes(seed_index) -> None:
+    page = seed_index.search("lien thérapeutique -borderline")._repr_html_()
+    assert "excluded: «borderline»" in page
+    page = seed_index.search("alliance thérapeutique avec les adolescents")._repr_html_()
+    assert "«adolescents» narrows the subject (an age group): it weighs less" in page
+
+
 def test_terminal_format(seed_index) -> None:
     text = format_results(seed_index.search("patients borderline"))
     first = text.splitlines()[2]

@@ -159,6 +159,8 @@ def results_html(results: Results) -> str:
         caption += f" — showing results for «{results.corrected}»"
     if results.suggestion:
         caption += f" — did you mean «{results.suggestion}»?"
+    if results.notes:  # what was set aside, narrowed, excluded or required
+        caption += " — " + "; ".join(results.notes)
     return hits_html(results.hits, caption)
 
 
