@@ -28,6 +28,7 @@ from .query import (
     prefix_clause,
 )
 from .results import Hit, Match, Results
+from .spelling import written
 from .syntax import Operators, parse_operators, truncated
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ def search(
     )
     searcher = index.searcher()
     if operators.prefixes:
-        parsed = _with_prefixes(parsed, searcher, operators.prefixes)
+        parsed = _with_prefixes(parsed, searcher, thesaurus, operators.prefixes)
     parsed = parsed.narrowed(searcher)
     if operators:
         parsed = replace(parsed, notes=parsed.notes + operators.notes)
@@ -217,7 +218,9 @@ def search(
     )
 
 
-def _with_prefixes(parsed: ParsedQuery, searcher: Searcher, prefixes: Sequence[str]) -> ParsedQuery:
+def _with_prefixes(
+    parsed: ParsedQuery, searcher: Searcher, thesaurus: Thesaurus, prefixes: Sequence[str]
+) -> ParsedQuery:
     """``parsed`` with a clause per truncated word (``psych*``): the written words that
     start with it, the most frequent first; a note says which."""
     clauses, notes = list(parsed.clauses), list(parsed.notes)
@@ -228,7 +231,8 @@ def _with_prefixes(parsed: ParsedQuery, searcher: Searcher, prefixes: Sequence[s
             notes.append(f"no word starts with «{prefix}»")
             continue
         clauses.append(clause)
-        shown = ", ".join(alt.text for alt in clause.alternatives[:5])
+        folded = [alt.text for alt in clause.alternatives[:5]]
+        shown = ", ".join(written(searcher, thesaurus, folded))
         more = len(words) - min(5, len(words))
         notes.append(f"«{prefix}*»: {shown}" + (f" and {more} more" if more > 0 else ""))
     return replace(parsed, clauses=tuple(clauses), notes=tuple(notes))

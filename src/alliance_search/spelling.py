@@ -231,6 +231,13 @@ class _Speller:
         return word
 
 
+def written(searcher: Searcher, thesaurus: Thesaurus, words: Iterable[str]) -> list[str]:
+    """How articles write these folded corpus words (*psychotherapies* →
+    *psychothérapies*)."""
+    speller = _Speller(searcher, thesaurus)
+    return [speller.written(word) for word in words]
+
+
 def suggest(searcher: Searcher, thesaurus: Thesaurus, query: str) -> str | None:
     """A corrected query, or ``None`` when every word is known (or nothing better exists).
 
