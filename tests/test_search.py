@@ -555,11 +555,14 @@ def test_an_excluded_word_removes_the_articles_naming_its_concept(seed_index) ->
     for query in (
         "lien thérapeutique -borderline",
         "lien thérapeutique SAUF TPB",  # the abbreviation names the same concept
-        'lien thérapeutique -"personnalité limite"',
+        'lien thérapeutique -"états limites"',  # a phrase, as written
     ):
         results = seed_index.search(query, limit=None)
         assert BORDERLINE not in results.ids, query
         assert results.total == len(results.ids) > 0
+    # A quoted phrase stands for itself, not for its concept: the article does not say
+    # «personnalité limite».
+    assert BORDERLINE in seed_index.search('lien thérapeutique -"personnalité limite"').ids
     # Only exclusions: nothing to rank by.
     results = seed_index.search("-démence")
     assert results.ids == [] and results.notes == ("excluded: «démence»",)
@@ -569,6 +572,10 @@ def test_required_words_keep_only_the_articles_naming_them(seed_index) -> None:
     results = seed_index.search("alliance ET démence", limit=None)
     assert results.ids == [DEMENTIA]
     assert results.notes == ("required: «alliance»", "required: «démence»")
+    # a quoted phrase is required as a phrase: no seed article on adolescents says it
+    assert seed_index.search('"alliance thérapeutique" ET démence').ids == [DEMENTIA]
+    assert seed_index.search('"alliance thérapeutique" ET adolescents').ids == []
+    assert len(seed_index.search("alliance ET adolescents").ids) == 1
     # by any name of the concept: the borderline article says «borderline», not «TPB»
     assert seed_index.search("lien thérapeutique +TPB", limit=None).ids == [BORDERLINE]
 

@@ -33,7 +33,11 @@ def test_a_query_without_operators_is_left_as_typed(query: str) -> None:
         ("schizophrénie -cannabis", "schizophrénie", ("cannabis",)),
         ("schizophrénie SAUF cannabis", "schizophrénie", ("cannabis",)),
         ("schizophrénie NOT cannabis", "schizophrénie", ("cannabis",)),
-        ('dépression -"post-partum" -« baby blues »', "dépression", ("post-partum", "baby blues")),
+        (
+            'dépression -"post-partum" -« baby blues »',
+            "dépression",
+            ('"post-partum"', '"baby blues"'),
+        ),
     ],
 )
 def test_excluded_words_and_phrases_are_not_ranked_by(
@@ -41,7 +45,7 @@ def test_excluded_words_and_phrases_are_not_ranked_by(
 ) -> None:
     operators = parse_operators(query)
     assert (operators.text, operators.excluded, operators.required) == (text, excluded, ())
-    assert operators.notes == tuple(f"excluded: «{item}»" for item in excluded)
+    assert operators.notes == tuple(f"excluded: «{item.strip(chr(34))}»" for item in excluded)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +57,12 @@ def test_excluded_words_and_phrases_are_not_ranked_by(
         (
             '+"alliance thérapeutique" ados',
             '"alliance thérapeutique" ados',
-            ("alliance thérapeutique",),
+            ('"alliance thérapeutique"',),
+        ),
+        (
+            "« alliance thérapeutique » ET ados",
+            '"alliance thérapeutique" ados',
+            ('"alliance thérapeutique"', "ados"),
         ),
         # OU is what a query does anyway: dropped
         ("démence OU Alzheimer", "démence Alzheimer", ()),
@@ -69,7 +78,7 @@ def test_required_words_are_still_ranked_by(
 def test_a_word_wanted_in_the_title() -> None:
     operators = parse_operators('titre:"premier épisode" psychose title:cannabis')
     assert operators.text == '"premier épisode" psychose cannabis'
-    assert operators.in_title == ("premier épisode", "cannabis")
+    assert operators.in_title == ('"premier épisode"', "cannabis")
     assert operators.required == ()
 
 

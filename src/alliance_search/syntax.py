@@ -42,7 +42,8 @@ class Operators:
 
     #: What to rank by: the query without excluded items, truncations and operators.
     text: str
-    #: Words or phrases every article must match (by any name of their concept).
+    #: Words or phrases (in double quotes) every article must match (by any name of
+    #: their concept).
     required: tuple[str, ...] = ()
     #: Words or phrases no article may match (by any name of their concept).
     excluded: tuple[str, ...] = ()
@@ -57,17 +58,17 @@ class Operators:
     def render(self, text: str) -> str:
         """``text`` (what is ranked by, corrected) with the excluded and truncated
         words put back as operators, for ``Results.corrected``."""
-        extra = [f'-"{item}"' if " " in item else f"-{item}" for item in self.excluded]
+        extra = [f"-{item}" for item in self.excluded]
         extra += [f"{prefix}*" for prefix in self.prefixes]
         return " ".join([text, *extra]) if text else " ".join(extra)
 
     @property
     def notes(self) -> tuple[str, ...]:
         """What the operators did, for ``Results.notes``."""
-        said = [f"required: «{item}»" for item in self.required]
-        said += [f"excluded: «{item}»" for item in self.excluded]
-        said += [f"in the title: «{item}»" for item in self.in_title]
-        return tuple(said)
+        said = [("required", item) for item in self.required]
+        said += [("excluded", item) for item in self.excluded]
+        said += [("in the title", item) for item in self.in_title]
+        return tuple(f"{what}: «{item.strip(chr(34))}»" for what, item in said)
 
 
 @dataclass(slots=True)
@@ -85,7 +86,7 @@ def parse_operators(query: str) -> Operators:
 
     >>> ops = parse_operators('schizophrénie ET cannabis -"premier épisode" psychot*')
     >>> ops.text, ops.required, ops.excluded, ops.prefixes
-    ('schizophrénie cannabis', ('schizophrénie', 'cannabis'), ('premier épisode',), ('psychot',))
+    ('schizophrénie cannabis', ('schizophrénie', 'cannabis'), ('"premier épisode"',), ('psychot',))
     >>> parse_operators("SCHIZOPHRÉNIE ET CANNABIS").text
     'SCHIZOPHRÉNIE ET CANNABIS'
     """
@@ -106,7 +107,7 @@ def parse_operators(query: str) -> Operators:
     for item in items:
         if item.operator and not capitals:
             if item.operator in _AND and previous is not None and previous.sign != "-":
-                _add(required, previous.bare)
+                _add(required, previous.text)
             pending = item.operator
             continue
         sign = item.sign or ("-" if pending in _NOT else "+" if pending in _AND else "")
@@ -117,12 +118,12 @@ def parse_operators(query: str) -> Operators:
             previous = None
             continue
         if sign == "-":
-            _add(excluded, item.bare)
+            _add(excluded, item.text)
         else:
             if sign == "+":
-                _add(required, item.bare)
+                _add(required, item.text)
             if item.field.lower() in _FIELDS:
-                _add(in_title, item.bare)
+                _add(in_title, item.text)
             kept.append(item.text)
         previous = item if sign != "-" else None
     return Operators(
