@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -512,6 +513,8 @@ def test_coverage_counts_a_part_that_narrows_the_subject_apart() -> None:
     assert _share([False, True], [subject, design]) == pytest.approx(0.5)
     # A commoner qualifier costs less: 1 - 0.5 × 1 / (1 + 4).
     assert _share([True, False], [subject, common]) == pytest.approx(0.9)
+    # Found through a related term (0.4 of it), a qualifier costs 0.6 of that.
+    assert _share([1.0, 0.4], [subject, design]) == pytest.approx(1 - 0.5 * 0.5 * 0.6)
 
 
 def test_a_concept_is_found_by_its_parts_when_each_is_a_concept() -> None:
@@ -605,3 +608,24 @@ def test_a_correction_keeps_the_operators(seed_index) -> None:
     results = seed_index.search("alliance thérapeutque -démence", limit=None)
     assert results.corrected == "alliance thérapeutique -démence"
     assert DEMENTIA not in results.ids and results.ids
+
+
+def test_a_related_term_finds_only_part_of_a_concept() -> None:
+    expansion = Expansion(thesaurus=als.default_thesaurus())
+    _, [part] = parse_query("démence", expansion=expansion).build(DEFAULT_FIELD_WEIGHTS)
+    # «aidant» is a related term of démence, «dément» one of its names
+    assert ("summary", b"aidant") in part.loose and ("summary", b"aidant") not in part.terms
+    assert ("summary", b"dement") in part.terms
+    assert part.loose_share == 0.4  # the related terms' weight
+    sleep = QueryPart(frozenset({("summary", b"sommeil")}), rarity=2.0)
+    dementia = replace(part, rarity=2.0)
+    holders = {
+        ("summary", b"sommeil"): {1, 2, 3},
+        ("summary", b"dement"): {1},
+        ("summary", b"aidant"): {2},
+    }
+    scores = _Share([dementia, sleep], coordination=1.0)(
+        dict.fromkeys([1, 2, 3], 1.0), lambda key: holders.get(key, set())
+    )
+    # (4 + 4 + 4) / 12; (4 + 0.4 × 4 + 4) / 12; (4 + 4) / 12
+    assert scores == pytest.approx({1: 1.0, 2: 9.6 / 12, 3: 8 / 12})

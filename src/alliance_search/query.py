@@ -398,6 +398,11 @@ class ParsedQuery:
             names_exact = holding is not None and not all(holding)
             alternatives = []
             by_name: set[MatchKey] = set()
+            loose: set[MatchKey] = set()  # found through related terms or the broader concept
+            loose_share = 0.0
+            # ... unless made of words the user typed (*alliance*, related to *alliance
+            # thérapeutique*)
+            typed = set((clause.reference or clause.alternatives[0]).words)
             for alt in clause.alternatives:
                 bonus = alt.route in ("exact", "phrase") or (alt.route == "synonym" and names_exact)
                 if alt.route == "synonym" and not names_exact and not alt.written_only:
@@ -410,6 +415,9 @@ class ParsedQuery:
                 q = _fields_query(alt, field_weights, scale, reader, bonus)
                 if q is not None:
                     alternatives.append(q)
+                    if alt.route in ("related", "broader") and not typed.issuperset(alt.words):
+                        loose.update(match_keys(q))
+                        loose_share = max(loose_share, alt.weight)
                     # An inner concept is found by its names, not its words alone.
                     if alt.concept is not None or clause.concept == clause.within:
                         by_name.update(match_keys(q))
@@ -431,7 +439,17 @@ class ParsedQuery:
                 continue  # a word of a concept's name: the concept clause counts instead
             if clause.kind == "concept" and clause.concept is not None:
                 positions.setdefault(clause.concept, len(clause_terms))
-            clause_terms.append(QueryPart(match_keys(part), rarities[-1], clause.penalty))
+            terms = match_keys(part)
+            strict = terms - loose
+            clause_terms.append(
+                QueryPart(
+                    strict,
+                    rarities[-1],
+                    clause.penalty,
+                    loose=terms - strict,
+                    loose_share=min(loose_share, 1.0),
+                )
+            )
         for concept, groups in named.items():
             if not inner[concept] or len(groups) < 2 or not all(groups):
                 continue
@@ -488,6 +506,11 @@ class QueryPart:
     #: *dépression*, *périnatalité*), what each of those is found by, through its
     #: own names: an article that finds every group has found the concept by its parts.
     groups: tuple[frozenset[MatchKey], ...] = ()
+    #: What finds the clause only through a related term or the broader concept: an
+    #: article that holds only these found ``loose_share`` of it (the weight of those
+    #: terms), not all of it.
+    loose: frozenset[MatchKey] = frozenset()
+    loose_share: float = 0.0
 
 
 def rarity(alt: Alternative, reader: IndexReader) -> float:

@@ -292,18 +292,26 @@ def _constrained(
 class _Share:
     """Documents' scores times the share of the query each matched (:func:`_share`)
     to the power ``coordination``, given the documents that hold each term and phrase
-    (as the scorer knows them so far: ``None``, any document may)."""
+    (as the scorer knows them so far: ``None``, any document may).
+
+    A part is found by its terms, or by every group of a concept named by its parts
+    (:attr:`QueryPart.groups`); found only through its related terms or broader
+    concept (:attr:`QueryPart.loose`), it is found at their weight."""
 
     def __init__(self, parts: list[QueryPart], coordination: float) -> None:
         self._parts = parts
         self._coordination = coordination
         self._keys = [list(part.terms) for part in parts]
-        self._factors: dict[int, float] = {}  # parts found, as bits → factor
+        self._factors: dict[tuple[int, int], float] = {}  # parts found, as bits → factor
 
     def __call__(self, scores: Scores, holders: Holders) -> Scores:
         found = dict.fromkeys(scores, 0)
         for i, keys in enumerate(self._keys):
             _mark(found, keys, holders, 1 << i)
+        loose = dict.fromkeys(scores, 0)
+        for i, part in enumerate(self._parts):
+            if part.loose:
+                _mark(loose, part.loose, holders, 1 << i)
         for i, part in enumerate(self._parts):
             if part.groups:  # a concept named in other words: by every part of its name
                 bit = 1 << i
@@ -314,13 +322,17 @@ class _Share:
                 for d, bits in missed.items():
                     if bits == every:
                         found[d] |= bit
-        return {d: s * self._factor(found[d]) for d, s in scores.items()}
+        return {d: s * self._factor(found[d], loose[d] & ~found[d]) for d, s in scores.items()}
 
-    def _factor(self, bits: int) -> float:
-        factor = self._factors.get(bits)
+    def _factor(self, bits: int, loose: int) -> float:
+        factor = self._factors.get((bits, loose))
         if factor is None:
-            hits = [bool(bits >> i & 1) for i in range(len(self._parts))]
-            factor = self._factors[bits] = float(_share(hits, self._parts) ** self._coordination)
+            hits = [
+                1.0 if bits >> i & 1 else part.loose_share if loose >> i & 1 else 0.0
+                for i, part in enumerate(self._parts)
+            ]
+            factor = float(_share(hits, self._parts) ** self._coordination)
+            self._factors[bits, loose] = factor
         return factor
 
 
@@ -340,10 +352,11 @@ def _mark(found: dict[int, int], keys: Iterable[MatchKey], holders: Holders, bit
             found[d] |= bit
 
 
-def _share(found: Sequence[bool], parts: Sequence[QueryPart]) -> float:
-    """Share of the query an article matched, given which ``parts`` it ``found``: each
-    part weighed by its rarity squared and smoothed by one mean part, (mean + matched)
-    / (mean + all). With parts of equal rarity, (1 + parts matched) / (1 + parts).
+def _share(found: Sequence[float], parts: Sequence[QueryPart]) -> float:
+    """Share of the query an article matched, given how much of each of ``parts`` it
+    ``found`` (1, 0, or the weight of a related term that found it): each part weighed
+    by its rarity squared and smoothed by one mean part, (mean + matched) / (mean +
+    all). With parts of equal rarity, (1 + parts matched) / (1 + parts).
 
     A part that narrows the subject counts apart: missing it multiplies by 1 - its
     penalty, scaled by its rarity squared over its own and the subject's (a part as
@@ -355,12 +368,13 @@ def _share(found: Sequence[bool], parts: Sequence[QueryPart]) -> float:
     coverage = 1.0
     if total > 0:
         mean = total / len(weights)
-        matched = sum(w for (_, hit), w in zip(subject, weights, strict=True) if hit)
+        matched = sum(w * hit for (_, hit), w in zip(subject, weights, strict=True))
         coverage = (mean + matched) / (mean + total)
     for part, hit in zip(parts, found, strict=True):
-        if part.penalty is not None and not hit:
+        if part.penalty is not None and hit < 1:
             own = part.rarity**2
-            coverage *= 1.0 - part.penalty * (own / (own + total) if own + total > 0 else 1.0)
+            share = own / (own + total) if own + total > 0 else 1.0
+            coverage *= 1.0 - part.penalty * share * (1 - hit)
     return coverage
 
 
