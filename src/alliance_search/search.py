@@ -310,11 +310,8 @@ class _Share:
             _mark(found, keys, holders, 1 << i)
         loose = dict.fromkeys(scores, 0)
         for i, part in enumerate(self._parts):
-            if part.loose:
-                _mark(loose, part.loose, holders, 1 << i)
-        for i, part in enumerate(self._parts):
+            bit = 1 << i
             if part.groups:  # a concept named in other words: by every part of its name
-                bit = 1 << i
                 missed = {d: 0 for d, bits in found.items() if not bits & bit}
                 for j, group in enumerate(part.groups):
                     _mark(missed, group, holders, 1 << j)
@@ -322,7 +319,12 @@ class _Share:
                 for d, bits in missed.items():
                     if bits == every:
                         found[d] |= bit
-        return {d: s * self._factor(found[d], loose[d] & ~found[d]) for d, s in scores.items()}
+            if part.loose:  # found only through a related term: in part
+                missed = {d: 0 for d, bits in found.items() if not bits & bit}
+                _mark(missed, part.loose, holders, bit)
+                for d, bits in missed.items():
+                    loose[d] |= bits
+        return {d: s * self._factor(found[d], loose[d]) for d, s in scores.items()}
 
     def _factor(self, bits: int, loose: int) -> float:
         factor = self._factors.get((bits, loose))
