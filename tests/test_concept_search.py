@@ -482,3 +482,28 @@ def test_user_thesaurus_changes_search(tmp_path: Path, seed_articles) -> None:
     pytest.importorskip("pandas")
     frame = results.facets_frame()
     assert "jeu scénique" in frame[frame.kind == "concepts"].label.tolist()
+
+
+def test_an_article_naming_the_concept_beats_one_with_a_related_term(tmp_path: Path) -> None:
+    # The first article says «troubles cognitifs» (related to démence) in its title and
+    # short summary; the second names dementia once (syndrome démentiel), in a long one.
+    related = als.Article(
+        id="apparente",
+        title="Troubles cognitifs et sommeil",
+        summary="Les troubles cognitifs et le sommeil chez la personne âgée.",
+    )
+    named = als.Article(
+        id="nommee",
+        title="Nuits à l'hôpital",
+        summary="Le récit de nuits de soins à l'hôpital général, des visites du soir aux "
+        "transmissions du matin, auprès de patients âgés dont le sommeil est perturbé, "
+        "l'un présentant un syndrome démentiel.",
+    )
+    others = [
+        als.Article(id=f"chronique{i}", title=f"Chronique {i}", summary="La vie du service.")
+        for i in range(20)
+    ]
+    index = als.build_index([related, named, *others], tmp_path / "ix")
+    assert index.search("démence et sommeil").ids == ["nommee", "apparente"]
+    # counted whole, the related term and its place in the title win
+    assert index.search("démence et sommeil", related_share=1.0).ids == ["apparente", "nommee"]

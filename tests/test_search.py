@@ -616,16 +616,15 @@ def test_a_related_term_finds_only_part_of_a_concept() -> None:
     # «aidant» is a related term of démence, «dément» one of its names
     assert ("summary", b"aidant") in part.loose and ("summary", b"aidant") not in part.terms
     assert ("summary", b"dement") in part.terms
-    assert part.loose_share == 0.4  # the related terms' weight
     sleep = QueryPart(frozenset({("summary", b"sommeil")}), rarity=2.0)
     dementia = replace(part, rarity=2.0)
     holders = {
         ("summary", b"sommeil"): {1, 2, 3},
         ("summary", b"dement"): {1},
-        ("summary", b"aidant"): {2},
+        ("summary", b"aidant"): {1, 2},
     }
-    scores = _Share([dementia, sleep], coordination=1.0)(
+    scores = _Share([dementia, sleep], coordination=1.0, related_share=0.6)(
         dict.fromkeys([1, 2, 3], 1.0), lambda key: holders.get(key, set())
     )
-    # (4 + 4 + 4) / 12; (4 + 0.4 × 4 + 4) / 12; (4 + 4) / 12
-    assert scores == pytest.approx({1: 1.0, 2: 9.6 / 12, 3: 8 / 12})
+    # (4 + 4 + 4) / 12; (4 + 0.6 × 4 + 4) / 12; (4 + 4) / 12
+    assert scores == pytest.approx({1: 1.0, 2: 10.4 / 12, 3: 8 / 12})

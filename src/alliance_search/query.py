@@ -399,7 +399,6 @@ class ParsedQuery:
             alternatives = []
             by_name: set[MatchKey] = set()
             loose: set[MatchKey] = set()  # found through related terms or the broader concept
-            loose_share = 0.0
             # ... unless made of words the user typed (*alliance*, related to *alliance
             # thérapeutique*)
             typed = set((clause.reference or clause.alternatives[0]).words)
@@ -417,7 +416,6 @@ class ParsedQuery:
                     alternatives.append(q)
                     if alt.route in ("related", "broader") and not typed.issuperset(alt.words):
                         loose.update(match_keys(q))
-                        loose_share = max(loose_share, alt.weight)
                     # An inner concept is found by its names, not its words alone.
                     if alt.concept is not None or clause.concept == clause.within:
                         by_name.update(match_keys(q))
@@ -442,13 +440,7 @@ class ParsedQuery:
             terms = match_keys(part)
             strict = terms - loose
             clause_terms.append(
-                QueryPart(
-                    strict,
-                    rarities[-1],
-                    clause.penalty,
-                    loose=terms - strict,
-                    loose_share=min(loose_share, 1.0),
-                )
+                QueryPart(strict, rarities[-1], clause.penalty, loose=terms - strict)
             )
         for concept, groups in named.items():
             if not inner[concept] or len(groups) < 2 or not all(groups):
@@ -507,10 +499,8 @@ class QueryPart:
     #: own names: an article that finds every group has found the concept by its parts.
     groups: tuple[frozenset[MatchKey], ...] = ()
     #: What finds the clause only through a related term or the broader concept: an
-    #: article that holds only these found ``loose_share`` of it (the weight of those
-    #: terms), not all of it.
+    #: article that holds only these found part of it (see search's ``related_share``).
     loose: frozenset[MatchKey] = frozenset()
-    loose_share: float = 0.0
 
 
 def rarity(alt: Alternative, reader: IndexReader) -> float:

@@ -121,6 +121,7 @@ def search(
     field_weights: dict[str, float] | None = None,
     proximity_weight: float = 0.5,
     coordination: float = 3.0,
+    related_share: float = 0.6,
     rarity_weighting: float = 1.0,
     correct: bool = True,
 ) -> Results:
@@ -132,7 +133,9 @@ def search(
     Quoted phrases and adjacent query words found side by side score extra; the title
     weighs more than the summary. Parts of the query weigh by their rarity in the
     collection (``rarity_weighting``; 0 weighs them alike), and the share of the query
-    an article matches multiplies its score (``coordination``, the exponent). Beside a
+    an article matches multiplies its score (``coordination``, the exponent); a part
+    found only through a related term or the broader concept counts for
+    ``related_share`` of itself (1 counts it whole). Beside a
     subject, a research design or an age group narrows it and weighs less (see
     :data:`alliance_search.query.QUALIFIERS`).
     ``expand=False`` searches the words only; ``concepts=["etat-limite"]`` names
@@ -204,7 +207,7 @@ def search(
     scorer = index._scorer()
     final = None
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
-        final = _Share(clause_terms, coordination)
+        final = _Share(clause_terms, coordination, related_share)
     ranked, matching = scorer.top(whoosh_query, limit, allow, final)
     return Results(
         query,
@@ -296,11 +299,14 @@ class _Share:
 
     A part is found by its terms, or by every group of a concept named by its parts
     (:attr:`QueryPart.groups`); found only through its related terms or broader
-    concept (:attr:`QueryPart.loose`), it is found at their weight."""
+    concept (:attr:`QueryPart.loose`), it counts for ``related_share`` of itself."""
 
-    def __init__(self, parts: list[QueryPart], coordination: float) -> None:
+    def __init__(
+        self, parts: list[QueryPart], coordination: float, related_share: float = 1.0
+    ) -> None:
         self._parts = parts
         self._coordination = coordination
+        self._related_share = related_share
         self._keys = [list(part.terms) for part in parts]
         self._factors: dict[tuple[int, int], float] = {}  # parts found, as bits → factor
 
@@ -330,8 +336,8 @@ class _Share:
         factor = self._factors.get((bits, loose))
         if factor is None:
             hits = [
-                1.0 if bits >> i & 1 else part.loose_share if loose >> i & 1 else 0.0
-                for i, part in enumerate(self._parts)
+                1.0 if bits >> i & 1 else self._related_share if loose >> i & 1 else 0.0
+                for i in range(len(self._parts))
             ]
             factor = float(_share(hits, self._parts) ** self._coordination)
             self._factors[bits, loose] = factor
@@ -356,7 +362,7 @@ def _mark(found: dict[int, int], keys: Iterable[MatchKey], holders: Holders, bit
 
 def _share(found: Sequence[float], parts: Sequence[QueryPart]) -> float:
     """Share of the query an article matched, given how much of each of ``parts`` it
-    ``found`` (1, 0, or the weight of a related term that found it): each part weighed
+    ``found`` (1, 0, or less when only a related term found it): each part weighed
     by its rarity squared and smoothed by one mean part, (mean + matched) / (mean +
     all). With parts of equal rarity, (1 + parts matched) / (1 + parts).
 
