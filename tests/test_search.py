@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import alliance_search as als
 from alliance_search.analysis import fold
 from alliance_search.query import (
+    FRAMING_WEIGHT,
     Expansion,
     QueryPart,
     alternative,
@@ -407,6 +408,34 @@ def test_a_leading_question_word_is_not_searched(seed_index, care_index) -> None
     assert "not searched: «Comment» (frames the question)" in results.notes
     question = care_index.search("comment prendre en charge la schizophrénie ?")
     assert question.ids[:2] == ["schizophrenie-soins", "schizophrenie"]
+
+
+def test_prise_en_charge_weighs_little_beside_a_subject(care_index) -> None:
+    def weights(query: str) -> dict[str, float]:
+        return {c.label: c.weight for c in parse_query(query).clauses}
+
+    assert weights("la prise en charge précoce de la psychose") == {
+        "prise": FRAMING_WEIGHT,
+        "charge": FRAMING_WEIGHT,
+        "précoce": 1.0,
+        "psychose": 1.0,
+    }
+    assert set(weights("prise de poids").values()) == {1.0}  # another prise
+    # nothing else to search: the subject itself
+    assert set(weights("la prise en charge").values()) == {1.0}
+    results = care_index.search("prise en charge de la schizophrénie")
+    assert results.ids[:2] == ["schizophrenie-soins", "schizophrenie"]
+    assert "weighs little: «prise en charge» (how the subject is cared for)" in results.notes
+    # a concept that names it keeps it whole (prise en charge somatique: somatic care)
+    expansion = Expansion(thesaurus=als.default_thesaurus())
+    parsed = parse_query("prise en charge somatique", expansion=expansion)
+    assert not parsed.notes and {c.weight for c in parsed.clauses} == {0.5, 1.0}
+
+
+def test_a_question_on_the_place_or_role_of_a_subject_searches_the_subject(seed_index) -> None:
+    results = seed_index.search("Quelle place pour les adolescents agités ?")
+    assert "not searched: «Quelle place pour les» (frames the question)" in results.notes
+    assert results.ids == seed_index.search("adolescents agités").ids
 
 
 def test_a_part_of_the_query_is_found_by_its_own_terms_only(tmp_path) -> None:

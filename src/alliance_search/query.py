@@ -578,7 +578,10 @@ _ASKING = frozenset(
     """.split()  # noqa: SIM905
 )
 #: Question words that, first in a query, frame it: *comment* prendre en charge...
-_QUESTION = frozenset({"comment", "pourquoi"})
+_QUESTION = frozenset({"comment", "pourquoi", "quel", "quelle", "quels", "quelles"})
+#: Nouns that, after such a question word, frame it too: *quelle place pour* les
+#: familles, *quel est le rôle de* l'infirmier.
+_QUESTION_NOUNS = frozenset({"place", "role", "interet", "apport"})
 #: Pronouns after a verb in questions (*y a-t-il*); other compounds of function words
 #: are words of their own (*bien-être*).
 _INVERSION = frozenset({"t", "il", "ils", "elle", "elles", "on"})
@@ -618,7 +621,8 @@ def request_end(text: str) -> int:
     asks for documents, ends with a linking word (*sur*, *de*, *concernant*) and is
     followed by more words; quoted text is never skipped. A question word first in
     the query (*comment*, *pourquoi*) is such a lead by itself, and *que sait-on de*
-    asks too.
+    asks too, as does *quel(le)(s)* first, with *place*, *rôle*, *intérêt* or *apport*
+    after it (*quelle place pour*, *quel est le rôle de*).
 
     >>> text = "Quels articles parlent des patients borderline ?"
     >>> text[request_end(text):]
@@ -632,9 +636,12 @@ def request_end(text: str) -> int:
     >>> text = "Comment prendre en charge la schizophrénie ?"
     >>> text[request_end(text):], request_end("comment")
     ('prendre en charge la schizophrénie ?', 0)
+    >>> text = "Quelle est la place des familles en psychiatrie ?"
+    >>> text[request_end(text):]
+    'familles en psychiatrie ?'
     """
     end = 0  # end of the lead so far, if it may stop there
-    asks = False
+    asks = question = framed = False
     for match in WORD_PATTERN.finditer(text):
         between = text[end : match.start()]
         if '"' in between or "«" in between:
@@ -645,7 +652,9 @@ def request_end(text: str) -> int:
         if len(parts) > 1 and not _INVERSION.intersection(parts[1:]):
             linking = linking and not all(is_stop_word(part) for part in parts)  # bien-être
         if not end and not asks and parts[0] in _QUESTION:
-            asks = linking = True  # a question word may end the lead by itself
+            asks = linking = question = True  # a question word may end the lead by itself
+        elif question and not framed and parts == [parts[0]] and parts[0] in _QUESTION_NOUNS:
+            linking = framed = True  # quelle place pour, quel est le rôle de
         elif any(part in _DOCUMENTS or part in _ASKING for part in parts):
             asks = True
         elif not linking:
@@ -817,6 +826,22 @@ def concept_clause(
     )
 
 
+#: *Prise en charge* and its forms: in a query, how the subject is cared for, which
+#: nearly every clinical text says, not a subject of its own (*prise* alone is also
+#: the *prise de poids*).
+_CARE = re.compile(r"\b(?:prise|prises|pris|prendre|prend|prennent)\s+en\s+charge\b", re.IGNORECASE)
+
+
+def _care_words(segment: str, words: list[tuple[int, tuple[str, ...], int, int]]) -> set[int]:
+    """Which of the analysed ``words`` of ``segment`` write *prise en charge*."""
+    spans = [match.span() for match in _CARE.finditer(segment)]
+    return {
+        i
+        for i, (_, _, start, end) in enumerate(words)
+        if any(low <= start and end <= high for low, high in spans)
+    }
+
+
 def _typed_abbreviation(surface: str) -> bool:
     """A word typed as an abbreviation that the stemmer leaves whole (*IDE*, *TPB*); not
     a word typed in capitals that stands for its other forms too (*SOINS*, *soin*)."""
@@ -975,7 +1000,10 @@ def parse_query(
         why = "asks for documents" if asked & _DOCUMENTS else "frames the question"
         notes.append(f"not searched: «{text[:lead].strip()}» ({why})")
     tail = request_tail(text, lead)
-    for segment, quoted in split_quoted(text[lead:tail]):
+    body = text[lead:tail]
+    care_frames = bool(_CARE.search(body)) and bool(analyze(_CARE.sub(" ", body)))
+    care_said: list[str] = []  # the forms of *prise en charge* that weigh little
+    for segment, quoted in split_quoted(body):
         words = analyze(segment)
         if not words:
             continue
@@ -1003,10 +1031,17 @@ def parse_query(
                     inner[mention.first_word + first] = (part, mention.first_word + stop)
         run: list[tuple[str, tuple[str, ...]]] = []
         skip: set[int] = set()
+        care = _care_words(segment, words) if care_frames else set()
         for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
-            run.append((surface, terms))
             word = _word(surface, terms)
+            if i in care and i not in covered:  # prise en charge: how, not what
+                add(Clause(surface, (word,), weight=FRAMING_WEIGHT, penalty=0.0), (terms,))
+                care_said.extend(m.group() for m in _CARE.finditer(segment))
+                runs.append(run)
+                run = []
+                continue
+            run.append((surface, terms))
             if i in inner:  # the inner concept's clause stands for its words
                 part, stop = inner[i]
                 add(part, (("part:" + (part.concept or ""),),))
@@ -1026,6 +1061,8 @@ def parse_query(
                 clause = Clause(label=surface, alternatives=(word,))
             add(clause, (terms,))
         runs.append(run)
+    if care_said:
+        notes.append(f"weighs little: «{care_said[0]}» (how the subject is cared for)")
     for clause in concept_clauses:
         if clause.alternatives:
             add(clause, (("concept:" + (clause.concept or ""),),))
