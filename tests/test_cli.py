@@ -237,6 +237,15 @@ def test_search_with_operators(capsys) -> None:
     assert [h["id"] for h in json.loads(out)] == [DEMENTIA]
 
 
+def test_search_as_ris(capsys) -> None:
+    code, out, _ = run(capsys, "search", "TPB", "--limit", "1", "--ris")
+    assert code == 0
+    assert out.splitlines()[:2] == ["TY  - JOUR", "TI  - Etats limites et lien thérapeutique"]
+    assert out.endswith("ER  - \n") and out.count("TY  - ") == 1
+    code, _, err = run(capsys, "search", "TPB", "--ris", "--json")
+    assert code == 2 and "not allowed with" in err
+
+
 def test_similar_command(capsys) -> None:
     code, out, _ = run(capsys, "similar", DEMENTIA, "--limit", "2", "--json")
     ids = [h["id"] for h in json.loads(out)]

@@ -74,3 +74,45 @@ def test_html_explanation_shows_concepts_first_and_folds_the_rest(seed_index) ->
     assert f"<summary>{len(hit.explanation) - 3} more</summary>" in folded
     short = seed_index.search("TPB")[0]
     assert "<details>" not in short._repr_html_()
+
+
+def test_ris_records_for_a_reference_manager(tmp_path) -> None:
+    article = als.Article(
+        id="sm140-caid",
+        title="J'ai déjà aligné huit infirmiers",
+        summary="L'arrivée d'un « caïd » de 15 ans\nsuscite des appréhensions.",
+        section="et-aussi",
+        journal="Santé mentale",
+        issue="140",
+        year=2009,
+        authors=("Anne Martin", "Paul Durand"),
+        keywords=("adolescent", "alliance"),
+        url="https://example.org/sm140",
+    )
+    other = als.Article(id="sm140-autre", title="Soins psychiques aux précaires")
+    index = als.build_index([article, other], tmp_path / "ix")
+    ris = index.search("caïd infirmiers").to_ris()
+    assert ris.splitlines() == [
+        "TY  - JOUR",
+        "TI  - J'ai déjà aligné huit infirmiers",
+        "AU  - Anne Martin",
+        "AU  - Paul Durand",
+        "T2  - Santé mentale",
+        "IS  - 140",
+        "PY  - 2009",
+        "SE  - et-aussi",
+        "KW  - adolescent",
+        "KW  - alliance",
+        "AB  - L'arrivée d'un « caïd » de 15 ans suscite des appréhensions.",  # one line
+        "UR  - https://example.org/sm140",
+        "ID  - sm140-caid",
+        "ER  - ",
+    ]
+    # empty fields are left out
+    assert index.search("précaires").to_ris().splitlines() == [
+        "TY  - JOUR",
+        "TI  - Soins psychiques aux précaires",
+        "ID  - sm140-autre",
+        "ER  - ",
+    ]
+    assert index.search("zzzz").to_ris() == ""

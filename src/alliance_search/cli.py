@@ -59,6 +59,17 @@ def _index_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _output_args(p: argparse.ArgumentParser) -> None:
+    """--json or --ris, for commands that print results."""
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--json", action="store_true", help="print results as JSON")
+    group.add_argument(
+        "--ris",
+        action="store_true",
+        help="print results as RIS records, for Zotero, EndNote or Mendeley",
+    )
+
+
 def _quiet_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-q",
@@ -156,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="W",
         help="weight of related terms relative to synonyms (default 0.4)",
     )
-    p.add_argument("--json", action="store_true", help="print results as JSON")
+    _output_args(p)
 
     p = _command(
         commands,
@@ -167,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="article id")
     _index_arg(p)
     p.add_argument("--limit", type=_non_negative, default=5, metavar="N")
-    p.add_argument("--json", action="store_true", help="print results as JSON")
+    _output_args(p)
 
     p = _command(
         commands,
@@ -341,13 +352,15 @@ def _run(args: argparse.Namespace) -> int:
                     related_weight=args.related_weight,
                     correct=args.correct,
                 )
-                if args.json and results.corrected:
+                if (args.json or args.ris) and results.corrected:
                     print(f"note: showing results for: {results.corrected}", file=sys.stderr)
             else:
                 results = index.more_like_this(args.id, limit=args.limit)
-            print(
-                results.to_json() if args.json else format_results(results, color=color), file=out
-            )
+            if args.ris:
+                print(results.to_ris(), end="", file=out)
+            else:
+                text = results.to_json() if args.json else format_results(results, color=color)
+                print(text, file=out)
         elif args.command == "show":
             try:
                 article = index.get(args.id)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .results import Hit, Results
 
 __all__ = [
+    "RIS_FIELDS",
     "facets_frame",
     "format_hit",
     "format_results",
@@ -23,6 +24,7 @@ __all__ = [
     "require",
     "results_html",
     "to_pandas",
+    "to_ris",
 ]
 
 
@@ -162,6 +164,42 @@ def results_html(results: Results) -> str:
     if results.notes:  # what was set aside, narrowed, excluded or required
         caption += " — " + "; ".join(results.notes)
     return hits_html(results.hits, caption)
+
+
+#: RIS tags written for each article (reference managers such as Zotero, EndNote or
+#: Mendeley import them), in order: type, title, authors, journal, issue, year,
+#: section, keywords, abstract, link, id.
+RIS_FIELDS = ("TY", "TI", "AU", "T2", "IS", "PY", "SE", "KW", "AB", "UR", "ID")
+
+
+def to_ris(hits: Sequence[Hit]) -> str:
+    """Hits as RIS records, one per article, best first (``TY  - JOUR`` … ``ER  - ``).
+
+    Line breaks inside a field become spaces, since RIS reads one line per tag."""
+    lines: list[str] = []
+
+    def tag(name: str, value: object) -> None:
+        text = " ".join(str(value).split())
+        if text:
+            lines.append(f"{name}  - {text}")
+
+    for hit in hits:
+        article = hit.article
+        tag("TY", "JOUR")
+        tag("TI", article.title)
+        for author in article.authors:
+            tag("AU", author)
+        tag("T2", article.journal)
+        tag("IS", article.issue)
+        tag("PY", article.year or "")
+        tag("SE", article.section)
+        for keyword in article.keywords:
+            tag("KW", keyword)
+        tag("AB", article.summary)
+        tag("UR", article.url)
+        tag("ID", article.id)
+        lines.append("ER  - ")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def to_pandas(results: Results) -> Any:

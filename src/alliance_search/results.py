@@ -307,6 +307,18 @@ class Results(Sequence[Hit]):
         """
         return json.dumps(self.to_dicts(), ensure_ascii=False, indent=indent)
 
+    def to_ris(self) -> str:
+        """The hits as RIS records, for a reference manager (Zotero, EndNote, Mendeley).
+
+        >>> print("\\n".join(index.search("TPB", limit=1).to_ris().splitlines()[:3]))
+        TY  - JOUR
+        TI  - Etats limites et lien thérapeutique
+        T2  - Santé mentale
+        """
+        from .display import to_ris
+
+        return to_ris(self.hits)
+
     def to_pandas(self) -> Any:
         """The hits as a pandas DataFrame (needs the ``notebook`` extra).
 
