@@ -271,3 +271,17 @@ def test_indexing_logs_and_never_prints(
         als.build_index(seed_articles, tmp_path / "ix").search("démence")
     assert capfd.readouterr() == ("", "")
     assert any("indexed 15 articles" in r.getMessage() for r in caplog.records)
+
+
+def test_remembered_frequencies_are_those_of_the_last_commit(tmp_path) -> None:
+    index = als.build_index(
+        [als.Article(id="a", title="Démence", summary="La démence en institution.")],
+        tmp_path / "ix",
+    )
+    reader = index.searcher().reader()
+    assert reader.doc_frequency("summary", "demenc") == 1
+    assert reader.doc_frequency("summary", "demenc") == 1
+    assert reader.doc_frequency.cache_info().hits >= 1  # remembered
+    index.update([als.Article(id="b", title="Étude", summary="Une démence précoce.")])
+    assert index.searcher().reader().doc_frequency("summary", "demenc") == 2
+    assert index.search("démence").total == 2
