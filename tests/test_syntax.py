@@ -19,6 +19,8 @@ from alliance_search.syntax import Operators, parse_operators
         "« alliance thérapeutique » avec les ados",
         "note: les ados",  # a word before a colon, not a field
         "ps* et toc",  # too short to truncate
+        'alliance -" soins',  # a stray sign and quote
+        "titre:« » démence",
     ],
 )
 def test_a_query_without_operators_is_left_as_typed(query: str) -> None:

@@ -34,6 +34,7 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _PREFIX = re.compile(r"^(\w+)\*[^\w\s]*$")
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,9 @@ def _items(query: str) -> list[_Item]:
     for match in _TOKEN.finditer(query):
         phrase = next((match[g] for g in ("q1", "q2", "q3", "q4") if match[g] is not None), None)
         sign, field = match["sign"] or "", match["field"] or ""
+        if not _WORD.search(phrase if phrase is not None else match["word"]):
+            items.append(_Item(match[0], match[0]))  # a stray sign or quote: no operator
+            continue
         if field and field.lower() not in _FIELDS:  # a word with a colon, not a field
             sign_len = len(sign)
             items.append(_Item(match[0][sign_len:], match[0][sign_len:], sign))
