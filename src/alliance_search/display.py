@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from .results import Hit, Results
 
 __all__ = [
-    "RIS_FIELDS",
     "facets_frame",
     "format_hit",
     "format_results",
@@ -166,14 +165,11 @@ def results_html(results: Results) -> str:
     return hits_html(results.hits, caption)
 
 
-#: RIS tags written for each article (reference managers such as Zotero, EndNote or
-#: Mendeley import them), in order: type, title, authors, journal, issue, year,
-#: section, keywords, abstract, link, id.
-RIS_FIELDS = ("TY", "TI", "AU", "T2", "IS", "PY", "SE", "KW", "AB", "UR", "ID")
-
-
 def to_ris(hits: Sequence[Hit]) -> str:
-    """Hits as RIS records, one per article, best first (``TY  - JOUR`` … ``ER  - ``).
+    """Hits as RIS records, one per article, best first (``TY  - JOUR`` … ``ER  - ``),
+    which reference managers such as Zotero, EndNote or Mendeley import: title,
+    authors, journal, issue, year, section, keywords, abstract, link and id, the empty
+    ones left out.
 
     Line breaks inside a field become spaces, since RIS reads one line per tag."""
     lines: list[str] = []
