@@ -417,7 +417,9 @@ class ParsedQuery:
                     if alt.route in ("related", "broader") and not typed.issuperset(alt.words):
                         loose.update(match_keys(q))
                     # An inner concept is found by its names, not its words alone.
-                    if alt.concept is not None or clause.concept == clause.within:
+                    if clause.within is not None and (
+                        alt.concept is not None or clause.concept == clause.within
+                    ):
                         by_name.update(match_keys(q))
             if clause.within is not None:
                 named.setdefault(clause.within, []).append(frozenset(by_name))

@@ -263,11 +263,12 @@ def _constrained(
     searcher = index.searcher()
 
     def holding(text: str, title: bool = False) -> set[int]:
-        parsed = parse_query(text, expansion=names_only, proximity_weight=0.0)
         prefix = truncated(text)
         if prefix:  # any word starting with it
             clause = prefix_clause(prefix, _starting_with(searcher, prefix))
-            parsed = replace(parsed, clauses=(clause,) if clause else ())
+            parsed = ParsedQuery(text, (clause,) if clause else ())
+        else:
+            parsed = parse_query(text, expansion=names_only, proximity_weight=0.0)
         clauses = []
         for clause in parsed.clauses:
             if clause.kind == "part":
