@@ -217,7 +217,7 @@ def test_search_with_concepts_suggestion_and_explanations(capsys) -> None:
     assert "1. Alliance thérapeutique dans la démence" in out
     _, out, err = run(capsys, "search", "maladie d'Alsheimer", "--json")
     assert [h["id"] for h in json.loads(out)] == [DEMENTIA]
-    assert "showing results for: maladie d'Alzheimer" in err
+    assert "Showing results for: maladie d'Alzheimer" in err
     _, out, _ = run(capsys, "search", "maladie d'Alsheimer", "--no-correct", "--json")
     assert json.loads(out) == []
     _, out, _ = run(capsys, "search", "TPB", "--no-expand", "--json")
@@ -235,6 +235,33 @@ def test_search_with_operators(capsys) -> None:
     assert code == 0 and DEMENTIA not in {h["id"] for h in json.loads(out)}
     _, out, _ = run(capsys, "search", "alliance ET démence", "--json")
     assert [h["id"] for h in json.loads(out)] == [DEMENTIA]
+
+
+def test_json_output_keeps_what_the_search_says_on_stderr(capsys) -> None:
+    code, out, err = run(capsys, "search", "contre-transfert", "--json")
+    assert code == 0 and json.loads(out) == []
+    assert "nearby concepts with articles: alliance thérapeutique (" in err
+    code, out, err = run(capsys, "search", "lien thérapeutique -borderline", "--json")
+    assert BORDERLINE not in {h["id"] for h in json.loads(out)}
+    assert "note: excluded: «borderline»" in err
+
+
+def test_related_share_option(capsys, monkeypatch: pytest.MonkeyPatch, seed_index) -> None:
+    seen = []
+    search = als.Index.search
+
+    def spy(self, query, **options):
+        seen.append(options["related_share"])
+        return search(self, query, **options)
+
+    monkeypatch.setattr(als.Index, "search", spy)
+    run(capsys, "search", "démence", "--related-share", "1")
+    run(capsys, "search", "démence")
+    assert seen == [1.0, 0.6]
+    code, _, err = run(capsys, "search", "démence", "--related-share", "1.5")
+    assert code == 2 and "--related-share: must be from 0 to 1, got 1.5" in err
+    with pytest.raises(als.AllianceSearchError, match="related_share must be from 0 to 1"):
+        search(seed_index, "démence", related_share=-0.1)
 
 
 def test_search_as_ris(capsys) -> None:

@@ -507,3 +507,29 @@ def test_an_article_naming_the_concept_beats_one_with_a_related_term(tmp_path: P
     assert index.search("démence et sommeil").ids == ["nommee", "apparente"]
     # counted whole, the related term and its place in the title win
     assert index.search("démence et sommeil", related_share=1.0).ids == ["apparente", "nommee"]
+
+
+def test_a_word_no_article_holds_is_noted(seed_index) -> None:
+    results = seed_index.search("hostilité et dessin")
+    assert results.ids[0] == BORDERLINE  # the part that matches still ranks
+    assert "no article holds «dessin»" in results.notes
+    assert not any("hostilité" in note for note in results.notes)
+    # a concept found by none of its names says so
+    notes = seed_index.search("boulimie").notes
+    assert notes == ("no article names «boulimie», nor its other names or related terms",)
+    assert seed_index.search("alliance thérapeutique").notes == ()
+
+
+def test_nearby_concepts_when_nothing_matches(seed_index) -> None:
+    results = seed_index.search("contre-transfert")
+    assert len(results) == 0
+    assert results.nearby[0][0].id == "alliance-therapeutique"  # the most named first
+    nearby = {concept.id: n for concept, n in results.nearby}
+    narrower = seed_index.thesaurus.narrower("alliance-therapeutique")
+    below = {"alliance-therapeutique"} | {c.id for c in narrower}
+    tagged = [ids for ids in seed_index.concept_map().values() if below & set(ids)]
+    assert nearby["alliance-therapeutique"] == len(tagged) > 1
+    assert all(n > 0 for n in nearby.values()) and len(nearby) <= 5
+    # a word no concept is named by whole: the concepts whose names hold it, and theirs
+    assert "alliance-therapeutique" in {c.id for c, _ in seed_index.search("confiance").nearby}
+    assert seed_index.search("xqzw").nearby == []

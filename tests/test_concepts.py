@@ -153,6 +153,16 @@ def test_multi_word_terms_match_only_as_phrases(thesaurus) -> None:
     assert "alliance-therapeutique" not in thesaurus.tag("une alliance, puis le thérapeutique")
 
 
+def test_neighbours_are_broader_narrower_related_and_siblings(thesaurus) -> None:
+    near = [c.id for c in thesaurus.neighbours("demence")]
+    assert near[0] == "trouble-neurocognitif"  # broader first
+    assert "maladie-alzheimer" in near  # narrower
+    assert "aidant" in near  # a related term that names a concept
+    assert "trouble-neurocognitif-leger" in near  # under the same broader concept
+    assert "demence" not in near and "trouble-mental" not in near  # itself; a chapter
+    assert near.index("maladie-alzheimer") < near.index("trouble-neurocognitif-leger")
+
+
 def test_explain_lists_synonyms_and_hierarchy(thesaurus) -> None:
     text = thesaurus.explain("TPB")
     assert text.startswith("état limite [etat-limite]")

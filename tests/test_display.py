@@ -116,3 +116,12 @@ def test_ris_records_for_a_reference_manager(tmp_path) -> None:
         "ER  - ",
     ]
     assert index.search("zzzz").to_ris() == ""
+
+
+def test_an_empty_result_points_to_nearby_concepts(seed_index) -> None:
+    results = seed_index.search("contre-transfert")
+    label, count = results.nearby[0][0].label, results.nearby[0][1]
+    line = f"nearby concepts with articles: {label} ({count})"
+    assert line in format_results(results)
+    assert line in results._repr_html_()
+    assert "nearby concepts" not in format_results(seed_index.search("alliance"))

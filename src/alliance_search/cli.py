@@ -21,7 +21,7 @@ from ._errors import AllianceSearchError, IndexVersionError
 from .check import check_index, rebuild_index, unlock_index
 from .concepts import load_thesaurus
 from .corpus import bundled_corpus_path, parse_issue_toc, write_jsonl
-from .display import format_hit, format_results
+from .display import format_hit, format_results, notes_lines
 from .index import Index, build_index, default_index_dir, open_index
 
 log = logging.getLogger("alliance_search")
@@ -167,6 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="W",
         help="weight of related terms relative to synonyms (default 0.4)",
     )
+    p.add_argument(
+        "--related-share",
+        type=_fraction,
+        default=0.6,
+        metavar="S",
+        help="how much of a query's part an article found only through a related or "
+        "broader term counts for, from 0 to 1 (default 0.6; 1 counts it whole)",
+    )
     _output_args(p)
 
     p = _command(
@@ -279,6 +287,17 @@ def _non_negative(text: str, least: int = 0) -> int:
     return value
 
 
+def _fraction(text: str) -> float:
+    """A number from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, got {value}")
+    return value
+
+
 def _positive(text: str) -> int:
     return _non_negative(text, least=1)
 
@@ -350,10 +369,12 @@ def _run(args: argparse.Namespace) -> int:
                     concept=args.concept,
                     expand=args.expand,
                     related_weight=args.related_weight,
+                    related_share=args.related_share,
                     correct=args.correct,
                 )
-                if (args.json or args.ris) and results.corrected:
-                    print(f"note: showing results for: {results.corrected}", file=sys.stderr)
+                if args.json or args.ris:  # the output is data: what it says goes to stderr
+                    for line in notes_lines(results):
+                        print(line, file=sys.stderr)
             else:
                 results = index.more_like_this(args.id, limit=args.limit)
             if args.ris:

@@ -255,6 +255,24 @@ class Thesaurus:
             current = self.concepts[current].broader
         return chain
 
+    def neighbours(self, concept_id: str) -> list[Concept]:
+        """Concepts next to ``concept_id``: its broader concept, narrower concepts,
+        related terms that name a concept, then the other concepts under its broader
+        one. Chapters at the top of the hierarchy (*trouble mental*) are left out.
+
+        >>> [c.id for c in default_thesaurus().neighbours("contre-transfert")][:2]
+        ['transfert', 'alliance-therapeutique']
+        """
+        concept = self.concepts[concept_id]
+        broader = self.concepts.get(concept.broader or "")
+        related = (self.find(term) for term in concept.related)
+        siblings = self.narrower(broader.id) if broader is not None else []
+        found: dict[str, Concept] = {}
+        for other in (broader, *self.narrower(concept_id), *related, *siblings):
+            if other is not None and other.id != concept_id and other.broader:
+                found.setdefault(other.id, other)
+        return list(found.values())
+
     def explain(self, name: str) -> str:
         """A few lines describing a concept: label, synonyms, related, hierarchy.
 

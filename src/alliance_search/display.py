@@ -86,12 +86,7 @@ def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
 def format_results(results: Results, *, color: bool = False, width: int = 100) -> str:
     """All hits as terminal text, with a header line and any suggestion or note."""
     head = f"{len(results)} of {results.total} articles for «{results.query}»"
-    lines = [head]
-    if results.corrected:
-        lines.append(f"Showing results for: {results.corrected}")
-    if results.suggestion:
-        lines.append(f"Did you mean: {results.suggestion}?")
-    lines.extend(f"note: {note}" for note in results.notes)
+    lines = [head, *notes_lines(results)]
     blocks = [format_hit(hit, color=color, width=width) for hit in results]
     return "\n\n".join(["\n".join(lines), *blocks])
 
@@ -162,7 +157,31 @@ def results_html(results: Results) -> str:
         caption += f" — did you mean «{results.suggestion}»?"
     if results.notes:  # what was set aside, narrowed, excluded or required
         caption += " — " + "; ".join(results.notes)
+    if not results:
+        caption += "".join(" — " + line for line in _nearby_line(results))
     return hits_html(results.hits, caption)
+
+
+def notes_lines(results: Results) -> list[str]:
+    """What the terminal says of a search besides its hits: the correction searched,
+    a spelling suggestion, the notes, and nearby concepts when nothing matched."""
+    lines = []
+    if results.corrected:
+        lines.append(f"Showing results for: {results.corrected}")
+    if results.suggestion:
+        lines.append(f"Did you mean: {results.suggestion}?")
+    lines.extend(f"note: {note}" for note in results.notes)
+    if not results:
+        lines.extend(_nearby_line(results))
+    return lines
+
+
+def _nearby_line(results: Results) -> list[str]:
+    """Where to go when nothing matched: nearby concepts that articles name."""
+    if not results.nearby:
+        return []
+    shown = ", ".join(f"{concept.label} ({n})" for concept, n in results.nearby)
+    return [f"nearby concepts with articles: {shown}"]
 
 
 def to_ris(hits: Sequence[Hit]) -> str:

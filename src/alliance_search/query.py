@@ -66,6 +66,8 @@ MAX_CLAUSES = 64
 MAX_ALTERNATIVES = 32
 #: Field holding the words as written (folded, unstemmed).
 EXACT_FIELD = "exact"
+#: The analysed fields an article's words are found in.
+_TEXT_FIELDS = ("title", "summary", "keywords")
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +334,25 @@ class ParsedQuery:
                     )
             clauses.append(clause)
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
+
+    def absent(self, searcher: Searcher) -> list[Clause]:
+        """The clauses (words of a concept's name aside) that no article can match:
+        none of their alternatives has all its words in a title or summary."""
+        reader = searcher.reader()
+
+        def held(alt: Alternative) -> bool:
+            if alt.written_only:
+                return any(reader.doc_frequency(EXACT_FIELD, f) for f in _written_forms(alt))
+            return all(
+                any(reader.doc_frequency(f, term) for term in variants for f in _TEXT_FIELDS)
+                for variants in alt.words
+            )
+
+        return [
+            clause
+            for clause in self.clauses
+            if clause.kind != "part" and not any(map(held, clause.alternatives))
+        ]
 
     def whoosh_query(
         self, field_weights: dict[str, float], searcher: Searcher | None = None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, overload
 from .corpus import Article
 
 if TYPE_CHECKING:
-    from .concepts import Thesaurus
+    from .concepts import Concept, Thesaurus
 
 __all__ = ["Hit", "Match", "Results"]
 
@@ -216,6 +216,7 @@ class Results(Sequence[Hit]):
         total: int | Callable[[], int],
         notes: Sequence[str] = (),
         suggestion: str | Callable[[], str | None] | None = None,
+        nearby: Sequence[tuple[Concept, int]] | Callable[[], Sequence[tuple[Concept, int]]] = (),
         facets: Callable[[], dict[str, dict[str, int]]] | None = None,
         thesaurus: Thesaurus | None = None,
         corrected: str | None = None,
@@ -230,6 +231,7 @@ class Results(Sequence[Hit]):
         self._total = total
         self.notes = tuple(notes)
         self._suggestion = suggestion
+        self._nearby = nearby
         self._facets = facets
         self._facet_counts: dict[str, dict[str, int]] | None = None
 
@@ -245,6 +247,20 @@ class Results(Sequence[Hit]):
         if callable(self._suggestion):
             self._suggestion = self._suggestion()
         return self._suggestion
+
+    @property
+    def nearby(self) -> list[tuple[Concept, int]]:
+        """Concepts next to the query's in the thesaurus (broader, narrower, related,
+        under the same broader concept), or whose names hold a word it typed, that
+        articles of the index name, with how many: where to go when nothing matched
+        (looked up on first access).
+
+        >>> [(c.label, n) for c, n in index.search("contre-transfert").nearby][:1]
+        [('alliance thérapeutique', 7)]
+        """
+        if callable(self._nearby):
+            self._nearby = self._nearby()
+        return list(self._nearby)
 
     @property
     def total(self) -> int:

@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 #: Query-time weight of each field; a field's BM25 scores are multiplied and added.
 DEFAULT_FIELD_WEIGHTS = {"title": 2.0, "summary": 1.0, "keywords": 1.5, "exact": 4.0}
 SNIPPET_CHARS = 240
+#: How many nearby concepts :attr:`Results.nearby` offers.
+NEARBY = 5
 _SNIPPET_LEAD = 50
 
 Year = int | tuple[int | None, int | None]
@@ -158,6 +160,8 @@ def search(
         raise AllianceSearchError(f"the query must be a string, got {type(query).__name__}")
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise AllianceSearchError(f"limit must be a whole number ≥ 0 or None, got {limit!r}")
+    if not 0 <= related_share <= 1:
+        raise AllianceSearchError(f"related_share must be from 0 to 1, got {related_share!r}")
     thesaurus = index.thesaurus
     expansion = Expansion(
         thesaurus=thesaurus if expand else None,
@@ -184,8 +188,10 @@ def search(
     parsed = parsed.narrowed(searcher)
     if operators:
         parsed = replace(parsed, notes=parsed.notes + operators.notes)
+    parsed = replace(parsed, notes=parsed.notes + _absent_notes(parsed, searcher))
     # Looked up when asked for; words corrected unasked need no suggestion.
     suggestion = partial(index.suggest, fixed or text) if text.strip() else None
+    nearby = partial(_nearby, searcher, thesaurus, parsed)
     if not parsed or limit == 0:
         return Results(
             query,
@@ -193,6 +199,7 @@ def search(
             total=0,
             notes=parsed.notes,
             suggestion=suggestion,
+            nearby=nearby,
             thesaurus=thesaurus,
             corrected=corrected,
         )
@@ -215,10 +222,50 @@ def search(
         total=lambda: len(matching()),
         notes=parsed.notes,
         suggestion=suggestion,
+        nearby=nearby,
         facets=partial(_facets, searcher, matching),
         thesaurus=thesaurus,
         corrected=corrected,
     )
+
+
+def _absent_notes(parsed: ParsedQuery, searcher: Searcher) -> tuple[str, ...]:
+    """A note for each part of the query that no article can match."""
+    return tuple(
+        f"no article names «{clause.label}», nor its other names or related terms"
+        if clause.kind == "concept"
+        else f"no article holds «{clause.label}»"
+        for clause in parsed.absent(searcher)
+    )
+
+
+def _nearby(
+    searcher: Searcher, thesaurus: Thesaurus, parsed: ParsedQuery
+) -> list[tuple[Concept, int]]:
+    """Concepts next to those the query names (see :meth:`Thesaurus.neighbours`), or
+    whose names hold a word it typed, that articles of the index name (by themselves
+    or their narrower concepts): the most named first, with how many articles."""
+    own = {clause.concept for clause in parsed.clauses if clause.concept}
+    candidates: dict[str, Concept] = {}
+    for clause in parsed.clauses:
+        if clause.kind == "part":
+            continue
+        if clause.concept is not None:
+            near = thesaurus.neighbours(clause.concept)
+        else:  # concepts named with the word, and theirs
+            named = thesaurus.search(clause.label) if len(clause.label) > 3 else []
+            near = [*named, *(n for c in named for n in thesaurus.neighbours(c.id))]
+        for concept in near:
+            if concept.id not in own:
+                candidates.setdefault(concept.id, concept)
+    counted = []
+    for concept in candidates.values():
+        ids = [c.id for c in with_narrower(thesaurus, concept.id)]
+        articles = len(list(searcher.docs_for_query(wq.Or([wq.Term("concepts", i) for i in ids]))))
+        if articles:
+            counted.append((concept, articles))
+    counted.sort(key=lambda pair: -pair[1])  # ties keep the nearest first
+    return counted[:NEARBY]
 
 
 def _with_prefixes(
