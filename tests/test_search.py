@@ -153,6 +153,14 @@ def test_words_asking_for_documents_are_not_the_subject(typed: str, subject: str
         ("démence : « que dit la littérature »", "démence : « que dit la littérature »"),
         ("soins : comment faire", "soins : comment faire"),
         ("patients âgés : recherche clinique", "patients âgés : recherche clinique"),
+        # Where the subject is asked about, in words that fit any clinical text.
+        ("Quelle place pour la zoothérapie dans le soin ?", "Quelle place pour la zoothérapie "),
+        ("la relaxation au quotidien", "la relaxation "),
+        ("psychiatrie en pratique", "psychiatrie "),
+        ("la douleur dans les soins palliatifs", "la douleur dans les soins palliatifs"),
+        ("infirmier en pratique avancée", "infirmier en pratique avancée"),
+        ("schizophrénie, soins", "schizophrénie, soins"),
+        ("soins", "soins"),
     ],
 )
 def test_a_question_after_the_subject_is_found(typed: str, subject: str) -> None:
@@ -183,6 +191,30 @@ def test_a_question_after_the_subject_weighs_little(tmp_path) -> None:
         assert set(results.ids[:3]) == {"soins", "familles", "ehpad"}, (query, results.ids)
         tail = query[request_tail(query) :]
         assert f"weighs little: «{tail}» (frames the question)" in results.notes
+
+
+def test_where_the_subject_is_asked_about_weighs_little(tmp_path) -> None:
+    """*… dans le soin* fits any clinical text: the subject ranks, not care in general."""
+    articles = [
+        als.Article(id="ehpad", title="La démence en EHPAD", summary="Vivre avec une démence."),
+        als.Article(id="familles", title="Démence et familles", summary="Les aidants."),
+        *(
+            als.Article(
+                id=f"soin{i}",
+                title=f"Le soin au quotidien ({i})",
+                summary="Le soin, la pratique du soin et les soins de tous les jours.",
+            )
+            for i in range(3)
+        ),
+        *(
+            als.Article(id=f"autre{i}", title=f"Chronique {i}", summary="La vie du service.")
+            for i in range(10)
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("la démence dans le soin")
+    assert set(results.ids[:2]) == {"ehpad", "familles"}, results.ids
+    assert "weighs little: «dans le soin» (frames the question)" in results.notes
 
 
 def test_a_pasted_title_still_finds_its_article(seed_index) -> None:

@@ -629,6 +629,11 @@ _TAIL_ASKING = (
 _TAIL_WORDS = _TAIL_ASKING | _LINKING | _QUESTION | _INVERSION | frozenset({"etat"})
 #: ... and follows punctuation or starts with one of these (*… dans la littérature*).
 _TAIL_START = frozenset({"dans", "selon", "apres"})
+#: A tail may also say only where the subject is asked about, in words that nearly
+#: every clinical text fits (*… dans le soin*, *… en pratique*, *… au quotidien*); it
+#: then starts with one of ``_SETTING_START``.
+_SETTING = frozenset({"soin", "soins", "pratique", "quotidien"})
+_SETTING_START = frozenset({"dans", "en", "au"})
 _TAIL_PUNCTUATION = frozenset(":;,?!(—–")
 #: How much the words of such a tail weigh: enough to order articles that are
 #: otherwise alike (a title pasted whole), not to compete with the subject.
@@ -696,7 +701,9 @@ def request_tail(text: str, start: int = 0) -> int:
     la littérature*. Such a tail holds only function words and words that ask for
     documents or frame a question, at least one of the latter; it follows
     punctuation or starts with *dans*, *selon* or *d'après*; it never holds quoted
-    text and never holds the first word of the query (from ``start``).
+    text and never holds the first word of the query (from ``start``). A tail that
+    only says where the subject is asked about, in words that fit any clinical text
+    (*… dans le soin ?*, *… en pratique*, *… au quotidien*), is one too.
 
     >>> text = "Schizophrénie : que dit la littérature ?"
     >>> text[: request_tail(text)]
@@ -706,21 +713,32 @@ def request_tail(text: str, start: int = 0) -> int:
     'quels articles ?'
     >>> request_tail("la folie et la littérature") == len("la folie et la littérature")
     True
+    >>> text = "Quelle place pour la zoothérapie dans le soin ?"
+    >>> text[request_tail(text) :]
+    'dans le soin ?'
+    >>> text = "la douleur dans les soins palliatifs"
+    >>> request_tail(text) == len(text)
+    True
     """
     words = list(WORD_PATTERN.finditer(text, start))
     last_quote = max(text.rfind(quote) for quote in ('"', "«", "»"))
     tail = len(text)
-    asks = False
+    asks = setting = False
     for before, match in reversed(list(pairwise(words))):
         if last_quote >= before.end():
             break
         between = text[before.end() : match.start()]
         word = match.group()[split_elision(match.group()) :]
         parts = [fold(part) for _, part in split_compound(word)]
-        if not all(part in _TAIL_WORDS or is_stop_word(part) for part in parts):
+        if not all(part in _TAIL_WORDS or part in _SETTING or is_stop_word(part) for part in parts):
             break
         asks = asks or any(part in _TAIL_ASKING for part in parts)
-        if asks and (_TAIL_PUNCTUATION.intersection(between) or parts[0] in _TAIL_START):
+        setting = setting or any(part in _SETTING for part in parts)
+        if asks:  # a question, after punctuation or *dans*
+            starts = bool(_TAIL_PUNCTUATION.intersection(between)) or parts[0] in _TAIL_START
+        else:  # where the subject is asked about: *dans le soin*, *en pratique*
+            starts = setting and parts[0] in _SETTING_START
+        if starts:
             tail = match.start()
     return tail
 
