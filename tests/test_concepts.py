@@ -73,6 +73,11 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("RCT", "essai-randomise"),
         ("focus groups", "groupe-de-discussion"),
         ("entrevues semi-dirigées", "entretien-de-recherche"),
+        ("intimidation", "harcelement-scolaire"),
+        ("contrevenants", "delinquance"),
+        ("troubles concomitants", "troubles-concomitants"),
+        ("CLSC", "clsc"),
+        ("alcohol", "alcoolisme"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
@@ -151,6 +156,18 @@ def test_names_of_several_words_do_not_shrink_to_a_common_word(thesaurus) -> Non
 
 def test_multi_word_terms_match_only_as_phrases(thesaurus) -> None:
     assert "alliance-therapeutique" not in thesaurus.tag("une alliance, puis le thérapeutique")
+
+
+def test_names_that_share_a_stem_with_other_words_are_written_whole(thesaurus) -> None:
+    # présentéisme is cut onto présenté: its names hold au travail or are English
+    found = [m.concept.id for m in thesaurus.detect("l'étude présentée au colloque")]
+    assert "presenteisme" not in found
+    text = "le présentéisme au travail et l'absentéisme des infirmières"
+    assert [m.concept.id for m in thesaurus.detect(text)][:2] == ["presenteisme", "absenteisme"]
+    # the elderly and oneself are neglected otherwise than children
+    assert thesaurus.detect("la maltraitance des aînés")[0].concept.id == "maltraitance-aines"
+    assert thesaurus.detect("un syndrome de Diogène")[0].concept.id == "auto-negligence"
+    assert thesaurus.detect("des signes de négligence")[0].concept.id == "negligence-enfant"
 
 
 def test_neighbours_are_broader_narrower_related_and_siblings(thesaurus) -> None:
