@@ -629,7 +629,10 @@ def test_an_excluded_word_removes_the_articles_naming_its_concept(seed_index) ->
     assert BORDERLINE in seed_index.search('lien thérapeutique -"personnalité limite"').ids
     # Only exclusions: nothing to rank by.
     results = seed_index.search("-démence")
-    assert results.ids == [] and results.notes == ("excluded: «démence»",)
+    assert results.ids == [] and results.notes == (
+        "excluded: «démence»",
+        "nothing left to search for: add the words the articles should name",
+    )
 
 
 def test_required_words_keep_only_the_articles_naming_them(seed_index) -> None:

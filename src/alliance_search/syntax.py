@@ -69,7 +69,10 @@ class Operators:
         said = [("required", item) for item in self.required]
         said += [("excluded", item) for item in self.excluded]
         said += [("in the title", item) for item in self.in_title]
-        return tuple(f"{what}: «{item.strip(chr(34))}»" for what, item in said)
+        notes = [f"{what}: «{item.strip(chr(34))}»" for what, item in said]
+        if self.excluded and not self.text.strip() and not self.prefixes:
+            notes.append("nothing left to search for: add the words the articles should name")
+        return tuple(notes)
 
 
 @dataclass(slots=True)
