@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import math
 import os
@@ -40,7 +41,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -255,6 +256,11 @@ def _query_words(seed: int) -> tuple[tuple[str, ...], tuple[float, ...]]:
     return tuple(words), _accumulate(math.sqrt(counts[w]) for w in words)
 
 
+def _draw_key(salt: str, name: str) -> bytes:
+    """A deterministic pseudo-random rank of ``name``, the same whatever else is drawn."""
+    return hashlib.blake2b(f"{salt}:{name}".encode(), digest_size=8).digest()
+
+
 def make_queries(
     seed: int, n_free: int, n_concept: int, *, warmup: int = 0
 ) -> tuple[list[str], list[str]]:
@@ -275,7 +281,10 @@ def make_queries(
     )
     labels = sorted({label[0] for label, _, _ in vocab.concepts})
     candidates = [t for t in abbreviations + labels if t not in FIXED_CONCEPT_QUERIES]
-    drawn = random.Random(f"concepts-{seed}").sample(candidates, len(candidates))
+    # Each name is ranked by its own keyed hash, not by a shuffle of the whole list, so
+    # that a concept added to the thesaurus replaces a drawn query only if its name
+    # ranks among the first: a larger thesaurus keeps nearly the same sample.
+    drawn = sorted(candidates, key=partial(_draw_key, f"concepts-{seed}"))
     ordered = list(FIXED_CONCEPT_QUERIES) + drawn
     if warmup:
         return free, ordered[::-1][:warmup]

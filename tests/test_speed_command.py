@@ -123,3 +123,14 @@ def test_a_system_that_timed_out_keeps_its_row():
     assert rows["alliance_search"][0] == "timeout: stopped after 60 s"
     assert set(rows["alliance_search"][1:]) == {"—"}
     assert rows["whoosh"][:4] == ["2.00", "1.50", "500", "1.00"]
+
+
+def test_a_larger_thesaurus_keeps_nearly_the_same_concept_queries(monkeypatch) -> None:
+    _, before = speed.make_queries(3, 20, 24)
+    vocab = speed.load_vocabulary()
+    extra = tuple(((f"concept ajouté {i}",), (), ()) for i in range(20))
+    grown = speed.Vocabulary(**{**vars(vocab), "concepts": vocab.concepts + extra})
+    monkeypatch.setattr(speed, "load_vocabulary", lambda: grown)
+    _, after = speed.make_queries(3, 20, 24)
+    assert len(set(before) & set(after)) >= 24 - 3  # 20 new names among ~1,000
+    assert [q for q in after if q in before] == [q for q in before if q in after]
