@@ -262,6 +262,8 @@ def test_related_share_option(capsys, monkeypatch: pytest.MonkeyPatch, seed_inde
     assert code == 2 and "--related-share: must be from 0 to 1, got 1.5" in err
     with pytest.raises(als.AllianceSearchError, match="related_share must be from 0 to 1"):
         search(seed_index, "démence", related_share=-0.1)
+    with pytest.raises(als.AllianceSearchError, match="related_share must be from 0 to 1"):
+        search(seed_index, "démence", related_share="0.5")
 
 
 def test_search_as_ris(capsys) -> None:

@@ -518,6 +518,11 @@ def test_a_word_no_article_holds_is_noted(seed_index) -> None:
     notes = seed_index.search("boulimie").notes
     assert notes == ("no article names «boulimie», nor its other names or related terms",)
     assert seed_index.search("alliance thérapeutique").notes == ()
+    # words that frame the question are not the subject: their absence goes unsaid
+    notes = seed_index.search("comment prendre en charge la démence ?").notes
+    assert not any(note.startswith("no article") for note in notes)
+    notes = seed_index.search("borderline : que dit la littérature ?").notes
+    assert not any(note.startswith("no article") for note in notes)
 
 
 def test_nearby_concepts_when_nothing_matches(seed_index) -> None:

@@ -336,8 +336,9 @@ class ParsedQuery:
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
 
     def absent(self, searcher: Searcher) -> list[Clause]:
-        """The clauses (words of a concept's name aside) that no article can match:
-        none of their alternatives has all its words in a title or summary."""
+        """The clauses that no article can match: none of their alternatives has all
+        its words in a title, summary or keywords. The words of a concept's name and
+        those that only frame the question (:data:`FRAMING_WEIGHT`) are not counted."""
         reader = searcher.reader()
 
         def held(alt: Alternative) -> bool:
@@ -351,7 +352,9 @@ class ParsedQuery:
         return [
             clause
             for clause in self.clauses
-            if clause.kind != "part" and not any(map(held, clause.alternatives))
+            if clause.kind != "part"
+            and clause.penalty != 0.0  # a frame, not a part of the subject
+            and not any(map(held, clause.alternatives))
         ]
 
     def whoosh_query(

@@ -160,7 +160,7 @@ def search(
         raise AllianceSearchError(f"the query must be a string, got {type(query).__name__}")
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise AllianceSearchError(f"limit must be a whole number ≥ 0 or None, got {limit!r}")
-    if not 0 <= related_share <= 1:
+    if not isinstance(related_share, int | float) or not 0 <= related_share <= 1:
         raise AllianceSearchError(f"related_share must be from 0 to 1, got {related_share!r}")
     thesaurus = index.thesaurus
     expansion = Expansion(
