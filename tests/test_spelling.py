@@ -161,6 +161,15 @@ def test_a_misspelling_that_matches_through_its_stem_is_only_suggested(small_ind
     assert results.suggestion == "hospitalisation"
 
 
+def test_an_inflection_of_a_known_word_is_not_corrected(seed_index) -> None:
+    # désorientées, as typed, shares its stem with the thesaurus's désorienté; folded
+    # (desorientees), Snowball cuts it otherwise, which once made it look misspelt.
+    assert seed_index.correct("personnes âgées désorientées") is None
+    results = seed_index.search("personnes âgées désorientées")
+    assert results.corrected is None
+    assert results.ids[0] == "sm-alliance-therapeutique-dans-la-demence"  # related: démence
+
+
 def test_equally_close_words_are_chosen_by_the_rest_of_the_query(small_index) -> None:
     # jeunes and jeunesse are both one edit away from jeunese; jeunes is more
     # frequent, jeunesse is written beside protection.

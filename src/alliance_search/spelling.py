@@ -290,10 +290,11 @@ def _rewrite(
                 if speller.known(terms[0]):
                     continue
                 found = speller.correct(terms[0], written - {terms[0]})
-                if found is None or (sure_only and not speller.sure(terms[0], *found)):
+                start = match.start() + offset
+                typed = segment[start : start + length].lower()  # its accents tell its stem
+                if found is None or (sure_only and not speller.sure(typed, *found)):
                     continue
                 better = found[0]
-                start = match.start() + offset
                 if segment[start].isupper():  # Alsheimer → Alzheimer
                     better = better[:1].upper() + better[1:]
                 out.append(segment[index:start])
