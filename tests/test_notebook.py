@@ -125,6 +125,14 @@ def test_explanations_and_suggestions(executed) -> None:
     assert longer.index("Le temps vécu dans la psychose") < longer.index("Soins infirmiers")
 
 
+def test_an_empty_search_points_to_nearby_concepts(executed) -> None:
+    notebook, _ = executed
+    assert "('alliance thérapeutique', 7)" in text(notebook, "contre-transfert")
+    assert "nearby concepts with articles: alliance thérapeutique (7)" in html(
+        notebook, "contre-transfert"
+    )
+
+
 def test_dataframes(executed) -> None:
     notebook, _ = executed
     table = html(notebook, "to_pandas()")
