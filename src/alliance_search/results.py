@@ -252,8 +252,8 @@ class Results(Sequence[Hit]):
     def nearby(self) -> list[tuple[Concept, int]]:
         """Concepts next to the query's in the thesaurus (broader, narrower, related,
         under the same broader concept), or whose names hold a word it typed, that
-        articles of the index name, with how many: where to go when nothing matched
-        (looked up on first access).
+        articles of the index name (within the search's filters), with how many: where
+        to go when nothing matched (looked up on first access).
 
         >>> [(c.label, n) for c, n in index.search("contre-transfert").nearby][:1]
         [('alliance thérapeutique', 7)]

@@ -191,7 +191,8 @@ def search(
     parsed = replace(parsed, notes=parsed.notes + _absent_notes(parsed, searcher))
     # Looked up when asked for; words corrected unasked need no suggestion.
     suggestion = partial(index.suggest, fixed or text) if text.strip() else None
-    nearby = partial(_nearby, searcher, thesaurus, parsed)
+    whoosh_filter = _filter(thesaurus, section, journal, year, concept)
+    nearby = partial(_nearby, searcher, thesaurus, parsed, whoosh_filter)
     if not parsed or limit == 0:
         return Results(
             query,
@@ -206,7 +207,6 @@ def search(
     whoosh_query, clause_terms = parsed.build(
         field_weights or DEFAULT_FIELD_WEIGHTS, searcher, rarity_weighting
     )
-    whoosh_filter = _filter(thesaurus, section, journal, year, concept)
     allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
     allow: Callable[[int], bool] | None = allowed.__contains__ if allowed is not None else None
     if operators.required or operators.excluded or operators.in_title:
@@ -240,11 +240,15 @@ def _absent_notes(parsed: ParsedQuery, searcher: Searcher) -> tuple[str, ...]:
 
 
 def _nearby(
-    searcher: Searcher, thesaurus: Thesaurus, parsed: ParsedQuery
+    searcher: Searcher,
+    thesaurus: Thesaurus,
+    parsed: ParsedQuery,
+    within: wq.Query | None = None,
 ) -> list[tuple[Concept, int]]:
     """Concepts next to those the query names (see :meth:`Thesaurus.neighbours`), or
     whose names hold a word it typed, that articles of the index name (by themselves
-    or their narrower concepts): the most named first, with how many articles."""
+    or their narrower concepts; only articles the search's filters, ``within``, let
+    through): the most named first, with how many articles."""
     own = {clause.concept for clause in parsed.clauses if clause.concept}
     candidates: dict[str, Concept] = {}
     for clause in parsed.clauses:
@@ -261,7 +265,10 @@ def _nearby(
     counted = []
     for concept in candidates.values():
         ids = [c.id for c in with_narrower(thesaurus, concept.id)]
-        articles = len(list(searcher.docs_for_query(wq.Or([wq.Term("concepts", i) for i in ids]))))
+        naming: wq.Query = wq.Or([wq.Term("concepts", i) for i in ids])
+        if within is not None:
+            naming = wq.And([naming, within])
+        articles = len(list(searcher.docs_for_query(naming)))
         if articles:
             counted.append((concept, articles))
     counted.sort(key=lambda pair: -pair[1])  # ties keep the nearest first
