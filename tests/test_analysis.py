@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliance_search.analysis import FRENCH_STOP_WORDS, analyze, french_analyzer, stem_variants
+from alliance_search.analysis import (
+    FRENCH_STOP_WORDS,
+    analyze,
+    french_analyzer,
+    stem_variants,
+    term_positions,
+)
 
 
 def terms(text: str) -> list[set[str]]:
@@ -324,3 +330,36 @@ def test_analyzer_never_raises_and_offsets_lie_inside_text(text: str) -> None:
         assert 0 <= start < end <= len(text)
         assert found and all(t.isascii() and t for t in found)
         assert pos >= 0
+
+
+def _indexed(texts: list[str], stem: bool) -> dict[str, list[int]]:
+    """Term → positions as the field indexing ``texts`` one after the other numbers
+    them (:func:`analyze`, each text starting after the last word of the one before)."""
+    positions: dict[str, list[int]] = {}
+    start = 0
+    for text in texts:
+        words = analyze(text, stem)
+        for pos, found, _, _ in words:
+            for term in found:
+                positions.setdefault(term, []).append(start + pos)
+        start += len(words)
+    return positions
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(), max_size=3), st.booleans())
+def test_term_positions_number_words_as_the_index_does(texts: list[str], stem: bool) -> None:
+    """Phrases are checked and snippets placed on these positions: they must be those
+    of the analysis that built the postings, stop words, elisions and compounds alike."""
+    assert term_positions(texts, stem) == _indexed(texts, stem)
+
+
+def test_term_positions_on_a_seed_title_and_summary() -> None:
+    title = "Les patients borderline et l’alliance thérapeutique"
+    summary = "L’alliance avec les patients états-limites : un pacte de soins."
+    found = term_positions([title, summary])
+    assert found == _indexed([title, summary], True)
+    # The title's four words come first; the summary starts at position 4.
+    assert found["allianc"] == [2, 4] and found["patient"] == [0, 5]
+    assert found["etat"] == [6] and found["limit"] == [7]
+    assert found["pact"] == [8] and found["soin"] == [9]

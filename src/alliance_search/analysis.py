@@ -434,13 +434,16 @@ def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[in
     {'pact': [0], 'soin': [1, 2]}
     """
     positions: dict[str, list[int]] = {}
-    start = 0
+    pos = 0
+    # As :func:`_analyze` numbers words, without character offsets: this runs on the
+    # stored texts of every article whose phrases are checked.
     for text in texts:
-        words = _analyze(text, stem)
-        for pos, terms, _, _ in words:
-            for term in terms:
-                positions.setdefault(term, []).append(start + pos)
-        start += len(words)
+        for word in WORD_PATTERN.findall(text):
+            for _, _, terms in analyze_word(word, stem):
+                if terms:
+                    for term in terms:
+                        positions.setdefault(term, []).append(pos)
+                    pos += 1
     return positions
 
 
