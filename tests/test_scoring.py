@@ -282,3 +282,135 @@ def test_repeated_queries_reuse_term_scores(seed_index) -> None:
     again = seed_index.search("alliance thérapeutique", limit=5)
     assert [(h.id, h.score) for h in first] == [(h.id, h.score) for h in again]
     assert seed_index._scores.get(("summary", b"allianc")) is not None
+
+
+def test_sums_and_maxima_with_defaults_by_hand() -> None:
+    """A child gives its default (the most an unread term can add) to the documents it
+    lacks: 1 holds a = 2 and b = 1, 2 holds a = 0.5 only, b's default is 3."""
+    a: tuple[dict[int, float], float] = ({1: 2.0, 2: 0.5}, 0.0)
+    b: tuple[dict[int, float], float] = ({1: 1.0}, 3.0)
+    assert _scoring._sum_with_defaults([a, b]) == ({1: 3.0, 2: 3.5}, 3.0)
+    assert _scoring._max_with_defaults([a, b]) == ({1: 2.0, 2: 3.0}, 3.0)
+    c: tuple[dict[int, float], float] = ({2: 4.0}, 1.5)
+    assert _scoring._max_with_defaults([a, b, c]) == ({1: 2.0, 2: 4.0}, 3.0)
+    assert _scoring._sum_with_defaults([a, b, c]) == ({1: 4.5, 2: 7.5}, 4.5)
+
+
+#: Words of the seed issue's subjects, drawn into larger synthetic articles below.
+_DRAWN = (  # noqa: SIM905 (a sentence reads better than a column of words)
+    "alliance thérapeutique patient borderline état limite démence maladie d'Alzheimer "
+    "famille adolescent soins sans consentement hospitalisation sous contrainte équipe "
+    "soignante infirmière relation psychose schizophrénie temps vécu Charcot hystérie "
+    "pacte de soins contrat confiance cadre institution psychiatrie secteur"
+).split()
+
+
+@pytest.fixture(scope="module")
+def drawn_index(tmp_path_factory: pytest.TempPathFactory, seed_articles) -> als.Index:
+    """The seed and 400 articles drawn from its words and sentences: enough documents
+    for terms of very different frequencies, so that pruning has something to skip."""
+    import random
+
+    rng = random.Random(20)
+    sentences = [s for a in seed_articles for s in a.summary.split(". ") if s] + SUMMARIES
+    articles = list(seed_articles)
+    for i in range(400):
+        title = " ".join(rng.choices(_DRAWN, k=rng.randint(2, 6)))
+        summary = ". ".join(rng.choices(sentences, k=rng.randint(1, 4)))
+        articles.append(als.Article(id=f"d{i}", title=title.capitalize(), summary=summary))
+    return als.build_index(articles, tmp_path_factory.mktemp("drawn") / "ix")
+
+
+_DRAWN_QUERIES = [
+    *QUERIES,
+    "Charcot patient soins",
+    "hystérie temps vécu famille",
+    "borderline famille psychose cadre",
+    "infirmière démence confiance institution",
+    "adolescent alliance contrainte secteur",
+    "schizophrénie équipe",
+]
+
+
+@pytest.mark.parametrize("text", _DRAWN_QUERIES)
+def test_pruned_top_k_is_exact_on_a_larger_index(
+    drawn_index: als.Index, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents not read yet are bounded by the share of the query they can still
+    match, documents read by what they hold and what they may still get: the top k
+    found that way, with every read costly enough to prune, are the k best."""
+    monkeypatch.setattr(_scoring, "_CHEAP", 0)
+    parsed = parse_query(text, expansion=Expansion(thesaurus=drawn_index.thesaurus))
+    q, parts = parsed.build(DEFAULT_FIELD_WEIGHTS, drawn_index.searcher())
+    for share in (_Share(parts, 3.0), None):
+        everything, _ = drawn_index._scorer().top(q, None, final=share)
+        for limit in (1, 5, 10):
+            top, _ = drawn_index._scorer().top(q, limit, final=share)
+            assert [d for _, d in top] == [d for _, d in everything[:limit]]
+            assert [s for s, _ in top] == pytest.approx(
+                [s for s, _ in everything[:limit]], rel=1e-12
+            )
+
+
+def test_articles_not_read_yet_are_bounded_by_their_share_of_the_query(
+    drawn_index: als.Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before a costly read, the most an article not read yet can score is taken as
+    the share of the query it can still match: it holds none of the terms read, and
+    may hold any other. That bound is below the bound without the share once a whole
+    part of the query has been read."""
+    monkeypatch.setattr(_scoring, "_CHEAP", 0)
+    parsed = parse_query("Charcot hystérie famille soins", expansion=Expansion())
+    q, parts = parsed.build(DEFAULT_FIELD_WEIGHTS, drawn_index.searcher())
+    share = _Share(parts, 3.0)
+    scorer = drawn_index._scorer()
+    bounds: list[tuple[float, float]] = []
+
+    def spy(scores: dict[int, float], holders: Any) -> dict[int, float]:
+        final = share(scores, holders)
+        if _scoring._UNSEEN in scores:
+            for key in scorer._terms:  # read in full: no article not seen holds them
+                assert not holders(key)
+            unread = [key for part in parts for key in part.terms if key not in scorer._terms]
+            assert all(holders(key) is None for key in unread if key[0] != "phrase")
+            bounds.append((scores[_scoring._UNSEEN], final[_scoring._UNSEEN]))
+        return final
+
+    top, _ = scorer.top(q, 3, final=spy)
+    everything, _ = drawn_index._scorer().top(q, None, final=share)
+    assert [d for _, d in top] == [d for _, d in everything[:3]]
+    assert [s for s, _ in top] == pytest.approx([s for s, _ in everything[:3]], rel=1e-12)
+    assert bounds and all(final <= raw for raw, final in bounds)
+    assert any(final < raw for raw, final in bounds)
+
+
+def test_the_share_of_the_query_prunes_what_cannot_rank(
+    drawn_index: als.Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article with none of the rare words read first can match only part of the
+    query: with the share counted, fewer candidates are left to score in full."""
+    monkeypatch.setattr(_scoring, "_CHEAP", 0)
+    parsed = parse_query("Charcot hystérie famille soins", expansion=Expansion())
+    q, parts = parsed.build(DEFAULT_FIELD_WEIGHTS, drawn_index.searcher())
+    every = drawn_index._scorer().documents(q)
+    plain, _ = drawn_index._scorer()._candidates(q, 3, lambda doc: True)
+    shared, _ = drawn_index._scorer()._candidates(q, 3, lambda doc: True, _Share(parts, 3.0))
+    assert shared is not None and len(shared) < 0.7 * len(plain or every)
+
+
+def test_highest_possible_scores_are_remembered_within_a_limit(
+    seed_index: als.Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pruning needs each term's highest possible score, read from its statistics in
+    every segment: a searcher's scorers remember them, up to ``_MOST_KEPT`` terms."""
+    cache = ScoreCache()
+    scorer = _scoring.TermScorer(seed_index.searcher(), cache)
+    most = scorer._most("summary", "allianc")
+    assert most > 0 and cache.most == {("summary", b"allianc"): most}
+    leaf = scorer._leaf("summary", "allianc")
+    assert max(leaf.values()) <= most  # a bound of every article's score
+    monkeypatch.setattr(_scoring, "_MOST_KEPT", 2)
+    for word in ("patient", "soin", "equip", "relat"):
+        assert scorer._most("summary", word) > 0
+        assert len(cache.most) <= 2
+    assert ("summary", b"relat") in cache.most

@@ -8,7 +8,9 @@ loop, and the tree's nodes combine those per-term scores (sum for :class:`Sum`, 
 for :class:`DisMax`, times the node's boost), as Whoosh's matchers would: the scores
 are the same (tested), in a fraction of the time. For the top k, rare terms are
 read first and frequent ones only for the documents that can still reach the top
-(:meth:`TermScorer._candidates`). The index holds no positions: phrases are checked
+(:meth:`TermScorer._candidates`): a document read so far is bounded by what it holds
+and the most the other terms can add, one not read yet by the share of the query it
+can still match. The index holds no positions: phrases are checked
 by analysing again the stored text of the documents that hold all their words and
 could reach the top results. The top k may be ranked by a final score computed from
 the scores and the terms found (search multiplies by the share of the query matched):
@@ -63,6 +65,8 @@ class ScoreCache:
 
     def __init__(self, budget: int = 2_000_000, texts: int = 4_096) -> None:
         self.norms: dict[str, list[float]] = {}
+        #: ``(field, term)`` → the most the term scores in any document (unboosted).
+        self.most: dict[tuple[str, bytes], float] = {}
         self.budget = budget
         self._terms: OrderedDict[tuple[str, bytes], Scores] = OrderedDict()
         self._size = 0
@@ -363,6 +367,15 @@ class TermScorer:
                 return 0.0  # a word read, so any document holding it was seen
             return most[key]
 
+        def unread(key: MatchKey) -> Collection[int] | None:
+            """Who may hold a term or phrase, for a document not seen yet: none of
+            those read (nor a phrase with a word read), anyone for the others."""
+            if key in terms or key in phrases:
+                return ()
+            if key in words and any(word in terms for word in words[key]):
+                return ()
+            return None
+
         def still(node: Any) -> float:
             """The most ``node`` can still add to a document seen."""
             key = self._node_key(node)
@@ -376,7 +389,9 @@ class TermScorer:
             node = leaves[key][1]
             cost = self._cost(node)
             if position and cost > _CHEAP:
-                outside = self._bound(q, unseen)
+                # A document not seen yet holds none of what was read: its final
+                # score is bounded as such (the share of the query it can match).
+                outside = adjust({_UNSEEN: self._bound(q, unseen)}, unread)[_UNSEEN]
                 if read >= 2 * read_at_kth or outside_at_kth > outside < kth * _CLOSE:
                     bound = read_phrase if phrases else None
                     # A new set: terms' scores in a set of documents are kept per set.
@@ -386,9 +401,11 @@ class TermScorer:
                     )
                     read_at_kth, outside_at_kth = read, outside
                 if outside < kth:
-                    seen = self._tree(q, read_phrase, None, read_term)
-                    gain = self._bound(q, still)
-                    possible = {d: s + gain for d, s in seen.items() if s + gain >= kth}
+                    most_seen, _ = self._possible(q, read_term, read_phrase, still)
+                    # Summed in another order than the scores: a little room for rounding.
+                    possible = {
+                        d: b * _ROUNDING for d, b in most_seen.items() if b * _ROUNDING >= kth
+                    }
 
                     def holders(key: MatchKey) -> Collection[int] | None:
                         """Who may hold a term or phrase, of those read (else anyone)."""
@@ -410,6 +427,36 @@ class TermScorer:
                 rare.update(found)
             read += cost
         return None, float("-inf")
+
+    def _possible(
+        self,
+        q: Any,
+        term: Callable[[wq.Term, set[int] | None], Scores],
+        phrase: Callable[[wq.Phrase, set[int] | None], Scores],
+        most: Callable[[Any], float],
+    ) -> tuple[Scores, float]:
+        """The most ``q`` can score in each document found by what was read (``term``
+        and ``phrase`` give it), any other term or phrase scoring its ``most`` (before
+        boosts); and the most in a document found by none of what was read."""
+        if isinstance(q, wq.Term):
+            return term(q, None), most(q) * q.boost
+        if _is_combination(q):
+            subs = q.subqueries
+            if not subs:
+                return {}, 0.0
+            if len(subs) == 1:
+                return self._possible(subs[0], term, phrase, most)
+            children = [self._possible(sub, term, phrase, most) for sub in subs]
+            if isinstance(q, Sum):
+                combined, default = _sum_with_defaults(children)
+            else:
+                combined, default = _max_with_defaults(children)
+            return _boosted(combined, q.boost), default * q.boost
+        if _is_null(q):
+            return {}, 0.0
+        if self._is_phrase(q):
+            return phrase(q, None), most(q) * q.boost
+        return self._by_matcher(q), float("inf")
 
     def _kth(
         self,
@@ -467,6 +514,17 @@ class TermScorer:
         key = self._key(fieldname, text)
         if key is None:
             return 0.0
+        known = self._cache.most
+        most = known.get(key)
+        if most is None:
+            if len(known) >= _MOST_KEPT:
+                known.clear()
+            most = known[key] = self._term_most(key)
+        return most
+
+    def _term_most(self, key: tuple[str, bytes]) -> float:
+        """:meth:`_most`, read from the term's statistics in every segment."""
+        fieldname = key[0]
         bm25 = self._bm25
         if bm25 is None or not self.searcher.schema[fieldname].scorable:
             return float("inf")
@@ -562,7 +620,10 @@ class TermScorer:
         if among is not None:
             known = self._partial.get(key)
             if known is None or known[0] is not among:
-                known = (among, self._among(key, among))
+                if known is not None and len(among) < len(known[0]) and among <= known[0]:
+                    known = (among, _restricted(known[1], among))  # of fewer documents
+                else:
+                    known = (among, self._among(key, among))
                 self._partial[key] = known
             return known[1]
         scores = self._terms.get(key)
@@ -648,6 +709,12 @@ class TermScorer:
 
 
 _MATCHERS = {Sum: Sum.matcher, DisMax: DisMax.matcher}
+#: Terms whose highest possible score a searcher's scorers remember.
+_MOST_KEPT = 65_536
+#: Bounds summed in another order than the scores they bound are raised by this.
+_ROUNDING = 1 + 1e-9
+#: A document number no document has: one not seen yet, whose score is bounded.
+_UNSEEN = -1
 #: Documents whose phrases are checked at a time (in order of their upper bound).
 _CHUNK = 16
 #: Postings below which a term is scored without first checking whether it can matter.
@@ -789,6 +856,31 @@ def _boosted(scores: Scores, boost: float) -> Scores:
     if boost == 1.0:
         return scores
     return {d: s * boost for d, s in scores.items()}
+
+
+def _sum_with_defaults(children: list[tuple[Scores, float]]) -> tuple[Scores, float]:
+    """Sum of scores, each child giving its default to the documents it lacks."""
+    default = sum(d for _, d in children)
+    total = dict.fromkeys(set().union(*(scores for scores, _ in children)), default)
+    for scores, own in children:
+        for d, s in scores.items():
+            total[d] += s - own
+    return total, default
+
+
+def _max_with_defaults(children: list[tuple[Scores, float]]) -> tuple[Scores, float]:
+    """Maximum of scores, each child giving its default to the documents it lacks."""
+    best = _max([scores for scores, _ in children] or [{}])
+    pending = set(best)  # the documents that every child considered so far holds
+    for scores, own in sorted(children, key=lambda child: -child[1]):
+        if own <= 0 or not pending:
+            break
+        lacking = [d for d in pending if d not in scores]
+        for d in lacking:
+            if best[d] < own:
+                best[d] = own
+        pending.difference_update(lacking)
+    return best, max((d for _, d in children), default=0.0)
 
 
 def _sum(children: list[Scores]) -> Scores:
