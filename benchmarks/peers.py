@@ -121,6 +121,12 @@ class WhooshFrench:
         self._searcher = ix.searcher()  # default weighting: BM25F
         self._parser = MultifieldParser(list(_FIELDS), schema, group=OrGroup)
 
+    def open(self, workdir: Path) -> None:
+        """Open the index that :meth:`index` wrote in ``workdir``, as a new session would."""
+        ix = whoosh_index.open_dir(str(workdir / "whoosh"))
+        self._searcher = ix.searcher()
+        self._parser = MultifieldParser(list(_FIELDS), ix.schema, group=OrGroup)
+
     def search(self, query: str, k: int) -> list[str]:
         parsed = self._parser.parse(query)
         return [hit["id"] for hit in self._searcher.search(parsed, limit=k)]
@@ -180,6 +186,12 @@ class Tantivy:
         writer.commit()
         writer.wait_merging_threads()
         index.reload()
+        self._index = index
+
+    def open(self, workdir: Path) -> None:
+        """Open the index that :meth:`index` wrote in ``workdir``."""
+        index = tantivy.Index.open(str(workdir / "tantivy"))
+        index.register_tokenizer("fr", self._analyzer())
         self._index = index
 
     @staticmethod
@@ -274,6 +286,10 @@ class SQLiteFTS5:
                 ((str(d["id"]), _text(d, "title"), _text(d, "summary")) for d in docs),
             )
         self._db = db
+
+    def open(self, workdir: Path) -> None:
+        """Open the database that :meth:`index` wrote in ``workdir``."""
+        self._db = sqlite3.connect(workdir / "fts5.sqlite")
 
     @staticmethod
     def match_expression(query: str) -> str:

@@ -63,6 +63,8 @@ SYSTEMS = {
     "sqlite": "sqlite",
 }
 BASELINE = "whoosh"
+#: Systems whose index a later process can open again, for more rounds of queries.
+REOPENED = frozenset({"als", "whoosh", "tantivy", "sqlite"})
 
 # ----------------------------------------------------------------------------- corpus
 
@@ -328,6 +330,10 @@ class Bench(Protocol):
         """Index ``docs``; return the file or folder holding the index on disk."""
         ...
 
+    def open(self, workdir: Path) -> None:
+        """Open the index :meth:`build` wrote in ``workdir`` (a later round of queries)."""
+        ...
+
     def query(self, text: str, k: int) -> int:
         """Run a top-``k`` query, preparing what a result page shows; return the hit count."""
         ...
@@ -368,6 +374,11 @@ class AllianceBench:
             als.build_index(articles, path, progress=False).close()
         self._index = als.open_index(path)  # fresh, as a new session would
         return path
+
+    def open(self, workdir: Path) -> None:
+        import alliance_search as als
+
+        self._index = als.open_index(workdir / "als")
 
     def query(self, text: str, k: int) -> int:
         results = self._index.search(text, limit=k)
@@ -415,6 +426,11 @@ class PeerBench:
         return (
             workdir / {"whoosh": "whoosh", "tantivy": "tantivy", "sqlite": "fts5.sqlite"}[self.key]
         )
+
+    def open(self, workdir: Path) -> None:
+        if self.key not in REOPENED:
+            raise RuntimeError(f"{self.name} keeps its index in memory: it cannot be reopened")
+        self.peer.open(workdir)
 
     def query(self, text: str, k: int) -> int:
         return len(self.peer.search(text, k))
@@ -653,11 +669,42 @@ def run_system_job(job: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def run_queries_job(job: dict[str, Any]) -> dict[str, Any]:
+    """In a fresh process: open the index a system job built, then time the queries
+    again after the same warm-up (one more round)."""
+    system = make_bench(job["system"])
+    try:
+        system.open(Path(job["workdir"]))
+        _timed(system, job["warmup"])
+        free_ms, free_cpu_ms, _ = _timed(system, job["free"])
+        concept_ms, concept_cpu_ms, _ = _timed(system, job["concept"])
+    finally:
+        system.close()
+    return {
+        "free_ms": free_ms,
+        "concept_ms": concept_ms,
+        "free_cpu_ms": free_cpu_ms,
+        "concept_cpu_ms": concept_cpu_ms,
+    }
+
+
+def combine_rounds(data: dict[str, Any], rounds: Sequence[dict[str, Any]]) -> None:
+    """Add later rounds of query times to a system job's ``data``: each query's time
+    becomes its median over every round; the rounds themselves are kept under
+    ``<measure>_rounds``."""
+    for measure in ("free_ms", "concept_ms", "free_cpu_ms", "concept_cpu_ms"):
+        every = [data[measure], *(r[measure] for r in rounds)]
+        data[f"{measure}_rounds"] = every
+        data[measure] = [statistics.median(times) for times in zip(*every, strict=True)]
+
+
 def worker(job_path: Path) -> int:
     """Entry point of a child process: run the job described in ``job_path``."""
     job = json.loads(job_path.read_text("utf-8"))
     if job["kind"] == "corpus":
         result = write_corpus(Path(job["corpus"]), job["n"], job["seed"])
+    elif job["kind"] == "queries":
+        result = run_queries_job(job)
     else:
         result = run_system_job(job)
     Path(job["result"]).write_text(json.dumps(result), "utf-8")
@@ -988,6 +1035,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also dump the raw numbers to this JSON file")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of queries per system and size, the systems taking turns; each query "
+        "counts its median time (default: 3; bm25s, whose index lives in memory, runs one)",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=3600,
@@ -1011,11 +1065,46 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.sizes = sorted(set(args.sizes))
     if args.queries < 1 or args.concept_queries < 1:
         parser.error("--queries and --concept-queries must be at least 1")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     return args
 
 
 def _progress(message: str) -> None:
     print(f"> {message}", file=sys.stderr, flush=True)
+
+
+def _later_rounds(
+    args: argparse.Namespace,
+    workdir: Path,
+    n: int,
+    here: list[Run],
+    queries: tuple[list[str], list[str], list[str]],
+) -> None:
+    """Time the queries ``args.rounds - 1`` more times on the indexes built at size
+    ``n``, the systems taking turns (in reverse order every other round), so that a
+    machine slower for a few minutes slows every system alike. Systems whose index
+    lives in memory only (bm25s) keep their first round."""
+    free, concept, warmup = queries
+    again = [run for run in here if run.ok and run.key in REOPENED]
+    extra: dict[str, list[dict[str, Any]]] = {run.key: [] for run in again}
+    for round_number in range(1, args.rounds):
+        order = again[::-1] if round_number % 2 else again
+        for run in order:
+            _progress(f"N = {n:,}: {run.name}, queries again ({round_number + 1}/{args.rounds})")
+            job = {
+                "kind": "queries", "system": run.key, "n": n,
+                "workdir": str(workdir / f"{run.key}-{n}"),
+                "free": free, "concept": concept, "warmup": warmup,
+            }  # fmt: skip
+            status, result = _child(job, workdir, args.timeout)
+            if status != "ok":
+                _progress(f"N = {n:,}: {run.name} round {round_number + 1} {status}: {result}")
+                continue
+            extra[run.key].append(result)
+    for run in again:
+        if extra[run.key]:
+            combine_rounds(run.data or {}, extra[run.key])
 
 
 def benchmark(args: argparse.Namespace, workdir: Path) -> tuple[list[Run], dict[str, Any]]:
@@ -1042,12 +1131,14 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> tuple[list[Run], dict[
                 "free": free, "concept": concept, "warmup": warm_free + warm_concept,
             }  # fmt: skip
             status, result = _child(job, workdir, args.timeout)
-            shutil.rmtree(workdir / f"{key}-{n}", ignore_errors=True)
             if status == "ok":
                 here.append(Run(n, key, data=result))
             else:
                 here.append(Run(n, key, status=status, note=str(result)))
                 _progress(f"N = {n:,}: {SYSTEMS[key]} {status}: {result}")
+        _later_rounds(args, workdir, n, here, (free, concept, warm_free + warm_concept))
+        for key in args.systems:
+            shutil.rmtree(workdir / f"{key}-{n}", ignore_errors=True)
         runs.extend(here)
         print(
             f"\n## N = {n:,} summaries (corpus {stats['bytes'] / 1e6:.1f} MB JSONL, "
@@ -1071,7 +1162,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Seed {args.seed}; {args.queries} free-text and {args.concept_queries} concept "
         f"queries per system and size, top {TOP_K}, after {2 * WARMUP_QUERIES} warm-up "
-        "queries. alliance_search indexes title, summary, keywords and section and builds the "
+        f"queries; each query's median time over {args.rounds} round(s), each round a new "
+        "process, the systems taking turns (bm25s, whose index lives in memory: one round). "
+        "alliance_search indexes title, summary, keywords and section and builds the "
         "snippets of its hits; peers (benchmarks.peers) index title and summary and return ids."
     )
     with contextlib.ExitStack() as stack:
