@@ -525,6 +525,22 @@ def test_a_word_no_article_holds_is_noted(seed_index) -> None:
     assert not any(note.startswith("no article") for note in notes)
 
 
+def test_a_part_whose_words_never_meet_is_noted_when_nothing_matches(seed_index) -> None:
+    """*Contre-transfert*'s names and related terms are phrases whose words the seed
+    holds apart (*contre*, *transfert*, *réaction*...): no article names it, and with
+    nothing found the note says so, as for a word no article holds."""
+    results = seed_index.search("contre-transfert")
+    assert len(results) == 0
+    assert results.notes == (
+        "no article names «contre-transfert», nor its other names or related terms",
+    )
+    # within filters, nothing found says nothing of the whole index
+    assert seed_index.search("contre-transfert", section="dossier").notes == ()
+    # with another part found, the words' presence is all that is checked: no note
+    mixed = seed_index.search("contre-transfert démence")
+    assert mixed.ids[0] == DEMENTIA and mixed.notes == ()
+
+
 def test_nearby_concepts_when_nothing_matches(seed_index) -> None:
     results = seed_index.search("contre-transfert")
     assert len(results) == 0

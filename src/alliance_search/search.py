@@ -216,6 +216,10 @@ def search(
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
         final = _Share(clause_terms, coordination, related_share)
     ranked, matching = scorer.top(whoosh_query, limit, allow, final)
+    if not ranked and allow is None:
+        # Nothing matched in the whole index: every part of the query is missing,
+        # also one whose words articles hold apart but never side by side.
+        parsed = replace(parsed, notes=parsed.notes + _absent_notes(parsed, searcher, True))
     return Results(
         query,
         _hits(searcher, ranked, parsed),
@@ -229,13 +233,25 @@ def search(
     )
 
 
-def _absent_notes(parsed: ParsedQuery, searcher: Searcher) -> tuple[str, ...]:
-    """A note for each part of the query that no article can match."""
+def _absent_notes(
+    parsed: ParsedQuery, searcher: Searcher, nothing_matched: bool = False
+) -> tuple[str, ...]:
+    """A note for each part of the query that no article can match: by the words no
+    article holds; or, once ``nothing_matched``, each part not noted so far (its
+    words are in articles, but never together)."""
+    absent = parsed.absent(searcher)
+    if nothing_matched:
+        noted = set(map(id, absent))
+        absent = [
+            clause
+            for clause in parsed.clauses
+            if clause.kind != "part" and clause.penalty != 0.0 and id(clause) not in noted
+        ]
     return tuple(
         f"no article names «{clause.label}», nor its other names or related terms"
         if clause.kind == "concept"
         else f"no article holds «{clause.label}»"
-        for clause in parsed.absent(searcher)
+        for clause in absent
     )
 
 
