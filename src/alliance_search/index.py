@@ -22,6 +22,7 @@ from whoosh.query import Term
 from . import _progress, _writer
 from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
 from ._scoring import ScoreCache, TermScorer
+from ._storage import MappedStorage
 from .analysis import ANALYZER_VERSION, FrenchFrequency, french_analyzer
 from .concepts import Thesaurus, default_thesaurus
 from .corpus import Article, corpus_files, count_records, iter_corpus
@@ -166,7 +167,7 @@ def _open_dir(path: Path, tries: int = 20) -> whoosh.index.FileIndex:
     failures = 0
     while True:
         try:
-            return whoosh.index.open_dir(str(path))
+            return MappedStorage(str(path)).open_index()
         except FileNotFoundError:
             failures += 1
             if failures >= tries or not _is_index_dir(path):
