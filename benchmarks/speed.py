@@ -685,6 +685,8 @@ def run_queries_job(job: dict[str, Any]) -> dict[str, Any]:
         "concept_ms": concept_ms,
         "free_cpu_ms": free_cpu_ms,
         "concept_cpu_ms": concept_cpu_ms,
+        # A process that only searched: what a search session holds at its peak.
+        "search_rss_mb": peak_rss_self_mb(),
     }
 
 
@@ -696,6 +698,9 @@ def combine_rounds(data: dict[str, Any], rounds: Sequence[dict[str, Any]]) -> No
         every = [data[measure], *(r[measure] for r in rounds)]
         data[f"{measure}_rounds"] = every
         data[measure] = [statistics.median(times) for times in zip(*every, strict=True)]
+    searched = [r["search_rss_mb"] for r in rounds if r.get("search_rss_mb") is not None]
+    if searched:
+        data["search_rss_mb"] = max(searched)
 
 
 def worker(job_path: Path) -> int:
@@ -919,6 +924,16 @@ def format_notes(runs: Sequence[Run]) -> str:
     )
     if hits:
         notes.append(f"- Mean hits per query (free-text/concept, top {TOP_K}): {hits}.")
+    searched = ", ".join(
+        f"{r.name} {(r.data or {})['search_rss_mb']:.0f} MB"
+        for r in runs
+        if r.ok and (r.data or {}).get("search_rss_mb") is not None
+    )
+    if searched:
+        notes.append(
+            "- Peak RSS of a process that opened the index and answered the queries (later "
+            f"rounds; mapped index pages count): {searched}."
+        )
     return "\n".join(notes)
 
 

@@ -65,9 +65,11 @@ def test_speed_command_prints_tables_and_writes_plot_and_json(
             assert len(rounds) == 2 and all(len(times) == 10 for times in rounds)
             medians = [(a + b) / 2 for a, b in zip(*rounds, strict=True)]
             assert run["raw"]["free_ms"] == pytest.approx(medians)
+            assert run["raw"]["search_rss_mb"] > 10  # a searching process's peak
         else:
             assert "free_ms_rounds" not in run["raw"]
     assert "median time over 2 round(s)" in out
+    assert re.search(r"answered the queries .*: alliance_search \d+ MB, whoosh \d+ MB", out)
 
 
 def test_corpus_is_deterministic_and_french():
