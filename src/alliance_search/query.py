@@ -335,10 +335,14 @@ class ParsedQuery:
             clauses.append(clause)
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
 
+    def subject(self) -> list[Clause]:
+        """The clauses that make the query's subject: not the words of a concept's
+        name, nor those that only frame the question (:data:`FRAMING_WEIGHT`)."""
+        return [c for c in self.clauses if c.kind != "part" and c.penalty != 0.0]
+
     def absent(self, searcher: Searcher) -> list[Clause]:
-        """The clauses that no article can match: none of their alternatives has all
-        its words in a title, summary or keywords. The words of a concept's name and
-        those that only frame the question (:data:`FRAMING_WEIGHT`) are not counted."""
+        """The clauses of the :meth:`subject` that no article can match: none of their
+        alternatives has all its words in a title, summary or keywords."""
         reader = searcher.reader()
 
         def held(alt: Alternative) -> bool:
@@ -349,13 +353,7 @@ class ParsedQuery:
                 for variants in alt.words
             )
 
-        return [
-            clause
-            for clause in self.clauses
-            if clause.kind != "part"
-            and clause.penalty != 0.0  # a frame, not a part of the subject
-            and not any(map(held, clause.alternatives))
-        ]
+        return [clause for clause in self.subject() if not any(map(held, clause.alternatives))]
 
     def whoosh_query(
         self, field_weights: dict[str, float], searcher: Searcher | None = None

@@ -188,7 +188,8 @@ def search(
     parsed = parsed.narrowed(searcher)
     if operators:
         parsed = replace(parsed, notes=parsed.notes + operators.notes)
-    parsed = replace(parsed, notes=parsed.notes + _absent_notes(parsed, searcher))
+    absent = parsed.absent(searcher)
+    parsed = replace(parsed, notes=parsed.notes + _absent_notes(absent))
     # Looked up when asked for; words corrected unasked need no suggestion.
     suggestion = partial(index.suggest, fixed or text) if text.strip() else None
     whoosh_filter = _filter(thesaurus, section, journal, year, concept)
@@ -219,7 +220,8 @@ def search(
     if not ranked and allow is None:
         # Nothing matched in the whole index: every part of the query is missing,
         # also one whose words articles hold apart but never side by side.
-        parsed = replace(parsed, notes=parsed.notes + _absent_notes(parsed, searcher, True))
+        rest = [clause for clause in parsed.subject() if clause not in absent]
+        parsed = replace(parsed, notes=parsed.notes + _absent_notes(rest))
     return Results(
         query,
         _hits(searcher, ranked, parsed),
@@ -233,25 +235,13 @@ def search(
     )
 
 
-def _absent_notes(
-    parsed: ParsedQuery, searcher: Searcher, nothing_matched: bool = False
-) -> tuple[str, ...]:
-    """A note for each part of the query that no article can match: by the words no
-    article holds; or, once ``nothing_matched``, each part not noted so far (its
-    words are in articles, but never together)."""
-    absent = parsed.absent(searcher)
-    if nothing_matched:
-        noted = set(map(id, absent))
-        absent = [
-            clause
-            for clause in parsed.clauses
-            if clause.kind != "part" and clause.penalty != 0.0 and id(clause) not in noted
-        ]
+def _absent_notes(clauses: Sequence[Clause]) -> tuple[str, ...]:
+    """A note for each of ``clauses``, parts of the query that no article matches."""
     return tuple(
         f"no article names «{clause.label}», nor its other names or related terms"
         if clause.kind == "concept"
         else f"no article holds «{clause.label}»"
-        for clause in absent
+        for clause in clauses
     )
 
 
