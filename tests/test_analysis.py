@@ -184,6 +184,8 @@ def test_distinct_words_stay_distinct() -> None:
         ("pères", "péri"),
         ("évitement", "éviter"),
         ("dépendance", "il dépend"),
+        ("présentéisme", "la thèse présentée"),  # at work while ill, not presented
+        ("absentéisme", "absente"),
     ],
 )
 def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
@@ -210,6 +212,7 @@ def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
         ("évitement", "évitante"),
         ("usager", "usagères"),
         ("dépendance", "dépendantes"),
+        ("présentéisme", "presenteismes"),
     ],
 )
 def test_words_with_their_own_stem_still_meet_their_forms(word: str, form: str) -> None:
