@@ -81,6 +81,9 @@ def test_a_psychotic_symptom_or_disorder_finds_the_psychosis_article(seed_index,
         ("violence", TEENS, "related", "agités"),  # agitation
         # «recension rapide des écrits» names a rapid review, a kind of literature review
         ("revue de la littérature", NURSING, "narrower", "Recension rapide des écrits"),
+        ("personnes âgées", DEMENTIA, "related", "démence"),
+        ("neurologie", CHARCOT, "related", "Charcot"),  # Charcot the neurologist
+        ("documentation", "sm-pour-en-savoir-plus", "synonym", "réseau documentaire"),
     ],
 )
 def test_related_and_narrower_names_reach_articles_in_other_words(
@@ -510,9 +513,9 @@ def test_an_article_naming_the_concept_beats_one_with_a_related_term(tmp_path: P
 
 
 def test_a_word_no_article_holds_is_noted(seed_index) -> None:
-    results = seed_index.search("hostilité et dessin")
+    results = seed_index.search("hostilité et sculpture")
     assert results.ids[0] == BORDERLINE  # the part that matches still ranks
-    assert "no article holds «dessin»" in results.notes
+    assert "no article holds «sculpture»" in results.notes
     assert not any("hostilité" in note for note in results.notes)
     # a concept found by none of its names says so
     notes = seed_index.search("boulimie").notes
