@@ -84,6 +84,8 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("TCCL", "traumatisme-craniocerebral-leger"),
         ("présentéisme", "presenteisme"),
         ("réadmissions", "rehospitalisation"),
+        ("children", "enfant"),  # an English plural the analyzer cannot know
+        ("early intervention", "intervention-precoce"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
