@@ -186,6 +186,7 @@ def test_distinct_words_stay_distinct() -> None:
         ("dépendance", "il dépend"),
         ("présentéisme", "la thèse présentée"),  # at work while ill, not presented
         ("absentéisme", "absente"),
+        ("publications", "santé publique"),
     ],
 )
 def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
@@ -213,6 +214,8 @@ def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
         ("usager", "usagères"),
         ("dépendance", "dépendantes"),
         ("présentéisme", "presenteismes"),
+        ("médication", "médicaments"),  # joined to their family
+        ("récidive", "récidivistes"),
     ],
 )
 def test_words_with_their_own_stem_still_meet_their_forms(word: str, form: str) -> None:

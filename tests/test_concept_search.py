@@ -204,6 +204,26 @@ def test_variants_of_one_concept_do_not_add_up(tmp_path: Path) -> None:
     assert scores["trois"] < 1.5 * scores["un"]
 
 
+@pytest.mark.parametrize(
+    ("query", "other_sense"),
+    [
+        # related terms of one word that abstracts use in another sense
+        ("urgences psychiatriques", "L'orientation sexuelle et l'orientation scolaire."),
+        ("thérapie cognitivo-comportementale", "L'exposition à la violence conjugale."),
+        ("personnes âgées", "La dépendance à l'alcool chez les étudiants."),
+    ],
+)  # fmt: skip
+def test_related_terms_do_not_reach_a_word_used_in_another_sense(
+    tmp_path: Path, query: str, other_sense: str
+) -> None:
+    articles = [
+        als.Article(id="autre", title="Étude", summary=other_sense),
+        als.Article(id="sujet", title="Étude", summary=f"Une enquête sur les {query}."),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    assert index.search(query).ids == ["sujet"]
+
+
 def test_synonym_at_least_as_strong_as_related_term(tmp_path: Path) -> None:
     synonym = als.Article(id="syn", title="Étude", summary="Le patient dément et sa famille.")
     related = als.Article(id="rel", title="Étude", summary="Le déclin cognitif et la famille.")
