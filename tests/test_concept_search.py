@@ -211,6 +211,9 @@ def test_variants_of_one_concept_do_not_add_up(tmp_path: Path) -> None:
         ("urgences psychiatriques", "L'orientation sexuelle et l'orientation scolaire."),
         ("thérapie cognitivo-comportementale", "L'exposition à la violence conjugale."),
         ("personnes âgées", "La dépendance à l'alcool chez les étudiants."),
+        # an age group is no related term of a subject
+        ("cannabis", "Les adolescents et leurs parents."),
+        ("delirium", "Le sujet âgé et sa famille."),
     ],
 )  # fmt: skip
 def test_related_terms_do_not_reach_a_word_used_in_another_sense(

@@ -80,12 +80,15 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("alcohol", "alcoolisme"),
         ("troubles extériorisés", "trouble-comportement"),  # Québec's externalizing
         ("problèmes intériorisés", "troubles-interiorises"),
-        ("hyperactivité", "tdah"),
+        ("enfant hyperactif", "tdah"),
         ("TCCL", "traumatisme-craniocerebral-leger"),
         ("présentéisme", "presenteisme"),
         ("réadmissions", "rehospitalisation"),
         ("children", "enfant"),  # an English plural the analyzer cannot know
         ("early intervention", "intervention-precoce"),
+        ("lésés médullaires", "lesion-moelle-epiniere"),
+        ("jeunes de la rue", "itinerance"),
+        ("facteurs de protection", "facteur-protection"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:

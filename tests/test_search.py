@@ -464,6 +464,39 @@ def test_prise_en_charge_weighs_little_beside_a_subject(care_index) -> None:
     assert not parsed.notes and {c.weight for c in parsed.clauses} == {0.5, 1.0}
 
 
+def test_an_inverted_question_searches_its_subject_not_its_verb(care_index) -> None:
+    def weights(query: str) -> dict[str, float]:
+        return {c.label: c.weight for c in parse_query(query).clauses}
+
+    # the verb before -elles, -t-il asks; est-ce, peut-on are function words
+    assert weights("les infirmières gèrent-elles la douleur ?") == {
+        "infirmières": 1.0,
+        "gèrent": FRAMING_WEIGHT,
+        "douleur": 1.0,
+    }
+    assert weights("la douleur affecte-t-elle le sommeil ?")["affecte"] == FRAMING_WEIGHT
+    assert set(weights("est-ce que la psychothérapie est efficace ?")) == {
+        "psychothérapie",
+        "efficace",
+    }
+    assert set(weights("peut-on prévenir la rechute ?")) == {"prévenir", "rechute"}
+    # nouns made of a verb and a pronoun are not questions
+    assert weights("rendez-vous manqués") == {"rendez": 1.0, "manqués": 1.0}
+    results = care_index.search("comment l'équipe prend-elle en charge la schizophrénie ?")
+    assert results.ids[0] == "schizophrenie-soins"
+    assert "weighs little: «prend» (the verb of the question)" in results.notes
+
+
+def test_words_next_to_each_other_never_pair_across_a_hyphen() -> None:
+    # *dépression post-* would also find *dépression post-traumatique*
+    parsed = parse_query("soutien social et dépression post-partum")
+    assert [alt.text for alt in parsed.proximity] == [
+        "soutien social",
+        "social dépression",
+        "post partum",
+    ]
+
+
 def test_a_question_on_the_place_or_role_of_a_subject_searches_the_subject(seed_index) -> None:
     results = seed_index.search("Quelle place pour les adolescents agités ?")
     assert "not searched: «Quelle place pour les» (frames the question)" in results.notes

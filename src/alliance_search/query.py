@@ -884,6 +884,32 @@ def _care_words(segment: str, words: list[tuple[int, tuple[str, ...], int, int]]
     }
 
 
+#: A verb and the subject pronoun put after it in a question: *gèrent-elles*,
+#: *affecte-t-elle*, *est-ce*, *peut-on* (not *-vous*, *-nous*: *rendez-vous*).
+_INVERTED = re.compile(
+    r"(?<![\w-])(\w+)(?:-t)?-(?:il|ils|elle|elles|on|ce)(?![\w-])", re.IGNORECASE
+)
+
+
+def _inverted_words(
+    segment: str, words: list[tuple[int, tuple[str, ...], int, int]]
+) -> tuple[set[int], set[int]]:
+    """The analysed ``words`` of ``segment`` in inverted questions: the function words
+    (*est-ce*, *peut-on*, kept by analysis as a compound of function words), then the
+    verbs, which ask about the subject rather than name it (*gèrent-elles*)."""
+    function: set[int] = set()
+    verbs: set[int] = set()
+    for match in _INVERTED.finditer(segment):
+        low, high = match.span()
+        for i, (_, _, start, end) in enumerate(words):
+            if low <= start and end <= high:
+                if is_stop_word(fold(segment[start:end]).lower()):
+                    function.add(i)
+                elif end <= match.end(1):
+                    verbs.add(i)
+    return function, verbs
+
+
 def _typed_abbreviation(surface: str) -> bool:
     """A word typed as an abbreviation that the stemmer leaves whole (*IDE*, *TPB*); not
     a word typed in capitals that stands for its other forms too (*SOINS*, *soin*)."""
@@ -1027,7 +1053,8 @@ def parse_query(
     thesaurus = expansion.thesaurus
     clauses: list[Clause] = []
     seen: set[Words] = set()
-    runs: list[list[tuple[str, tuple[str, ...]]]] = []
+    # Per run of adjacent words: (surface, terms, hyphen before, hyphen after).
+    runs: list[list[tuple[str, tuple[str, ...], bool, bool]]] = []
     notes: list[str] = []
 
     def add(clause: Clause, key: Words) -> None:
@@ -1045,6 +1072,7 @@ def parse_query(
     body = text[lead:tail]
     care_frames = bool(_CARE.search(body)) and bool(analyze(_CARE.sub(" ", body)))
     care_said: list[str] = []  # the forms of *prise en charge* that weigh little
+    inverted_said: list[str] = []  # the verbs of inverted questions, which weigh little
     for segment, quoted in split_quoted(body):
         words = analyze(segment)
         if not words:
@@ -1071,19 +1099,31 @@ def parse_query(
                 for first, part, stop in _inner_parts(thesaurus, segment, span, expansion):
                     part = replace(part, within=mention.concept.id)
                     inner[mention.first_word + first] = (part, mention.first_word + stop)
-        run: list[tuple[str, tuple[str, ...]]] = []
+        run: list[tuple[str, tuple[str, ...], bool, bool]] = []
         skip: set[int] = set()
         care = _care_words(segment, words) if care_frames else set()
+        function, verbs = _inverted_words(segment, words)
         for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
             word = _word(surface, terms)
+            if i in function and i not in covered:  # est-ce, peut-on: not words of the subject
+                runs.append(run)
+                run = []
+                continue
+            if i in verbs and i not in covered:  # gèrent-elles: what is asked, not about what
+                add(Clause(surface, (word,), weight=FRAMING_WEIGHT, penalty=0.0), (terms,))
+                inverted_said.append(surface)
+                runs.append(run)
+                run = []
+                continue
             if i in care and i not in covered:  # prise en charge: how, not what
                 add(Clause(surface, (word,), weight=FRAMING_WEIGHT, penalty=0.0), (terms,))
                 care_said.extend(m.group() for m in _CARE.finditer(segment))
                 runs.append(run)
                 run = []
                 continue
-            run.append((surface, terms))
+            hyphens = segment[start - 1 : start] == "-", segment[end : end + 1] == "-"
+            run.append((surface, terms, *hyphens))
             if i in inner:  # the inner concept's clause stands for its words
                 part, stop = inner[i]
                 add(part, (("part:" + (part.concept or ""),),))
@@ -1105,6 +1145,9 @@ def parse_query(
         runs.append(run)
     if care_said:
         notes.append(f"weighs little: «{care_said[0]}» (how the subject is cared for)")
+    if inverted_said:
+        said = "», «".join(inverted_said)
+        notes.append(f"weighs little: «{said}» (the verb of the question)")
     for clause in concept_clauses:
         if clause.alternatives:
             add(clause, (("concept:" + (clause.concept or ""),),))
@@ -1127,8 +1170,11 @@ def parse_query(
     proximity: list[Alternative] = []
     if proximity_weight > 0:
         for run in runs:
-            for (w1, t1), (w2, t2) in pairwise(run):
-                if fold(w1) != fold(w2) and len(proximity) < MAX_CLAUSES:
+            for (w1, t1, before, joined), (w2, t2, linked, after) in pairwise(run):
+                # a pair never splits a hyphenated word (*dépression post-* of
+                # *dépression post-partum* is also *dépression post-traumatique*)
+                splits = not (joined and linked) and (before or after)
+                if fold(w1) != fold(w2) and not splits and len(proximity) < MAX_CLAUSES:
                     proximity.append(
                         Alternative(
                             text=f"{w1} {w2}",
