@@ -122,6 +122,10 @@ def test_known_words_are_left_alone(seed_index) -> None:
     # of a written word with the same stem: nothing to correct.
     for query in ["patients borderline", "TSPT", "dementia", "personnes démentes", "Charcot"]:
         assert seed_index.search(query).corrected is None, query
+    # nor is a function word that analysis keeps in a compound (peut-on: not «pet»)
+    results = seed_index.search("peut-on soigner la démence ?")
+    assert results.corrected is None
+    assert results.ids[0] == DEMENTIA
 
 
 @pytest.fixture(scope="module")

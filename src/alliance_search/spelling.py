@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from whoosh.query import Term
 
-from .analysis import WORD_PATTERN, analyze_word, stem_variants
+from .analysis import WORD_PATTERN, analyze_word, is_stop_word, stem_variants
 from .query import request_end, split_quoted
 
 if TYPE_CHECKING:
@@ -287,11 +287,12 @@ def _rewrite(
             for offset, length, terms in parts:
                 if not terms or len(terms[0]) < MIN_LENGTH or not _LETTERS.search(terms[0]):
                     continue
-                if speller.known(terms[0]):
-                    continue
-                found = speller.correct(terms[0], written - {terms[0]})
                 start = match.start() + offset
                 typed = segment[start : start + length].lower()  # its accents tell its stem
+                # a function word kept in a compound (peut-on, bien-être) is no typo
+                if speller.known(terms[0]) or is_stop_word(typed):
+                    continue
+                found = speller.correct(terms[0], written - {terms[0]})
                 if found is None or (sure_only and not speller.sure(typed, *found)):
                     continue
                 better = found[0]
