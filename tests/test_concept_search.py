@@ -214,6 +214,11 @@ def test_variants_of_one_concept_do_not_add_up(tmp_path: Path) -> None:
         # an age group is no related term of a subject
         ("cannabis", "Les adolescents et leurs parents."),
         ("delirium", "Le sujet âgé et sa famille."),
+        # words of thesis abstracts in another discipline
+        ("attention", "La concentration plasmatique du médicament."),
+        ("psychothérapie psychodynamique", "Le transfert de connaissances en santé publique."),
+        ("trouble dissociatif de l'identité", "Le stress altère la mémoire."),
+        ("migrants", "La migration cellulaire dans les tumeurs."),
     ],
 )  # fmt: skip
 def test_related_terms_do_not_reach_a_word_used_in_another_sense(

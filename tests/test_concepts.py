@@ -167,6 +167,11 @@ def test_names_of_several_words_do_not_shrink_to_a_common_word(thesaurus) -> Non
     assert [m.concept.id for m in found] == ["lombalgie"]
 
 
+def test_a_related_term_is_never_a_name_of_its_own_concept(thesaurus) -> None:
+    assert [(c.id, t) for c in thesaurus for t in c.related if t in c.terms] == []
+    assert [c.id for c in thesaurus if len(set(c.related)) != len(c.related)] == []
+
+
 def test_multi_word_terms_match_only_as_phrases(thesaurus) -> None:
     assert "alliance-therapeutique" not in thesaurus.tag("une alliance, puis le thérapeutique")
 
