@@ -69,12 +69,14 @@ def test_only_safe_corrections_are_made_unasked(seed_index) -> None:
     for query in [
         "borderlin",  # matches through its stem already
         "jeunes qui fuguent",  # fuguent → fugue: another form of the same word
-        "aider les aidants",  # aider → aide: the same
         "patients qui refusent les soins",  # refusent → référent: two edits, eight letters
     ]:
         results = seed_index.search(query)
         assert results.corrected is None, query
         assert results.suggestion is not None, query
+    # aider → aide: the same word; and a short word is only ever changed into one
+    # that an article writes (no seed article writes aide)
+    assert seed_index.search("aider les aidants").corrected is None
     # Words asking for documents are neither corrected nor suggested.
     question = seed_index.search("Quels articles parlent de la demance ?")
     assert question.corrected == "Quels articles parlent de la démence ?"
@@ -115,6 +117,22 @@ def test_the_rest_of_the_query_chooses_which_letter_was_wrong(tmp_path: Path) ->
     assert results.ids == ["cognition"]
     assert index.search("pendule qui osciale").corrected == "pendule qui oscille"
     assert index.search("xxcognition").corrected is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "comment garder le lien avec un malade qui perd la mémoire ?",  # not père
+        "pour aller plus loin sur l'alliance",  # not loi
+        "un livre sur la psychiatrie",  # not libre
+    ],
+)
+def test_short_words_absent_from_the_articles_are_not_turned_into_thesaurus_words(
+    seed_index, query: str
+) -> None:
+    results = seed_index.search(query)
+    assert results.corrected is None
+    assert not {"père", "loi", "libre"} & set((results.suggestion or "").split())
 
 
 def test_known_words_are_left_alone(seed_index) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from whoosh.query import Term
 
-from .analysis import WORD_PATTERN, analyze_word, is_stop_word, stem_variants
+from .analysis import WORD_PATTERN, analyze_word, fold, is_stop_word, stem_variants
 from .query import request_end, split_quoted
 
 if TYPE_CHECKING:
@@ -28,6 +28,10 @@ MIN_LENGTH = 4
 #: Words this long or longer are corrected unasked at two edits (*schizofrénie*);
 #: shorter ones at one (*refusent* is not *référent*).
 SURE_LENGTH = 9
+#: Words shorter than this are corrected unasked only into a word an article writes:
+#: a short French word missing from a small collection is more often right than
+#: mistyped (*perd* is not *père*, *loin* not *loi*, *livre* not *libre*).
+SHORT_LENGTH = 6
 #: Feminine endings that are misspelt: the consonant doubles (*sexuelle*, *ancienne*).
 DOUBLED = ("ele", "ene", "one")
 #: The stemmed fields searched, named like the stored texts they index.
@@ -191,6 +195,12 @@ class _Speller:
         candidates |= {rest, rest[:1] + first + rest[1:]}
         return sorted(filter(self.known, candidates))
 
+    def worth(self, word: str, better: str) -> bool:
+        """Whether ``better`` is worth offering for ``word`` at all: for a short word,
+        only if an article writes it (see :data:`SHORT_LENGTH`)."""
+        frequency = self.reader.doc_frequency
+        return len(word) >= SHORT_LENGTH or frequency(VOCABULARY_FIELD, fold(better)) > 0
+
     def sure(self, word: str, better: str, distance: int) -> bool:
         """Whether ``word`` can be replaced unasked by ``better``, ``distance`` edits
         away (see :func:`correct`)."""
@@ -293,7 +303,9 @@ def _rewrite(
                 if speller.known(terms[0]) or is_stop_word(typed):
                     continue
                 found = speller.correct(terms[0], written - {terms[0]})
-                if found is None or (sure_only and not speller.sure(typed, *found)):
+                if found is None or not speller.worth(typed, found[0]):
+                    continue
+                if sure_only and not speller.sure(typed, *found):
                     continue
                 better = found[0]
                 if segment[start].isupper():  # Alsheimer → Alzheimer
