@@ -28,9 +28,9 @@ MIN_LENGTH = 4
 #: Words this long or longer are corrected unasked at two edits (*schizofrénie*);
 #: shorter ones at one (*refusent* is not *référent*).
 SURE_LENGTH = 9
-#: Words shorter than this are corrected unasked only into a word an article writes:
-#: a short French word missing from a small collection is more often right than
-#: mistyped (*perd* is not *père*, *loin* not *loi*, *livre* not *libre*).
+#: Words shorter than this are only corrected, or suggested, into a word an article
+#: writes: a short French word missing from a small collection is more often right
+#: than mistyped (*perd* is not *père*, *loin* not *loi*, *livre* not *libre*).
 SHORT_LENGTH = 6
 #: Feminine endings that are misspelt: the consonant doubles (*sexuelle*, *ancienne*).
 DOUBLED = ("ele", "ene", "one")
