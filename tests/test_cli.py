@@ -212,6 +212,8 @@ def test_search_with_concepts_suggestion_and_explanations(capsys) -> None:
     assert {"route": "synonym", "concept": "etat-limite"}.items() <= hit["explanation"][0].items()
     _, out, _ = run(capsys, "search", "borderlin", "--no-correct")
     assert "Did you mean: borderline?" in out
+    _, out, _ = run(capsys, "search", "des patients borderlin ?", "--no-correct")
+    assert "Did you mean: des patients borderline?\n" in out  # one question mark
     _, out, _ = run(capsys, "search", "maladie d'Alsheimer")
     assert "Showing results for: maladie d'Alzheimer" in out and "Did you mean" not in out
     assert "1. Alliance thérapeutique dans la démence" in out

@@ -169,7 +169,7 @@ def notes_lines(results: Results) -> list[str]:
     if results.corrected:
         lines.append(f"Showing results for: {results.corrected}")
     if results.suggestion:
-        lines.append(f"Did you mean: {results.suggestion}?")
+        lines.append(f"Did you mean: {results.suggestion.rstrip(' ?')}?")
     lines.extend(f"note: {note}" for note in results.notes)
     if not results:
         lines.extend(_nearby_line(results))

@@ -195,11 +195,12 @@ class _Speller:
         candidates |= {rest, rest[:1] + first + rest[1:]}
         return sorted(filter(self.known, candidates))
 
-    def worth(self, word: str, better: str) -> bool:
+    def worth(self, word: str, better: str, distance: int) -> bool:
         """Whether ``better`` is worth offering for ``word`` at all: for a short word,
-        only if an article writes it (see :data:`SHORT_LENGTH`)."""
-        frequency = self.reader.doc_frequency
-        return len(word) >= SHORT_LENGTH or frequency(VOCABULARY_FIELD, fold(better)) > 0
+        or one two edits away that is shorter than :data:`SURE_LENGTH`, only if an
+        article writes it (*gèrent* is not *géronto*, *refusent* not *référent*)."""
+        close = len(word) >= SHORT_LENGTH and (distance <= 1 or len(word) >= SURE_LENGTH)
+        return close or self.reader.doc_frequency(VOCABULARY_FIELD, fold(better)) > 0
 
     def sure(self, word: str, better: str, distance: int) -> bool:
         """Whether ``word`` can be replaced unasked by ``better``, ``distance`` edits
@@ -303,7 +304,7 @@ def _rewrite(
                 if speller.known(terms[0]) or is_stop_word(typed):
                     continue
                 found = speller.correct(terms[0], written - {terms[0]})
-                if found is None or not speller.worth(typed, found[0]):
+                if found is None or not speller.worth(typed, *found):
                     continue
                 if sure_only and not speller.sure(typed, *found):
                     continue
