@@ -585,6 +585,8 @@ def test_nearby_concepts_when_nothing_matches(seed_index) -> None:
     # a word no concept is named by whole: the concepts whose names hold it, and theirs
     assert "alliance-therapeutique" in {c.id for c, _ in seed_index.search("confiance").nearby}
     assert seed_index.search("xqzw").nearby == []
+    # nor by a name, but by a related term: Minkowski wrote on lived time
+    assert [c.id for c, _ in seed_index.search("Minkowski").nearby] == ["temporalite"]
     # counted within the search's filters: the "et aussi" pages name none of them
     assert seed_index.search("contre-transfert", section="dossier").nearby == results.nearby
     assert seed_index.search("contre-transfert", section="et-aussi").nearby == []

@@ -234,6 +234,21 @@ class Thesaurus:
                 found.append((not exact, len(concept.label), concept))
         return [c for *_, c in sorted(found, key=lambda x: (x[0], x[1]))]
 
+    def related_to(self, text: str) -> list[Concept]:
+        """Concepts one of whose related terms contains ``text`` (folded), those with
+        a related term equal to it first.
+
+        >>> [c.id for c in default_thesaurus().related_to("Minkowski")]
+        ['temporalite']
+        """
+        needle = _key(text)
+        found = []
+        for concept in self:
+            related = [_key(term) for term in concept.related]
+            if any(needle in term for term in related):
+                found.append((needle not in related, len(concept.label), concept))
+        return [c for *_, c in sorted(found, key=lambda x: (x[0], x[1]))]
+
     def narrower(self, concept_id: str) -> list[Concept]:
         """Concepts whose broader concept is ``concept_id``.
 

@@ -252,9 +252,9 @@ def _nearby(
     within: wq.Query | None = None,
 ) -> list[tuple[Concept, int]]:
     """Concepts next to those the query names (see :meth:`Thesaurus.neighbours`), or
-    whose names hold a word it typed, that articles of the index name (by themselves
-    or their narrower concepts; only articles the search's filters, ``within``, let
-    through): the most named first, with how many articles."""
+    whose names or related terms hold a word it typed, that articles of the index name
+    (by themselves or their narrower concepts; only articles the search's filters,
+    ``within``, let through): the most named first, with how many articles."""
     own = {clause.concept for clause in parsed.clauses if clause.concept}
     candidates: dict[str, Concept] = {}
     for clause in parsed.clauses:
@@ -262,9 +262,11 @@ def _nearby(
             continue
         if clause.concept is not None:
             near = thesaurus.neighbours(clause.concept)
-        else:  # concepts named with the word, and theirs
-            named = thesaurus.search(clause.label) if len(clause.label) > 3 else []
-            near = [*named, *(n for c in named for n in thesaurus.neighbours(c.id))]
+        else:  # concepts named with the word, and theirs; then those it is related to
+            long = len(clause.label) > 3
+            named = thesaurus.search(clause.label) if long else []
+            related = thesaurus.related_to(clause.label) if long else []
+            near = [*named, *(n for c in named for n in thesaurus.neighbours(c.id)), *related]
         for concept in near:
             if concept.id not in own:
                 candidates.setdefault(concept.id, concept)
