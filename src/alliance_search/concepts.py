@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -225,14 +225,7 @@ class Thesaurus:
         >>> [c.id for c in default_thesaurus().search("limite")]
         ['etat-limite']
         """
-        needle = _key(text)
-        found = []
-        for concept in self:
-            names = [concept.id, *map(_key, concept.terms)]
-            if any(needle in name for name in names):
-                exact = needle in names
-                found.append((not exact, len(concept.label), concept))
-        return [c for *_, c in sorted(found, key=lambda x: (x[0], x[1]))]
+        return self._holding(text, lambda concept: [concept.id, *map(_key, concept.terms)])
 
     def related_to(self, text: str) -> list[Concept]:
         """Concepts one of whose related terms contains ``text`` (folded), those with
@@ -241,12 +234,17 @@ class Thesaurus:
         >>> [c.id for c in default_thesaurus().related_to("Minkowski")]
         ['temporalite']
         """
+        return self._holding(text, lambda concept: [_key(term) for term in concept.related])
+
+    def _holding(self, text: str, keys: Callable[[Concept], list[str]]) -> list[Concept]:
+        """Concepts one of whose ``keys`` contains ``text`` (folded): those with a key
+        equal to it first, then the shortest labels."""
         needle = _key(text)
         found = []
         for concept in self:
-            related = [_key(term) for term in concept.related]
-            if any(needle in term for term in related):
-                found.append((needle not in related, len(concept.label), concept))
+            held = keys(concept)
+            if any(needle in key for key in held):
+                found.append((needle not in held, len(concept.label), concept))
         return [c for *_, c in sorted(found, key=lambda x: (x[0], x[1]))]
 
     def narrower(self, concept_id: str) -> list[Concept]:

@@ -874,14 +874,14 @@ def concept_clause(
 _CARE = re.compile(r"\b(?:prise|prises|pris|prendre|prend|prennent)\s+en\s+charge\b", re.IGNORECASE)
 
 
+def _within(words: list[tuple[int, tuple[str, ...], int, int]], low: int, high: int) -> list[int]:
+    """The analysed ``words`` that lie between characters ``low`` and ``high``."""
+    return [i for i, (_, _, start, end) in enumerate(words) if low <= start and end <= high]
+
+
 def _care_words(segment: str, words: list[tuple[int, tuple[str, ...], int, int]]) -> set[int]:
     """Which of the analysed ``words`` of ``segment`` write *prise en charge*."""
-    spans = [match.span() for match in _CARE.finditer(segment)]
-    return {
-        i
-        for i, (_, _, start, end) in enumerate(words)
-        if any(low <= start and end <= high for low, high in spans)
-    }
+    return {i for match in _CARE.finditer(segment) for i in _within(words, *match.span())}
 
 
 #: A verb and the subject pronoun put after it in a question: *gèrent-elles*,
@@ -900,13 +900,12 @@ def _inverted_words(
     function: set[int] = set()
     verbs: set[int] = set()
     for match in _INVERTED.finditer(segment):
-        low, high = match.span()
-        for i, (_, _, start, end) in enumerate(words):
-            if low <= start and end <= high:
-                if is_stop_word(fold(segment[start:end]).lower()):
-                    function.add(i)
-                elif end <= match.end(1):
-                    verbs.add(i)
+        for i in _within(words, *match.span()):
+            _, _, start, end = words[i]
+            if is_stop_word(fold(segment[start:end]).lower()):
+                function.add(i)
+            elif end <= match.end(1):
+                verbs.add(i)
     return function, verbs
 
 
@@ -1106,19 +1105,15 @@ def parse_query(
         for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
             word = _word(surface, terms)
-            if i in function and i not in covered:  # est-ce, peut-on: not words of the subject
-                runs.append(run)
-                run = []
-                continue
-            if i in verbs and i not in covered:  # gèrent-elles: what is asked, not about what
-                add(Clause(surface, (word,), weight=FRAMING_WEIGHT, penalty=0.0), (terms,))
-                inverted_said.append(surface)
-                runs.append(run)
-                run = []
-                continue
-            if i in care and i not in covered:  # prise en charge: how, not what
-                add(Clause(surface, (word,), weight=FRAMING_WEIGHT, penalty=0.0), (terms,))
-                care_said.extend(m.group() for m in _CARE.finditer(segment))
+            if i not in covered and i in function | verbs | care:
+                # est-ce, peut-on: no word of the subject; gèrent-elles: what is asked;
+                # prise en charge: how the subject is cared for. A run of words ends.
+                if i in verbs:
+                    inverted_said.append(surface)
+                elif i in care:
+                    care_said.extend(m.group() for m in _CARE.finditer(segment))
+                if i not in function:
+                    add(Clause(surface, (word,), weight=FRAMING_WEIGHT, penalty=0.0), (terms,))
                 runs.append(run)
                 run = []
                 continue
