@@ -590,3 +590,101 @@ def test_nearby_concepts_when_nothing_matches(seed_index) -> None:
     # counted within the search's filters: the "et aussi" pages name none of them
     assert seed_index.search("contre-transfert", section="dossier").nearby == results.nearby
     assert seed_index.search("contre-transfert", section="et-aussi").nearby == []
+
+
+# Abstracts that spell out the same letters in other senses (as Québec theses do).
+_SPELT_OUT = [
+    als.Article(
+        id="tcc-cranien",
+        title="Retour au travail des adultes",
+        summary="Le traumatisme craniocérébral (TCC) modéré perturbe la reprise du travail. "
+        "Après un TCC, la fatigue persiste ; les personnes ayant subi un TCC en témoignent.",
+    ),
+    als.Article(
+        id="tcc-insomnie",
+        title="Insomnie et anxiété",
+        summary="La thérapie cognitivo-comportementale (TCC) réduit l'insomnie. "
+        "La TCC est proposée en groupe.",
+    ),
+    als.Article(
+        id="sep-travail",
+        title="Insécurité de l'emploi",
+        summary="Un sentiment d'efficacité personnelle (SEP) élevé protège les employés ; "
+        "ceux dont le SEP est faible souffrent davantage.",
+    ),
+    als.Article(
+        id="sep-fatigue",
+        title="Fatigue et qualité de vie",
+        summary="La sclérose en plaques (SEP) est une maladie inflammatoire. "
+        "La fatigue est fréquente dans la SEP.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def spelt_out(tmp_path_factory: pytest.TempPathFactory) -> als.Index:
+    return als.build_index(_SPELT_OUT, tmp_path_factory.mktemp("spelt") / "ix")
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "other_sense"),
+    [
+        ("thérapie cognitivo-comportementale", "tcc-insomnie", "tcc-cranien"),
+        ("TCC", "tcc-insomnie", "tcc-cranien"),  # the thesaurus's sense, said in a note
+        ("sclérose en plaques", "sep-fatigue", "sep-travail"),
+        ("SEP fatigue", "sep-fatigue", "sep-travail"),
+    ],
+)
+def test_an_abbreviation_spelt_out_in_another_sense_does_not_match_the_concept(
+    spelt_out: als.Index, query: str, found: str, other_sense: str
+) -> None:
+    ids = spelt_out.search(query).ids
+    assert ids[0] == found
+    assert other_sense not in ids
+
+
+def test_an_abbreviation_spelt_out_as_a_concept_counts_as_its_name(
+    spelt_out: als.Index,
+) -> None:
+    assert spelt_out.search("traumatisme craniocérébral").ids == ["tcc-cranien"]
+    assert spelt_out.search("travail", concept="tcc").ids == []
+    assert spelt_out.search("fatigue", concept="traumatisme-craniocerebral").ids == ["tcc-cranien"]
+    facets = spelt_out.search("fatigue").facets()["concepts"]
+    assert facets.get("sclerose-en-plaques") == 1
+    assert "tcc" not in facets
+
+
+def test_an_explanation_says_an_abbreviation_in_the_sense_the_article_gives_it(
+    spelt_out: als.Index,
+) -> None:
+    """*TCC fatigue* finds the brain injury article by *fatigue*: its TCC is no
+    therapy, and the explanation does not say it is."""
+    hit = next(h for h in spelt_out.search("TCC fatigue") if h.id == "tcc-cranien")
+    assert "fatigue" in {m.found for m in hit.explanation}
+    assert all(m.concept != "tcc" for m in hit.explanation)
+    therapy = spelt_out.search("TCC fatigue")[0]
+    assert therapy.id == "tcc-insomnie"
+    assert ("TCC", "tcc") in {(m.found, m.concept) for m in therapy.explanation}
+
+
+def test_uses_of_an_abbreviation_spelt_out_as_a_concept_add_to_its_name(
+    tmp_path: Path,
+) -> None:
+    """The article that says *TPL* three times more speaks of the disorder more than
+    the one that names it once among other words: asked for by another of its names,
+    it ranks first (before, *une-fois* did). What was typed still counts first."""
+    once = als.Article(
+        id="une-fois",
+        title="Étude",
+        summary="Le trouble de personnalité limite chez des patients suivis en "
+        "consultation externe, décrits par leurs soignants.",
+    )
+    often = als.Article(
+        id="souvent",
+        title="Étude",
+        summary="Le trouble de personnalité limite (TPL) chez des patients suivis : "
+        "le TPL, un TPL sévère.",
+    )
+    index = als.build_index([once, often], tmp_path / "ix")
+    assert index.search("état limite").ids == ["souvent", "une-fois"]
+    assert index.search("borderline").ids == ["souvent", "une-fois"]

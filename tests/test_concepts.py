@@ -143,6 +143,52 @@ def test_documents_write_abbreviations_in_their_case(thesaurus) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("texts", "sense", "not_sense"),
+    [
+        # Québec theses spell TCC out as a brain injury: not the therapy.
+        (
+            ("Le traumatisme craniocérébral (TCC) chez l'enfant", "Après un TCC, la fatigue."),
+            "traumatisme-craniocerebral",
+            "tcc",
+        ),
+        (
+            ("Un faible sentiment d’efficacité personnelle (SEP) au travail", "Le SEP baisse."),
+            "sentiment-efficacite-personnelle",
+            "sclerose-en-plaques",
+        ),
+        # Spelt out in its own sense, or not spelt out: the thesaurus's sense.
+        (("La thérapie cognitivo-comportementale (TCC) de l'insomnie",), "tcc", None),
+        (("Une TCC de groupe", "Le SEP baisse."), "tcc", None),
+        (("Le SEP baisse.",), "sclerose-en-plaques", None),
+        # In other words that share most of the name's: the same sense.
+        (("Un trouble d’attention avec ou sans hyperactivité (TDAH)",), "tdah", None),
+    ],
+)
+def test_an_abbreviation_counts_in_the_sense_the_text_spells_it_out_in(
+    thesaurus, texts: tuple[str, ...], sense: str, not_sense: str | None
+) -> None:
+    tags = thesaurus.tag(*texts)
+    assert sense in tags
+    assert not_sense not in tags
+
+
+def test_senses_of_the_abbreviations_a_text_spells_out(thesaurus) -> None:
+    senses = thesaurus.senses(
+        "Le trouble cognitif léger (TCL) précède la démence.",
+        "Des travailleuses du sexe (TS) et des témoins sains (TS).",
+        "La thérapie cognitivo-comportementale (TCC) et le trouble de personnalité limite (TPL).",
+    )
+    assert [(s.abbreviation, s.concept, s.foreign, s.term) for s in senses] == [
+        # TCL is the thesaurus's mild brain injury: here, mild cognitive impairment.
+        ("TCL", "trouble-neurocognitif-leger", True, "trouble-neurocognitif-leger=tcl"),
+        # TS is the thesaurus's suicide attempt; the first definition counts.
+        ("TS", "travail-du-sexe", True, "travail-du-sexe=ts"),
+        # TPL is no name of the thesaurus's: a name more for the concept.
+        ("TPL", "etat-limite", False, "etat-limite=tpl"),
+    ]
+
+
 #: Names of several words that analysis leaves as one (stop words, single letters),
 #: reviewed: that word names the concept too, or no other French word.
 _ONE_WORD_LEFT = {

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -397,6 +397,20 @@ def _analyze(text: str, stem: bool) -> Words:
     return tuple(words)
 
 
+class Texts(tuple[str, ...]):
+    """Texts indexed one after the other in one field, with some terms indexed as
+    others instead (``renamed``: term → the terms it is indexed as)."""
+
+    renamed: dict[str, tuple[str, ...]]
+
+    def __new__(
+        cls, texts: Iterable[str], renamed: dict[str, tuple[str, ...]] | None = None
+    ) -> Texts:
+        value = super().__new__(cls, texts)
+        value.renamed = renamed or {}
+        return value
+
+
 class FrenchFrequency(Frequency):  # type: ignore[misc]
     """Whoosh's ``Frequency`` postings (no positions), built straight from
     :func:`analyze` when the field's analyzer is the French one (no token objects).
@@ -421,6 +435,10 @@ class FrenchFrequency(Frequency):  # type: ignore[misc]
             for _, terms, _, _ in _analyze(text, analyzer.stem):
                 for term in terms:
                     counts[term] = counts.get(term, 0) + 1
+        for term, others in getattr(value, "renamed", {}).items():
+            freq = counts.pop(term, 0)
+            for other in others if freq else ():
+                counts[other] = counts.get(other, 0) + freq
         boost = self.field_boost
         for term, freq in counts.items():
             yield term, freq, freq * boost, _packed(freq)

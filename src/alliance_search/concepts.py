@@ -31,14 +31,17 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ThesaurusError
+from .abbreviations import definitions
 from .analysis import analyze, fold
 
 __all__ = [
     "Concept",
     "ConceptMention",
+    "Sense",
     "Thesaurus",
     "abbreviation",
     "default_thesaurus",
+    "defined_term",
     "load_thesaurus",
 ]
 
@@ -54,7 +57,7 @@ Words = tuple[tuple[str, ...], ...]
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
-DETECTION_VERSION = 3
+DETECTION_VERSION = 4
 
 
 def abbreviation(term: str) -> bool:
@@ -121,6 +124,41 @@ class ConceptMention:
     last_word: int
     start: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """What an abbreviation stands for in a text that spells it out (see
+    :meth:`Thesaurus.senses`): ``concept``, the concept its long form names, if the
+    long form names one as a whole; ``foreign`` when the thesaurus gives the
+    abbreviation to another concept (*TCC* spelt out as a brain injury)."""
+
+    abbreviation: str
+    long_form: str
+    concept: str | None
+    foreign: bool
+
+    @property
+    def written(self) -> str:
+        """The abbreviation as the ``exact`` field holds it (folded)."""
+        return fold(self.abbreviation)
+
+    @property
+    def term(self) -> str:
+        """The ``exact`` field's term for the abbreviation in this sense (see
+        :func:`defined_term`; ``=tcc`` in a sense that names no concept)."""
+        return defined_term(self.concept or "", self.written)
+
+
+def defined_term(concept_id: str, written: str) -> str:
+    """The ``exact`` field's term for the abbreviation ``written`` (folded) where an
+    article spells it out as ``concept_id``: *traumatisme-craniocerebral=tcc*. No
+    word of a text holds ``=``.
+
+    >>> defined_term("etat-limite", "tpl")
+    'etat-limite=tpl'
+    """
+    return f"{concept_id}={written}"
 
 
 @dataclass(slots=True)
@@ -406,13 +444,66 @@ class Thesaurus:
         return mentions
 
     def tag(self, *texts: str) -> list[str]:
-        """Ids of the concepts named in the texts, in order of first mention.
+        """Ids of the concepts named in the texts, in order of first mention; not by
+        an abbreviation the texts spell out as something else (see :meth:`senses`).
 
         >>> default_thesaurus().tag("Etats limites et lien thérapeutique", "patients borderline")
         ['etat-limite', 'lien-therapeutique']
+        >>> default_thesaurus().tag("Le traumatisme craniocérébral (TCC). La TCC", "TCC")
+        ['traumatisme-craniocerebral']
         """
+        foreign = {sense.written for sense in self.senses(*texts) if sense.foreign}
         mentions = (m for t in texts if t for m in self.detect(t, case=True))
-        return list(dict.fromkeys(m.concept.id for m in mentions))
+        return list(
+            dict.fromkeys(
+                m.concept.id
+                for m in mentions
+                if not (foreign and abbreviation(m.term) and fold(m.term) in foreign)
+            )
+        )
+
+    def senses(self, *texts: str) -> list[Sense]:
+        """The abbreviations the texts spell out (*le traumatisme craniocérébral
+        (TCC)*; see :func:`~alliance_search.abbreviations.definitions`) as a concept
+        the thesaurus does not give them to, or that the thesaurus does not hold;
+        the first definition of each.
+
+        An abbreviation spelt out as its own concept is left out, as is one whose
+        long form shares half of its words or more with that concept's names
+        (*trouble d'attention avec ou sans hyperactivité* for *TDAH*).
+
+        >>> [(s.abbreviation, s.concept, s.foreign) for s in default_thesaurus().senses(
+        ...     "Un sentiment d’efficacité personnelle (SEP) élevé. Le trouble de "
+        ...     "personnalité limite (TPL). La thérapie cognitivo-comportementale (TCC).")]
+        [('SEP', 'sentiment-efficacite-personnelle', True), ('TPL', 'etat-limite', False)]
+        """
+        found: dict[str, Sense] = {}
+        for text in texts:
+            for definition in definitions(text) if text else ():
+                written = fold(definition.abbreviation)
+                if written in found:
+                    continue
+                mentions = self.detect(definition.long_form)
+                whole = next(
+                    (m for m in mentions if m.start == 0 and m.end == len(definition.long_form)),
+                    None,
+                )
+                concept = whole.concept.id if whole is not None else None
+                owner = self.find(definition.abbreviation)
+                if owner is not None and not any(abbreviation(t) for t in owner.terms):
+                    owner = None  # named by a word, not an abbreviation
+                if owner is None:
+                    if concept is not None:
+                        found[written] = Sense(
+                            definition.abbreviation, definition.long_form, concept, False
+                        )
+                    continue
+                if owner.id in {m.concept.id for m in mentions}:
+                    continue
+                if _shares_words(definition.long_form, owner):
+                    continue
+                found[written] = Sense(definition.abbreviation, definition.long_form, concept, True)
+        return list(found.values())
 
     @property
     def fingerprint(self) -> str:
@@ -425,6 +516,15 @@ class Thesaurus:
         for concept in sorted(self, key=lambda c: c.id):
             digest.update(repr(concept).encode())
         return digest.hexdigest()[:16]
+
+
+def _shares_words(long_form: str, concept: Concept) -> bool:
+    """Whether half or more of the words of ``long_form`` are words of the
+    concept's names (by stem)."""
+    words = [terms for _, terms, _, _ in analyze(long_form)]
+    names = {variant for term in concept.terms for word in _words(term) for variant in word}
+    shared = sum(1 for variants in words if names.intersection(variants))
+    return bool(words) and 2 * shared >= len(words)
 
 
 @cache

@@ -23,8 +23,8 @@ from . import _progress, _writer
 from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
 from ._scoring import ScoreCache, TermScorer
 from ._storage import MappedStorage
-from .analysis import ANALYZER_VERSION, FrenchFrequency, french_analyzer
-from .concepts import Thesaurus, default_thesaurus
+from .analysis import ANALYZER_VERSION, FrenchFrequency, Texts, french_analyzer
+from .concepts import Sense, Thesaurus, default_thesaurus
 from .corpus import Article, corpus_files, count_records, iter_corpus
 
 if TYPE_CHECKING:
@@ -93,7 +93,16 @@ def make_schema() -> Schema:
     )
 
 
-def _document(article: Article, concepts: Sequence[str] = ()) -> dict[str, Any]:
+def _document(
+    article: Article, concepts: Sequence[str] = (), senses: Sequence[Sense] = ()
+) -> dict[str, Any]:
+    """The fields of ``article``'s document, tagged with ``concepts``. The ``exact``
+    field holds an abbreviation the article spells out (``senses``) also by its
+    sense there, and only by it where the thesaurus gives it to another concept."""
+    renamed: dict[str, tuple[str, ...]] = {}
+    for sense in senses:
+        for form in (sense.written, sense.written + "s"):
+            renamed[form] = (sense.term,) if sense.foreign else (form, sense.term)
     doc: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
@@ -102,7 +111,9 @@ def _document(article: Article, concepts: Sequence[str] = ()) -> dict[str, Any]:
         "section": article.section,
         "journal": article.journal,
         "concepts": ",".join(concepts),
-        "exact": (article.title, article.summary, LIST_SEPARATOR.join(article.keywords)),
+        "exact": Texts(
+            (article.title, article.summary, LIST_SEPARATOR.join(article.keywords)), renamed
+        ),
         "dossier": article.dossier,
         "issue": article.issue,
         "authors": LIST_SEPARATOR.join(article.authors),
@@ -231,8 +242,9 @@ class Index:
         tagged_with = self.meta.get("thesaurus")
         if tagged_with and tagged_with != self.thesaurus.fingerprint:
             log.warning(
-                "the index at %s was tagged with another thesaurus; concept filters and "
-                "facets may be out of date until it is rebuilt",
+                "the index at %s was tagged with another thesaurus; concept filters, "
+                "facets and the abbreviations articles spell out may be out of date "
+                "until it is rebuilt",
                 self.path,
             )
 
@@ -545,11 +557,8 @@ class Index:
         _write_meta(self.path, self.meta)
 
     def _document(self, article: Article) -> dict[str, Any]:
-        return _document(article, self._tag(article))
-
-    def _tag(self, article: Article) -> Sequence[str]:
-        """Ids of the concepts an article names in its title, summary or keywords."""
-        return self.thesaurus.tag(article.title, article.summary, *article.keywords)
+        texts = (article.title, article.summary, *article.keywords)
+        return _document(article, self.thesaurus.tag(*texts), self.thesaurus.senses(*texts))
 
 
 def open_index(path: str | Path, thesaurus: Thesaurus | None = None) -> Index:

@@ -32,7 +32,7 @@ from .analysis import (
     split_elision,
     stem_variants,
 )
-from .concepts import Concept, ConceptMention, Thesaurus, abbreviation
+from .concepts import Concept, ConceptMention, Thesaurus, abbreviation, defined_term
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -76,7 +76,9 @@ class Alternative:
 
     ``words`` holds, per position, the index terms of that word (its stem variants).
     An abbreviation (``written_only``) is searched as written only, in the exact field:
-    its stem may be another word's (*IDE*, *idées*).
+    its stem may be another word's (*IDE*, *idées*). With ``defined``, it is searched
+    only where an article spells it out as that concept (see
+    :meth:`ParsedQuery.with_defined`).
     """
 
     text: str
@@ -86,6 +88,7 @@ class Alternative:
     concept: str | None = None
     exact: tuple[str, ...] = ()  # the words as written (folded), for the exact field
     written_only: bool = False
+    defined: str | None = None
 
     @property
     def is_phrase(self) -> bool:
@@ -234,8 +237,11 @@ def _written_inflection(
     return best if count else None
 
 
-def _written_forms(alt: Alternative) -> tuple[str, str]:
-    """An abbreviation as written (folded), singular and plural (*TSA*, *TSAs*)."""
+def _written_forms(alt: Alternative) -> tuple[str, ...]:
+    """An abbreviation as written (folded), singular and plural (*TSA*, *TSAs*); the
+    term of its sense where an article spells it out as a concept."""
+    if alt.defined is not None:
+        return (defined_term(alt.defined, alt.exact[0]),)
     return alt.exact[0], alt.exact[0] + "s"
 
 
@@ -334,6 +340,44 @@ class ParsedQuery:
                     )
             clauses.append(clause)
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
+
+    def with_defined(self, searcher: Searcher) -> ParsedQuery:
+        """The query with, for each concept a clause names, the abbreviations that
+        articles of the index spell out as that concept (*TCC* for *traumatisme
+        craniocérébral* in Québec theses): in those articles, each use of the
+        abbreviation counts as a name of the concept."""
+        reader = searcher.reader()
+        clauses = []
+        for clause in self.clauses:
+            added: list[Alternative] = []
+            for alt in clause.alternatives:
+                if alt.concept is None or alt.route not in ("exact", "synonym", "narrower"):
+                    continue
+                prefix = defined_term(alt.concept, "")
+                if any(a.defined == alt.concept for a in added):
+                    continue
+                for term in reader.expand_prefix(EXACT_FIELD, prefix):
+                    written = (term.decode() if isinstance(term, bytes) else term)[len(prefix) :]
+                    analysed = analyze(written)
+                    if len(analysed) != 1:
+                        continue
+                    route = "synonym" if alt.route == "exact" else alt.route
+                    added.append(
+                        Alternative(
+                            text=written,
+                            words=(analysed[0][1],),
+                            route=route,
+                            weight=alt.weight,
+                            concept=alt.concept,
+                            exact=(written,),
+                            written_only=True,
+                            defined=alt.concept,
+                        )
+                    )
+            if added:
+                clause = replace(clause, alternatives=clause.alternatives + tuple(added))
+            clauses.append(clause)
+        return replace(self, clauses=tuple(clauses))
 
     def subject(self) -> list[Clause]:
         """The clauses that make the query's subject: not the words of a concept's

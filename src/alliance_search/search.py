@@ -185,7 +185,7 @@ def search(
     searcher = index.searcher()
     if operators.prefixes:
         parsed = _with_prefixes(parsed, searcher, thesaurus, operators.prefixes)
-    parsed = parsed.narrowed(searcher)
+    parsed = parsed.narrowed(searcher).with_defined(searcher)
     if operators:
         parsed = replace(parsed, notes=parsed.notes + operators.notes)
     absent = parsed.absent(searcher)
@@ -224,7 +224,7 @@ def search(
         parsed = replace(parsed, notes=parsed.notes + _absent_notes(rest))
     return Results(
         query,
-        _hits(searcher, ranked, parsed),
+        _hits(searcher, ranked, parsed, thesaurus),
         total=lambda: len(matching()),
         notes=parsed.notes,
         suggestion=suggestion,
@@ -450,10 +450,13 @@ def _share(found: Sequence[float], parts: Sequence[QueryPart]) -> float:
 
 
 def _hits(
-    searcher: Searcher, ranked: Sequence[tuple[float, int]], parsed: ParsedQuery
+    searcher: Searcher,
+    ranked: Sequence[tuple[float, int]],
+    parsed: ParsedQuery,
+    thesaurus: Thesaurus | None = None,
 ) -> list[Hit]:
     """Hits from ``(score, document number)`` pairs, best first; explained on demand."""
-    explain = partial(describe, parsed=parsed)
+    explain = partial(describe, parsed=parsed, thesaurus=thesaurus)
     return [
         Hit(rank, score, article_from_stored(searcher.stored_fields(docnum)), explain)
         for rank, (score, docnum) in enumerate(ranked, 1)
@@ -527,7 +530,7 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
     ranked, matching = index._scorer().top(whoosh_query, limit, lambda doc: doc != itself)
     return Results(
         parsed.text,
-        _hits(searcher, ranked, parsed),
+        _hits(searcher, ranked, parsed, index.thesaurus),
         total=lambda: len(matching()),
         thesaurus=index.thesaurus,
     )
@@ -584,14 +587,28 @@ def _clause_matches(
 
 
 def describe(
-    article: Article, parsed: ParsedQuery
+    article: Article, parsed: ParsedQuery, thesaurus: Thesaurus | None = None
 ) -> tuple[str, tuple[tuple[int, int], ...], tuple[Match, ...]]:
-    """Snippet text, highlighted spans in it, and the explanation of one hit."""
+    """Snippet text, highlighted spans in it, and the explanation of one hit; with
+    the ``thesaurus``, an abbreviation counts in the sense the article spells it out
+    in (see :meth:`Thesaurus.senses`), as it did in the index."""
     texts = {
         "title": article.title,
         "summary": article.summary,
         "keywords": "; ".join(article.keywords),
     }
+    senses = {s.written: s for s in thesaurus.senses(*texts.values())} if thesaurus else {}
+
+    def meant(alt: Alternative) -> bool:
+        """Whether ``alt`` can match in this article: an abbreviation only in the
+        sense the article gives it, if it spells it out."""
+        if not alt.written_only or not senses:
+            return alt.defined is None
+        sense = senses.get(alt.exact[0])
+        if alt.defined is not None:
+            return sense is not None and sense.concept == alt.defined
+        return sense is None or not sense.foreign
+
     word_spans: dict[str, set[tuple[int, int]]] = {name: set() for name in texts}
     clause_spans: dict[str, list[tuple[int, int, int]]] = {name: [] for name in texts}
     matches: list[Match] = []
@@ -600,7 +617,8 @@ def describe(
             continue
         field = _FieldWords(text)
         for number, clause in enumerate(parsed.clauses):
-            found, places = _clause_matches(field, name, clause.label, clause.alternatives)
+            alternatives = [alt for alt in clause.alternatives if meant(alt)]
+            found, places = _clause_matches(field, name, clause.label, alternatives)
             matches.extend(found)
             for first, last in places:
                 word_spans[name].update(field.span(i, i) for i in range(first, last + 1))

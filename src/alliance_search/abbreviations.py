@@ -1,0 +1,98 @@
+"""Abbreviations an article defines: a long form followed by its abbreviation in
+parentheses, *le traumatisme craniocérébral (TCC)*.
+
+The same letters stand for different things in different places: *TCC* is a
+cognitive-behavioural therapy in France and a brain injury in Québec, *SEP* multiple
+sclerosis or a sense of self-efficacy. An article that spells out its abbreviation
+says which one it means; :func:`definitions` reads that, so that the article's other
+uses of the abbreviation are not taken for the thesaurus's sense of it.
+
+The long form is the shortest run of words just before the parenthesis that starts
+with the abbreviation's first letter and holds its letters in order
+(*sentiment d'efficacité personnelle* for *SEP*); nothing is defined when no run of
+at most a few words does, or when that run starts with another abbreviation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .analysis import WORD_PATTERN, fold, split_elision
+
+__all__ = ["Definition", "definitions"]
+
+#: An abbreviation in parentheses, alone or before a comma or semicolon:
+#: *(TCC)*, *(TSA ; DSM-5)*. Two capitals or more, six characters at most.
+_PARENTHESIS = re.compile(r"\(\s*([^\W\d_][\w-]{1,5})\s*[);,]")
+#: Where a long form cannot reach back over: the end of a clause.
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]\n]")
+#: Extra words a long form may hold beyond one per letter of the abbreviation.
+_SLACK = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """``abbreviation`` stands for ``long_form``, which spans ``start:end`` of the text."""
+
+    abbreviation: str
+    long_form: str
+    start: int
+    end: int
+
+
+def definitions(text: str) -> list[Definition]:
+    """The abbreviations ``text`` defines, in order.
+
+    >>> [(d.abbreviation, d.long_form) for d in definitions(
+    ...     "Le traumatisme craniocérébral (TCC) modifie… Un faible sentiment "
+    ...     "d’efficacité personnelle (SEP) quant à la pratique")]
+    [('TCC', 'traumatisme craniocérébral'), ('SEP', 'sentiment d’efficacité personnelle')]
+    """
+    found = []
+    for match in _PARENTHESIS.finditer(text):
+        abbreviation = match.group(1)
+        if len(abbreviation) > 6 or not _abbreviated(abbreviation):
+            continue
+        before = text[: match.start()]
+        clause = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+        span = _long_form(abbreviation, before, clause)
+        if span is not None:
+            start, end = span
+            found.append(Definition(abbreviation, text[start:end], start, end))
+    return found
+
+
+def _long_form(abbreviation: str, before: str, clause: int) -> tuple[int, int] | None:
+    """Where the long form of ``abbreviation`` lies in ``before`` (not before
+    ``clause``): the shortest run of last words that fits, or ``None``."""
+    letters = [ch for ch in fold(abbreviation).lower() if ch.isalpha()]
+    words = [m for m in WORD_PATTERN.finditer(before, clause)]
+    most = min(len(words), len(letters) + _SLACK)
+    for count in range(1, most + 1):
+        run = words[len(words) - count :]
+        first = run[0]
+        offset = split_elision(first.group())  # *d'efficacité*: the word is *efficacité*
+        word = first.group()[offset:]
+        if _abbreviated(word) or not fold(word).startswith(letters[0]):
+            continue  # *TCC sont de sévérité légère (TCCL)* defines nothing
+        written = fold(before[first.start() + offset : run[-1].end()]).lower()
+        if _in_order(letters, written):
+            return first.start() + offset, run[-1].end()
+    return None
+
+
+def _abbreviated(word: str) -> bool:
+    """Whether ``word`` has two capitals or more."""
+    return sum(ch.isupper() for ch in word) >= 2
+
+
+def _in_order(letters: list[str], written: str) -> bool:
+    """Whether ``written`` holds ``letters`` in that order."""
+    at = 0
+    for letter in letters:
+        at = written.find(letter, at)
+        if at < 0:
+            return False
+        at += 1
+    return True

@@ -1,0 +1,72 @@
+"""Abbreviations spelt out by a text: the long form before the parenthesis."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_search.abbreviations import definitions
+
+
+@pytest.mark.parametrize(
+    ("text", "abbreviation", "long_form"),
+    [
+        (
+            "Le traumatisme craniocérébral (TCC) est un enjeu de santé considérable.",
+            "TCC",
+            "traumatisme craniocérébral",
+        ),
+        (
+            "Les employés ayant un sentiment d’efficacité personnelle (SEP) élevé.",
+            "SEP",
+            "sentiment d’efficacité personnelle",
+        ),
+        (
+            "Le diagnostic du trouble de personnalité limite (TPL) à l’adolescence.",
+            "TPL",
+            "trouble de personnalité limite",
+        ),
+        (
+            "La maladie d’Alzheimer (MA) est souvent accompagnée d’anxiété.",
+            "MA",
+            "maladie d’Alzheimer",
+        ),
+        (
+            "Un trouble du spectre de l’autisme (TSA ; DSM-5) chez l’enfant.",
+            "TSA",
+            "trouble du spectre de l’autisme",
+        ),
+        (
+            "La thérapie cognitive-comportementale (TCC), une approche prometteuse.",
+            "TCC",
+            "thérapie cognitive-comportementale",
+        ),
+    ],
+)
+def test_the_long_form_is_the_shortest_run_that_spells_the_abbreviation(
+    text: str, abbreviation: str, long_form: str
+) -> None:
+    [found] = definitions(text)
+    assert (found.abbreviation, found.long_form) == (abbreviation, long_form)
+    assert text[found.start : found.end] == long_form
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les patients (voir tableau 2) ont été suivis.",  # not an abbreviation
+        "Une étude québécoise (CIHR) sur le sommeil.",  # no run of words spells it
+        "Le patient. (TCC) en est la cause.",  # a sentence ends before it
+        "Des TCC sont de sévérité légère (TCCL) dans cet échantillon.",  # starts with one
+        "Un score de 12 (ET) a été mesuré.",  # no word before it starts with E
+    ],
+)
+def test_nothing_is_defined_where_no_long_form_fits(text: str) -> None:
+    assert definitions(text) == []
+
+
+def test_several_definitions_in_order() -> None:
+    text = (
+        "Chez les personnes âgées avec un trouble cognitif léger (TCL) ou une maladie "
+        "de Parkinson (MP), les fonctions exécutives (FE) déclinent."
+    )
+    assert [d.abbreviation for d in definitions(text)] == ["TCL", "MP", "FE"]
