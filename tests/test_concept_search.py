@@ -688,3 +688,41 @@ def test_uses_of_an_abbreviation_spelt_out_as_a_concept_add_to_its_name(
     index = als.build_index([once, often], tmp_path / "ix")
     assert index.search("état limite").ids == ["souvent", "une-fois"]
     assert index.search("borderline").ids == ["souvent", "une-fois"]
+
+
+def test_a_typed_abbreviation_of_the_thesaurus_says_what_articles_spell_it_out_as(
+    spelt_out: als.Index,
+) -> None:
+    results = spelt_out.search("TCC")
+    assert results.ids == ["tcc-insomnie"]
+    assert results.notes == (
+        "«TCC» read as «thérapie cognitivo-comportementale»; articles that spell it out "
+        "otherwise do not count: «traumatisme craniocérébral» (1)",
+    )
+
+
+_TPL = "Le trouble de personnalité limite (TPL) et l'abandon du traitement : le TPL"
+
+
+@pytest.mark.parametrize(
+    ("spelling_out", "read_as_concept"),
+    [
+        ((_TPL, _TPL), True),
+        ((_TPL,), False),  # one article is too few
+        ((_TPL, _TPL, "Le TPL", "Le TPL", "Le TPL"), False),  # fewer than half who write it
+    ],
+)
+def test_a_typed_abbreviation_the_thesaurus_lacks_is_read_as_articles_spell_it_out(
+    tmp_path: Path, spelling_out: tuple[str, ...], read_as_concept: bool
+) -> None:
+    articles = [
+        als.Article(id=f"tpl-{i}", title="Étude", summary=summary)
+        for i, summary in enumerate(spelling_out)
+    ]
+    articles.append(als.Article(id="borderline", title="Patients borderline", summary=""))
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("TPL")
+    assert ("borderline" in results.ids) is read_as_concept
+    said = "«TPL» read as «état limite», as 2 articles spell it out"
+    assert (said in results.notes) is read_as_concept
+    assert {f"tpl-{i}" for i in range(len(spelling_out))} <= set(results.ids)

@@ -245,6 +245,51 @@ def _written_forms(alt: Alternative) -> tuple[str, ...]:
     return alt.exact[0], alt.exact[0] + "s"
 
 
+def _spelt_out(reader: IndexReader, thesaurus: Thesaurus, written: str) -> dict[str, int]:
+    """How many articles spell the abbreviation ``written`` (folded) out as each
+    concept other than the thesaurus's (``""``: as no concept)."""
+    counts = {
+        concept.id: reader.doc_frequency(EXACT_FIELD, defined_term(concept.id, written))
+        for concept in thesaurus
+    }
+    counts[""] = reader.doc_frequency(EXACT_FIELD, defined_term("", written))
+    return {concept: n for concept, n in counts.items() if n}
+
+
+def _with_spelt_out_names(clause: Clause, reader: IndexReader) -> Clause:
+    """``clause`` with, for each concept it names by its own or a narrower concept's
+    names, the abbreviations articles spell out as that concept."""
+    added: list[Alternative] = []
+    seen: set[str] = set()
+    for alt in clause.alternatives:
+        if alt.concept is None or alt.route not in ("exact", "synonym", "narrower"):
+            continue
+        if alt.concept in seen:
+            continue
+        seen.add(alt.concept)
+        prefix = defined_term(alt.concept, "")
+        for term in reader.expand_prefix(EXACT_FIELD, prefix):
+            written = (term.decode() if isinstance(term, bytes) else term)[len(prefix) :]
+            analysed = analyze(written)
+            if len(analysed) != 1:
+                continue
+            added.append(
+                Alternative(
+                    text=written,
+                    words=(analysed[0][1],),
+                    route="synonym" if alt.route == "exact" else alt.route,
+                    weight=alt.weight,
+                    concept=alt.concept,
+                    exact=(written,),
+                    written_only=True,
+                    defined=alt.concept,
+                )
+            )
+    if not added:
+        return clause
+    return replace(clause, alternatives=clause.alternatives + tuple(added))
+
+
 def _word_query(fieldname: str, variants: tuple[str, ...]) -> wq.Query:
     if len(variants) == 1:
         return wq.Term(fieldname, variants[0])
@@ -341,43 +386,55 @@ class ParsedQuery:
             clauses.append(clause)
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
 
-    def with_defined(self, searcher: Searcher) -> ParsedQuery:
-        """The query with, for each concept a clause names, the abbreviations that
-        articles of the index spell out as that concept (*TCC* for *traumatisme
-        craniocérébral* in Québec theses): in those articles, each use of the
-        abbreviation counts as a name of the concept."""
+    def with_defined(self, searcher: Searcher, expansion: Expansion) -> ParsedQuery:
+        """The query read with the abbreviations articles of the index spell out
+        (see :meth:`Thesaurus.senses`).
+
+        - Each concept a clause names also has, as names, the abbreviations articles
+          spell out as that concept (*TCC* for *traumatisme craniocérébral* in Québec
+          theses): in those articles, each use of the abbreviation counts.
+        - A typed abbreviation the thesaurus does not hold is read as the concept
+          that at least two articles, and half of those that write it, spell it out
+          as (*TPL*, *trouble de personnalité limite*), with a note.
+        - A typed abbreviation the thesaurus gives to a concept stays that concept;
+          a note says how many articles spell it out otherwise, and as what.
+        """
+        thesaurus = expansion.thesaurus
+        if thesaurus is None:
+            return self
         reader = searcher.reader()
-        clauses = []
+        clauses, notes = [], []
         for clause in self.clauses:
-            added: list[Alternative] = []
-            for alt in clause.alternatives:
-                if alt.concept is None or alt.route not in ("exact", "synonym", "narrower"):
-                    continue
-                prefix = defined_term(alt.concept, "")
-                if any(a.defined == alt.concept for a in added):
-                    continue
-                for term in reader.expand_prefix(EXACT_FIELD, prefix):
-                    written = (term.decode() if isinstance(term, bytes) else term)[len(prefix) :]
-                    analysed = analyze(written)
-                    if len(analysed) != 1:
-                        continue
-                    route = "synonym" if alt.route == "exact" else alt.route
-                    added.append(
-                        Alternative(
-                            text=written,
-                            words=(analysed[0][1],),
-                            route=route,
-                            weight=alt.weight,
-                            concept=alt.concept,
-                            exact=(written,),
-                            written_only=True,
-                            defined=alt.concept,
+            typed = clause.reference or clause.alternatives[0]
+            if typed.written_only and clause.kind in ("word", "concept") and clause.penalty is None:
+                spelt = _spelt_out(reader, thesaurus, typed.exact[0])
+                named = [(n, c) for c, n in spelt.items() if c]
+                if clause.kind == "word" and named:
+                    count, best = max(named)
+                    written = reader.doc_frequency(EXACT_FIELD, typed.exact[0])
+                    if count >= 2 and 2 * count >= written:
+                        concept = thesaurus.concepts[best]
+                        clause = replace(
+                            concept_clause(concept, expansion, typed), weight=clause.weight
                         )
-                    )
-            if added:
-                clause = replace(clause, alternatives=clause.alternatives + tuple(added))
-            clauses.append(clause)
-        return replace(self, clauses=tuple(clauses))
+                        notes.append(
+                            f"«{typed.text}» read as «{concept.label}», as {count} articles "
+                            "spell it out"
+                        )
+                elif clause.kind == "concept" and clause.concept is not None:
+                    others = {c: n for c, n in spelt.items() if c != clause.concept}
+                    if others:
+                        said = ", ".join(
+                            f"«{thesaurus.concepts[c].label}» ({n})" if c else f"other senses ({n})"
+                            for c, n in sorted(others.items(), key=lambda x: -x[1])
+                        )
+                        label = thesaurus.concepts[clause.concept].label
+                        notes.append(
+                            f"«{typed.text}» read as «{label}»; articles that spell it out "
+                            f"otherwise do not count: {said}"
+                        )
+            clauses.append(_with_spelt_out_names(clause, reader))
+        return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
 
     def subject(self) -> list[Clause]:
         """The clauses that make the query's subject: not the words of a concept's

@@ -185,7 +185,7 @@ def search(
     searcher = index.searcher()
     if operators.prefixes:
         parsed = _with_prefixes(parsed, searcher, thesaurus, operators.prefixes)
-    parsed = parsed.narrowed(searcher).with_defined(searcher)
+    parsed = parsed.narrowed(searcher).with_defined(searcher, expansion)
     if operators:
         parsed = replace(parsed, notes=parsed.notes + operators.notes)
     absent = parsed.absent(searcher)
