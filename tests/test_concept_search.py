@@ -726,3 +726,23 @@ def test_a_typed_abbreviation_the_thesaurus_lacks_is_read_as_articles_spell_it_o
     said = "«TPL» read as «état limite», as 2 articles spell it out"
     assert (said in results.notes) is read_as_concept
     assert {f"tpl-{i}" for i in range(len(spelling_out))} <= set(results.ids)
+
+
+def test_an_abbreviation_of_the_thesaurus_typed_is_searched_as_written(tmp_path: Path) -> None:
+    """*TS* (tentative de suicide) stems to *t*: typed, it is still the abbreviation
+    as written, so the article that spells its TS out as *témoins sains* is left out."""
+    articles = [
+        als.Article(id="suicide", title="Étude", summary="Après une TS, le suivi des adolescents."),
+        als.Article(
+            id="temoins",
+            title="Étude",
+            summary="Des témoins sains (TS) appariés : les TS ont été recrutés.",
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("TS")
+    assert results.ids == ["suicide"]
+    assert results.notes == (
+        "«TS» read as «tentative de suicide»; articles that spell it out otherwise do not "
+        "count: other senses (1)",
+    )

@@ -32,7 +32,14 @@ from .analysis import (
     split_elision,
     stem_variants,
 )
-from .concepts import Concept, ConceptMention, Thesaurus, abbreviation, defined_term
+from .concepts import (
+    Concept,
+    ConceptMention,
+    Thesaurus,
+    abbreviation,
+    defined_term,
+    written_as,
+)
 
 if TYPE_CHECKING:
     from whoosh.reading import IndexReader
@@ -1043,13 +1050,15 @@ def prefix_clause(prefix: str, written: Iterable[str]) -> Clause | None:
 def _typed(
     segment: str, span: list[tuple[int, tuple[str, ...], int, int]], mention: ConceptMention
 ) -> Alternative:
-    """What the user typed for a concept mention."""
+    """What the user typed for a concept mention: an abbreviation if it writes one
+    of the thesaurus's (*TS*, whose stem *t* is every *T*), or looks like one."""
     text = _SPACES.sub(" ", segment[mention.start : mention.end])
+    thesaurus_abbreviation = abbreviation(mention.term) and written_as(text, mention.term)
     return Alternative(
         text=text,
         words=tuple(terms for _, terms, _, _ in span),
         exact=_written(segment, span),
-        written_only=len(span) == 1 and _typed_abbreviation(text),
+        written_only=len(span) == 1 and (thesaurus_abbreviation or _typed_abbreviation(text)),
     )
 
 
@@ -1187,6 +1196,7 @@ def parse_query(
             add(Clause(label=alt.text, alternatives=(alt,), kind="phrase"), alt.words)
             continue
         covered: dict[int, str] = {}  # word → concept whose name it is part of
+        abbreviated: set[int] = set()  # words that write an abbreviation of the thesaurus
         # First word → (clause, end word) of a concept named inside a longer name.
         inner: dict[int, tuple[Clause, int]] = {}
         if thesaurus is not None:
@@ -1194,6 +1204,8 @@ def parse_query(
                 span = words[mention.first_word : mention.last_word + 1]
                 typed = _typed(segment, span, mention)
                 concept_clauses.append(concept_clause(mention.concept, expansion, typed))
+                if typed.written_only:
+                    abbreviated.add(mention.first_word)
                 for i in range(mention.first_word, mention.last_word + 1):
                     covered.setdefault(i, mention.concept.id)
                 for first, part, stop in _inner_parts(thesaurus, segment, span, expansion):
@@ -1206,6 +1218,8 @@ def parse_query(
         for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
             word = _word(surface, terms)
+            if i in abbreviated:
+                word = replace(word, written_only=True)
             if i not in covered and i in function | verbs | care:
                 # est-ce, peut-on: no word of the subject; gèrent-elles: what is asked;
                 # prise en charge: how the subject is cared for. A run of words ends.
