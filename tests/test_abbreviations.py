@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_search.abbreviations import definitions
+from alliance_search.abbreviations import definitions, singular
 
 
 @pytest.mark.parametrize(
@@ -40,6 +40,13 @@ from alliance_search.abbreviations import definitions
             "TCC",
             "thérapie cognitive-comportementale",
         ),
+        # a line break copied from a PDF in mid-sentence
+        (
+            "Les enfants ayant un trouble du spectre\nde l’autisme (TSA) et leurs parents.",
+            "TSA",
+            "trouble du spectre\nde l’autisme",
+        ),
+        ("Le traitement par la dopamine (DA) chez le rat.", "DA", "dopamine"),
     ],
 )
 def test_the_long_form_is_the_shortest_run_that_spells_the_abbreviation(
@@ -58,6 +65,9 @@ def test_the_long_form_is_the_shortest_run_that_spells_the_abbreviation(
         "Le patient. (TCC) en est la cause.",  # a sentence ends before it
         "Des TCC sont de sévérité légère (TCCL) dans cet échantillon.",  # starts with one
         "Un score de 12 (ET) a été mesuré.",  # no word before it starts with E
+        "Mesurée dans la viabilité des neutrophiles stimulés (LPS).",  # starts with *la*
+        # an English name in French order: *mésenchymateuses* alone is not MSC
+        "Des cellules souches mésenchymateuses (MSC) injectées.",
     ],
 )
 def test_nothing_is_defined_where_no_long_form_fits(text: str) -> None:
@@ -70,3 +80,10 @@ def test_several_definitions_in_order() -> None:
         "de Parkinson (MP), les fonctions exécutives (FE) déclinent."
     )
     assert [d.abbreviation for d in definitions(text)] == ["TCL", "MP", "FE"]
+
+
+def test_a_plural_abbreviation_is_read_as_its_singular() -> None:
+    assert singular("TSAs") == "TSA"
+    assert singular("IRMf") == "IRMf"
+    [found] = definitions("Des tests de sensibilité auditive (TSAs) répétés.")
+    assert (found.abbreviation, singular(found.abbreviation)) == ("TSAs", "TSA")

@@ -10,7 +10,9 @@ uses of the abbreviation are not taken for the thesaurus's sense of it.
 The long form is the shortest run of words just before the parenthesis that starts
 with the abbreviation's first letter and holds its letters in order
 (*sentiment d'efficacité personnelle* for *SEP*); nothing is defined when no run of
-at most a few words does, or when that run starts with another abbreviation.
+at most a few words does, when that run starts with another abbreviation or a
+function word, or when it is one word after another word that is not a function word
+(*cellules souches mésenchymateuses (MSC)*, an English name in French order).
 """
 
 from __future__ import annotations
@@ -18,15 +20,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import WORD_PATTERN, fold, split_elision
+from .analysis import WORD_PATTERN, fold, is_stop_word, split_elision
 
-__all__ = ["Definition", "definitions"]
+__all__ = ["Definition", "definitions", "singular"]
 
 #: An abbreviation in parentheses, alone or before a comma or semicolon:
 #: *(TCC)*, *(TSA ; DSM-5)*. Two capitals or more, six characters at most.
 _PARENTHESIS = re.compile(r"\(\s*([^\W\d_][\w-]{1,5})\s*[);,]")
-#: Where a long form cannot reach back over: the end of a clause.
-_CLAUSE_END = re.compile(r"[.;:!?()\[\]\n]")
+#: Where a long form cannot reach back over: the end of a clause (not a line break,
+#: which abstracts copied from a PDF hold in mid-sentence).
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]]")
 #: Extra words a long form may hold beyond one per letter of the abbreviation.
 _SLACK = 4
 
@@ -63,10 +66,21 @@ def definitions(text: str) -> list[Definition]:
     return found
 
 
+def singular(abbreviation: str) -> str:
+    """The abbreviation without the plural *s* some authors add (*TSAs*, *NPs*).
+
+    >>> singular("TSAs"), singular("TCC"), singular("IRMf")
+    ('TSA', 'TCC', 'IRMf')
+    """
+    if abbreviation.endswith("s") and _abbreviated(abbreviation[:-1]):
+        return abbreviation[:-1]
+    return abbreviation
+
+
 def _long_form(abbreviation: str, before: str, clause: int) -> tuple[int, int] | None:
     """Where the long form of ``abbreviation`` lies in ``before`` (not before
     ``clause``): the shortest run of last words that fits, or ``None``."""
-    letters = [ch for ch in fold(abbreviation).lower() if ch.isalpha()]
+    letters = [ch for ch in fold(singular(abbreviation)) if ch.isalpha()]
     words = [m for m in WORD_PATTERN.finditer(before, clause)]
     most = min(len(words), len(letters) + _SLACK)
     for count in range(1, most + 1):
@@ -74,11 +88,18 @@ def _long_form(abbreviation: str, before: str, clause: int) -> tuple[int, int] |
         first = run[0]
         offset = split_elision(first.group())  # *d'efficacité*: the word is *efficacité*
         word = first.group()[offset:]
-        if _abbreviated(word) or not fold(word).startswith(letters[0]):
-            continue  # *TCC sont de sévérité légère (TCCL)* defines nothing
+        if _abbreviated(word) or is_stop_word(fold(word)) or not fold(word).startswith(letters[0]):
+            continue  # *TCC sont de sévérité légère (TCCL)*, *la viabilité (LPS)*
         written = fold(before[first.start() + offset : run[-1].end()]).lower()
-        if _in_order(letters, written):
-            return first.start() + offset, run[-1].end()
+        if not _in_order(letters, written):
+            continue
+        if count == 1 and offset == 0 and len(words) > 1:
+            previous = words[-2].group()
+            if not is_stop_word(fold(previous[split_elision(previous) :])):
+                # *cellules souches mésenchymateuses (MSC)*: the words of an English
+                # name in French order; *la dopamine (DA)* is one word.
+                return None
+        return first.start() + offset, run[-1].end()
     return None
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ThesaurusError
-from .abbreviations import definitions
+from .abbreviations import definitions, singular
 from .analysis import analyze, fold
 
 __all__ = [
@@ -480,7 +480,8 @@ class Thesaurus:
         found: dict[str, Sense] = {}
         for text in texts:
             for definition in definitions(text) if text else ():
-                written = fold(definition.abbreviation)
+                short = singular(definition.abbreviation)
+                written = fold(short)
                 if written in found:
                     continue
                 mentions = self.detect(definition.long_form)
@@ -489,20 +490,18 @@ class Thesaurus:
                     None,
                 )
                 concept = whole.concept.id if whole is not None else None
-                owner = self.find(definition.abbreviation)
+                owner = self.find(short)
                 if owner is not None and not any(abbreviation(t) for t in owner.terms):
                     owner = None  # named by a word, not an abbreviation
                 if owner is None:
                     if concept is not None:
-                        found[written] = Sense(
-                            definition.abbreviation, definition.long_form, concept, False
-                        )
+                        found[written] = Sense(short, definition.long_form, concept, False)
                     continue
                 if owner.id in {m.concept.id for m in mentions}:
                     continue
                 if _shares_words(definition.long_form, owner):
                     continue
-                found[written] = Sense(definition.abbreviation, definition.long_form, concept, True)
+                found[written] = Sense(short, definition.long_form, concept, True)
         return list(found.values())
 
     @property

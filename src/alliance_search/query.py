@@ -401,8 +401,8 @@ class ParsedQuery:
           spell out as that concept (*TCC* for *traumatisme craniocérébral* in Québec
           theses): in those articles, each use of the abbreviation counts.
         - A typed abbreviation the thesaurus does not hold is read as the concept
-          that at least two articles, and half of those that write it, spell it out
-          as (*TPL*, *trouble de personnalité limite*), with a note.
+          that at least two articles, and more than half of those that write it,
+          spell it out as (*TPL*, *trouble de personnalité limite*), with a note.
         - A typed abbreviation the thesaurus gives to a concept stays that concept;
           a note says how many articles spell it out otherwise, and as what.
         """
@@ -419,7 +419,7 @@ class ParsedQuery:
                 if clause.kind == "word" and named:
                     count, best = max(named)
                     written = reader.doc_frequency(EXACT_FIELD, typed.exact[0])
-                    if count >= 2 and 2 * count >= written:
+                    if count >= 2 and 2 * count > written:
                         concept = thesaurus.concepts[best]
                         clause = replace(
                             concept_clause(concept, expansion, typed), weight=clause.weight
