@@ -746,3 +746,29 @@ def test_an_abbreviation_of_the_thesaurus_typed_is_searched_as_written(tmp_path:
         "«TS» read as «tentative de suicide»; articles that spell it out otherwise do not "
         "count: other senses (1)",
     )
+
+
+def test_a_typed_abbreviation_is_read_in_the_sense_most_articles_spell_it_out_in(
+    tmp_path: Path,
+) -> None:
+    """Two Québec theses spell TCC out as a brain injury, one as the therapy: typed
+    *TCC* is read as the brain injury, which also finds the article that names it in
+    full without the abbreviation."""
+    articles = [
+        *_SPELT_OUT[:2],
+        als.Article(
+            id="tcc-enfant",
+            title="Après un traumatisme craniocérébral",
+            summary="Un traumatisme craniocérébral (TCC) pédiatrique : le TCC et l'école.",
+        ),
+        als.Article(id="commotion", title="Traumatismes craniocérébraux", summary="Au hockey."),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("TCC")
+    assert set(results.ids) == {"tcc-cranien", "tcc-enfant", "commotion"}
+    assert results.notes == (
+        "«TCC» read as «traumatisme craniocérébral», as 2 articles spell it out "
+        "(1 as «thérapie cognitivo-comportementale»)",
+    )
+    # Named in full, the therapy is still the therapy.
+    assert index.search("thérapie cognitivo-comportementale").ids == ["tcc-insomnie"]

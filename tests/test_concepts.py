@@ -190,6 +190,8 @@ def test_senses_of_the_abbreviations_a_text_spells_out(thesaurus) -> None:
         ("TCL", "trouble-neurocognitif-leger", True, "trouble-neurocognitif-leger=tcl"),
         # TS is the thesaurus's suicide attempt; the first definition counts.
         ("TS", "travail-du-sexe", True, "travail-du-sexe=ts"),
+        # TCC spelt out in the thesaurus's sense.
+        ("TCC", "tcc", False, "tcc=tcc"),
         # TPL is no name of the thesaurus's: a name more for the concept.
         ("TPL", "etat-limite", False, "etat-limite=tpl"),
     ]

@@ -464,18 +464,20 @@ class Thesaurus:
 
     def senses(self, *texts: str) -> list[Sense]:
         """The abbreviations the texts spell out (*le traumatisme craniocérébral
-        (TCC)*; see :func:`~alliance_search.abbreviations.definitions`) as a concept
-        the thesaurus does not give them to, or that the thesaurus does not hold;
-        the first definition of each.
+        (TCC)*; see :func:`~alliance_search.abbreviations.definitions`) as a concept,
+        or in another sense than the thesaurus's; the first definition of each.
 
-        An abbreviation spelt out as its own concept is left out, as is one whose
-        long form shares half of its words or more with that concept's names
-        (*trouble d'attention avec ou sans hyperactivité* for *TDAH*).
+        The long form names the abbreviation's own concept (``foreign`` false) if the
+        thesaurus finds that concept in it, or if half of its words or more are words
+        of the concept's names (*trouble d'attention avec ou sans hyperactivité* for
+        *TDAH*).
 
         >>> [(s.abbreviation, s.concept, s.foreign) for s in default_thesaurus().senses(
         ...     "Un sentiment d’efficacité personnelle (SEP) élevé. Le trouble de "
         ...     "personnalité limite (TPL). La thérapie cognitivo-comportementale (TCC).")]
-        [('SEP', 'sentiment-efficacite-personnelle', True), ('TPL', 'etat-limite', False)]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [('SEP', 'sentiment-efficacite-personnelle', True), ('TPL', 'etat-limite', False),
+         ('TCC', 'tcc', False)]
         """
         found: dict[str, Sense] = {}
         for text in texts:
@@ -496,12 +498,12 @@ class Thesaurus:
                 if owner is None:
                     if concept is not None:
                         found[written] = Sense(short, definition.long_form, concept, False)
-                    continue
-                if owner.id in {m.concept.id for m in mentions}:
-                    continue
-                if _shares_words(definition.long_form, owner):
-                    continue
-                found[written] = Sense(short, definition.long_form, concept, True)
+                elif owner.id in {m.concept.id for m in mentions} or _shares_words(
+                    definition.long_form, owner
+                ):
+                    found[written] = Sense(short, definition.long_form, owner.id, False)
+                else:
+                    found[written] = Sense(short, definition.long_form, concept, True)
         return list(found.values())
 
     @property

@@ -400,47 +400,65 @@ class ParsedQuery:
         - Each concept a clause names also has, as names, the abbreviations articles
           spell out as that concept (*TCC* for *traumatisme craniocérébral* in Québec
           theses): in those articles, each use of the abbreviation counts.
-        - A typed abbreviation the thesaurus does not hold is read as the concept
-          that at least two articles, and more than half of those that write it,
-          spell it out as (*TPL*, *trouble de personnalité limite*), with a note.
-        - A typed abbreviation the thesaurus gives to a concept stays that concept;
-          a note says how many articles spell it out otherwise, and as what.
+        - A typed abbreviation is read as the concept that at least two articles
+          spell it out as, with a note, if that is more articles than spell it out
+          in the thesaurus's sense (*TCC* on papyrus: 18 as a brain injury, 5 as the
+          therapy), or, for an abbreviation the thesaurus does not hold (*TPL*, *trouble
+          de personnalité limite*), more than half of the articles that write it.
+        - Otherwise a typed abbreviation of the thesaurus keeps its concept; a note
+          says how many articles spell it out otherwise, and as what.
         """
         thesaurus = expansion.thesaurus
         if thesaurus is None:
             return self
         reader = searcher.reader()
-        clauses, notes = [], []
-        for clause in self.clauses:
+        notes = []
+        reread: dict[int, Clause] = {}  # clause number → the clause it is read as
+        for number, clause in enumerate(self.clauses):
             typed = clause.reference or clause.alternatives[0]
-            if typed.written_only and clause.kind in ("word", "concept") and clause.penalty is None:
-                spelt = _spelt_out(reader, thesaurus, typed.exact[0])
-                named = [(n, c) for c, n in spelt.items() if c]
-                if clause.kind == "word" and named:
-                    count, best = max(named)
-                    written = reader.doc_frequency(EXACT_FIELD, typed.exact[0])
-                    if count >= 2 and 2 * count > written:
-                        concept = thesaurus.concepts[best]
-                        clause = replace(
-                            concept_clause(concept, expansion, typed), weight=clause.weight
-                        )
-                        notes.append(
-                            f"«{typed.text}» read as «{concept.label}», as {count} articles "
-                            "spell it out"
-                        )
-                elif clause.kind == "concept" and clause.concept is not None:
-                    others = {c: n for c, n in spelt.items() if c != clause.concept}
-                    if others:
-                        said = ", ".join(
-                            f"«{thesaurus.concepts[c].label}» ({n})" if c else f"other senses ({n})"
-                            for c, n in sorted(others.items(), key=lambda x: -x[1])
-                        )
-                        label = thesaurus.concepts[clause.concept].label
-                        notes.append(
-                            f"«{typed.text}» read as «{label}»; articles that spell it out "
-                            f"otherwise do not count: {said}"
-                        )
-            clauses.append(_with_spelt_out_names(clause, reader))
+            if not typed.written_only or clause.kind not in ("word", "concept"):
+                continue
+            if clause.penalty is not None:
+                continue
+            spelt = _spelt_out(reader, thesaurus, typed.exact[0])
+            own = spelt.pop(clause.concept, 0) if clause.concept is not None else 0
+            named = sorted(((n, c) for c, n in spelt.items() if c), reverse=True)
+            if named:
+                count, best = named[0]
+                if clause.kind == "word":
+                    enough = 2 * count > reader.doc_frequency(EXACT_FIELD, typed.exact[0])
+                else:
+                    enough = count > own
+                if count >= 2 and enough:
+                    concept = thesaurus.concepts[best]
+                    read = concept_clause(concept, expansion)
+                    if clause.kind == "word":
+                        read = concept_clause(concept, expansion, typed)
+                    reread[number] = replace(read, label=typed.text, weight=clause.weight)
+                    said = f"«{typed.text}» read as «{concept.label}», as {count} articles "
+                    said += "spell it out"
+                    if clause.concept is not None:
+                        owner = thesaurus.concepts[clause.concept].label
+                        said += f" ({own or 'none'} as «{owner}»)"
+                    notes.append(said)
+                    continue
+            if clause.kind == "concept" and clause.concept is not None and spelt:
+                others = ", ".join(
+                    f"«{thesaurus.concepts[c].label}» ({n})" if c else f"other senses ({n})"
+                    for c, n in sorted(spelt.items(), key=lambda x: -x[1])
+                )
+                label = thesaurus.concepts[clause.concept].label
+                notes.append(
+                    f"«{typed.text}» read as «{label}»; articles that spell it out "
+                    f"otherwise do not count: {others}"
+                )
+        # A concept read otherwise leaves the words of its typed name with it.
+        dropped = {self.clauses[n].concept for n in reread} - {None}
+        clauses = []
+        for number, clause in enumerate(self.clauses):
+            if clause.kind == "part" and clause.within in dropped:
+                continue
+            clauses.append(_with_spelt_out_names(reread.get(number, clause), reader))
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
 
     def subject(self) -> list[Clause]:
