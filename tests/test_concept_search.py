@@ -772,3 +772,23 @@ def test_a_typed_abbreviation_is_read_in_the_sense_most_articles_spell_it_out_in
     )
     # Named in full, the therapy is still the therapy.
     assert index.search("thérapie cognitivo-comportementale").ids == ["tcc-insomnie"]
+
+
+def test_an_abbreviation_spelt_out_is_no_word_of_the_same_letters(tmp_path: Path) -> None:
+    """TIC spelt out as information technologies is not the *tic* of tic disorders,
+    in any field: neither found by *tics*, nor tagged, nor explained as one."""
+    articles = [
+        als.Article(
+            id="numerique",
+            title="Les TIC à l'école",
+            summary="Les technologies de l'information et de la communication (TIC) en "
+            "classe : les TIC et l'attention des élèves.",
+        ),
+        als.Article(id="tics", title="Les tics moteurs", summary="Des tics chez l'enfant."),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    assert index.search("tics").ids == ["tics"]
+    assert index.search("trouble des tics").ids == ["tics"]
+    assert index.search("attention", concept="trouble-tics").ids == []
+    hit = next(h for h in index.search("tics attention") if h.id == "numerique")
+    assert all(m.concept != "trouble-tics" for m in hit.explanation)

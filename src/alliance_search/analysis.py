@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -399,15 +399,21 @@ def _analyze(text: str, stem: bool) -> Words:
 
 class Texts(tuple[str, ...]):
     """Texts indexed one after the other in one field, with some terms indexed as
-    others instead (``renamed``: term → the terms it is indexed as)."""
+    others instead (``renamed``: term → the terms it is indexed as), and the words
+    written as ``skipped`` says (a predicate on the word as written) left out."""
 
     renamed: dict[str, tuple[str, ...]]
+    skipped: Callable[[str], bool] | None
 
     def __new__(
-        cls, texts: Iterable[str], renamed: dict[str, tuple[str, ...]] | None = None
+        cls,
+        texts: Iterable[str],
+        renamed: dict[str, tuple[str, ...]] | None = None,
+        skipped: Callable[[str], bool] | None = None,
     ) -> Texts:
         value = super().__new__(cls, texts)
         value.renamed = renamed or {}
+        value.skipped = skipped
         return value
 
 
@@ -431,8 +437,11 @@ class FrenchFrequency(Frequency):  # type: ignore[misc]
             yield from super().word_values("\n".join(texts), analyzer, **kwargs)
             return
         counts: dict[str, int] = {}
+        skipped = getattr(value, "skipped", None)
         for text in texts:
-            for _, terms, _, _ in _analyze(text, analyzer.stem):
+            for _, terms, start, end in _analyze(text, analyzer.stem):
+                if skipped is not None and skipped(text[start:end]):
+                    continue
                 for term in terms:
                     counts[term] = counts.get(term, 0) + 1
         for term, others in getattr(value, "renamed", {}).items():

@@ -143,6 +143,11 @@ class Sense:
         """The abbreviation as the ``exact`` field holds it (folded)."""
         return fold(self.abbreviation)
 
+    def writes(self, surface: str) -> bool:
+        """Whether the word ``surface`` writes the abbreviation, in its case or in
+        capitals (*TIC*, not the *tic* of a tic disorder)."""
+        return written_as(surface, self.abbreviation, case=True)
+
     @property
     def term(self) -> str:
         """The ``exact`` field's term for the abbreviation in this sense (see
@@ -451,14 +456,17 @@ class Thesaurus:
         ['etat-limite', 'lien-therapeutique']
         >>> default_thesaurus().tag("Le traumatisme craniocérébral (TCC). La TCC", "TCC")
         ['traumatisme-craniocerebral']
+        >>> default_thesaurus().tag("Les technologies de la communication (TIC) à l'école")
+        ['milieu-scolaire']
         """
-        foreign = {sense.written for sense in self.senses(*texts) if sense.foreign}
-        mentions = (m for t in texts if t for m in self.detect(t, case=True))
+        foreign = [sense for sense in self.senses(*texts) if sense.foreign]
         return list(
             dict.fromkeys(
                 m.concept.id
-                for m in mentions
-                if not (foreign and abbreviation(m.term) and fold(m.term) in foreign)
+                for t in texts
+                if t
+                for m in self.detect(t, case=True)
+                if not any(sense.writes(t[m.start : m.end]) for sense in foreign)
             )
         )
 
@@ -492,9 +500,7 @@ class Thesaurus:
                     None,
                 )
                 concept = whole.concept.id if whole is not None else None
-                owner = self.find(short)
-                if owner is not None and not any(abbreviation(t) for t in owner.terms):
-                    owner = None  # named by a word, not an abbreviation
+                owner = self.find(short)  # by an abbreviation, or a word (*TIC*, *tic*)
                 if owner is None:
                     if concept is not None:
                         found[written] = Sense(short, definition.long_form, concept, False)

@@ -98,7 +98,8 @@ def _document(
 ) -> dict[str, Any]:
     """The fields of ``article``'s document, tagged with ``concepts``. The ``exact``
     field holds an abbreviation the article spells out (``senses``) also by its
-    sense there, and only by it where the thesaurus gives it to another concept."""
+    sense there, and only by it where the thesaurus gives it to another concept
+    (then the analysed fields leave it out)."""
     renamed: dict[str, tuple[str, ...]] = {}
     for sense in senses:
         for form in (sense.written, sense.written + "s"):
@@ -119,6 +120,15 @@ def _document(
         "authors": LIST_SEPARATOR.join(article.authors),
         "url": article.url,
     }
+    foreign = [sense for sense in senses if sense.foreign]
+    if foreign:  # nor are its uses words of the analysed fields (*TIC*, not *tic*)
+
+        def skipped(surface: str) -> bool:
+            return any(sense.writes(surface) for sense in foreign)
+
+        for name in ("title", "summary", "keywords"):
+            doc[f"_stored_{name}"] = doc[name]
+            doc[name] = Texts((doc[name],), skipped=skipped)
     if article.year is not None:
         doc["year"] = article.year
     return doc

@@ -13,7 +13,7 @@ from whoosh import sorting
 
 from ._errors import AllianceSearchError
 from .analysis import analyze, fold
-from .concepts import Concept, Thesaurus, written_as
+from .concepts import Concept, Sense, Thesaurus, written_as
 from .index import article_from_stored
 from .query import (
     EXACT_FIELD,
@@ -542,9 +542,16 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
 class _FieldWords:
     """The analysed words of one field, with an index from term to word number."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, foreign: Sequence[Sense] = ()) -> None:
         self.text = text
         self.words = analyze(text)
+        #: Words that write an abbreviation the article spells out in another sense
+        #: than the thesaurus's: no word of any name (*TIC*, not *tic*).
+        self.foreign = {
+            i
+            for i, (_, _, start, end) in enumerate(self.words)
+            if any(sense.writes(text[start:end]) for sense in foreign)
+        }
         self.where: dict[str, list[int]] = {}
         for i, (_, terms, _, _) in enumerate(self.words):
             for term in terms:
@@ -556,6 +563,8 @@ class _FieldWords:
         starts = sorted({i for v in alt.words[0] for i in self.where.get(v, ())})
         if alt.written_only:  # an abbreviation, not a word of the same stem
             starts = [i for i in starts if written_as(self.text[slice(*self.span(i, i))], alt.text)]
+        else:
+            starts = [i for i in starts if i not in self.foreign]
         found = []
         for i in starts:
             if i + n <= len(self.words) and all(
@@ -615,7 +624,7 @@ def describe(
     for name, text in texts.items():
         if not text:
             continue
-        field = _FieldWords(text)
+        field = _FieldWords(text, [sense for sense in senses.values() if sense.foreign])
         for number, clause in enumerate(parsed.clauses):
             alternatives = [alt for alt in clause.alternatives if meant(alt)]
             found, places = _clause_matches(field, name, clause.label, alternatives)
