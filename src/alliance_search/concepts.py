@@ -129,9 +129,10 @@ class ConceptMention:
 @dataclass(frozen=True, slots=True)
 class Sense:
     """What an abbreviation stands for in a text that spells it out (see
-    :meth:`Thesaurus.senses`): ``concept``, the concept its long form names, if the
-    long form names one as a whole; ``foreign`` when the thesaurus gives the
-    abbreviation to another concept (*TCC* spelt out as a brain injury)."""
+    :meth:`Thesaurus.senses`): ``concept``, the thesaurus's own concept for it if the
+    long form names that, otherwise the concept the long form names as a whole
+    (``None`` if none); ``foreign`` when the thesaurus gives the abbreviation to
+    another concept than the long form names (*TCC* spelt out as a brain injury)."""
 
     abbreviation: str
     long_form: str

@@ -254,7 +254,7 @@ def _written_forms(alt: Alternative) -> tuple[str, ...]:
 
 def _spelt_out(reader: IndexReader, thesaurus: Thesaurus, written: str) -> dict[str, int]:
     """How many articles spell the abbreviation ``written`` (folded) out as each
-    concept other than the thesaurus's (``""``: as no concept)."""
+    concept (``""``: as no concept), those that do not left out."""
     counts = {
         concept.id: reader.doc_frequency(EXACT_FIELD, defined_term(concept.id, written))
         for concept in thesaurus
