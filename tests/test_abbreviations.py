@@ -47,6 +47,12 @@ from alliance_search.abbreviations import definitions, singular
             "trouble du spectre\nde l’autisme",
         ),
         ("Le traitement par la dopamine (DA) chez le rat.", "DA", "dopamine"),
+        # one word after a content word: the run goes on (*ambiant* alone is not AA)
+        (
+            "Des rats exposés à l'oxygène vs air ambiant (AA) du 3e au 10e jour.",
+            "AA",
+            "air ambiant",
+        ),
     ],
 )
 def test_the_long_form_is_the_shortest_run_that_spells_the_abbreviation(

@@ -696,7 +696,7 @@ def test_a_typed_abbreviation_of_the_thesaurus_says_what_articles_spell_it_out_a
     results = spelt_out.search("TCC")
     assert results.ids == ["tcc-insomnie"]
     assert results.notes == (
-        "«TCC» read as «thérapie cognitivo-comportementale»; articles that spell it out "
+        "«TCC» read as «thérapie cognitivo-comportementale»; articles that use it "
         "otherwise do not count: «traumatisme craniocérébral» (1)",
     )
 
@@ -723,7 +723,7 @@ def test_a_typed_abbreviation_the_thesaurus_lacks_is_read_as_articles_spell_it_o
     index = als.build_index(articles, tmp_path / "ix")
     results = index.search("TPL")
     assert ("borderline" in results.ids) is read_as_concept
-    said = "«TPL» read as «état limite», as 2 articles spell it out"
+    said = "«TPL» read as «état limite», as 2 articles use it so"
     assert (said in results.notes) is read_as_concept
     assert {f"tpl-{i}" for i in range(len(spelling_out))} <= set(results.ids)
 
@@ -743,7 +743,7 @@ def test_an_abbreviation_of_the_thesaurus_typed_is_searched_as_written(tmp_path:
     results = index.search("TS")
     assert results.ids == ["suicide"]
     assert results.notes == (
-        "«TS» read as «tentative de suicide»; articles that spell it out otherwise do not "
+        "«TS» read as «tentative de suicide»; articles that use it otherwise do not "
         "count: other senses (1)",
     )
 
@@ -767,7 +767,7 @@ def test_a_typed_abbreviation_is_read_in_the_sense_most_articles_spell_it_out_in
     results = index.search("TCC")
     assert set(results.ids) == {"tcc-cranien", "tcc-enfant", "commotion"}
     assert results.notes == (
-        "«TCC» read as «traumatisme craniocérébral», as 2 articles spell it out "
+        "«TCC» read as «traumatisme craniocérébral», as 2 articles use it so "
         "(1 as «thérapie cognitivo-comportementale»)",
     )
     # Named in full, the therapy is still the therapy.

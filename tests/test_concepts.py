@@ -179,6 +179,33 @@ def test_an_abbreviation_counts_in_the_sense_the_text_spells_it_out_in(
     assert not_sense not in tags
 
 
+@pytest.mark.parametrize(
+    ("texts", "implied"),
+    [
+        # written beside a name whose initials spell it, and not the therapy
+        (
+            ("Traumatisme craniocérébral et suicide", "Le lien entre le TCC et le suicide."),
+            [("TCC", "traumatisme-craniocerebral", True)],
+        ),
+        (
+            ("Insécurité d'emploi", "Un sentiment d'efficacité personnelle fort ; le SEP."),
+            [("SEP", "sentiment-efficacite-personnelle", True)],
+        ),
+        # the thesaurus's own concept is named too: its sense
+        (("La thérapie cognitivo-comportementale", "La TCC du traumatisme craniocérébral."), []),
+        # spelt out in parentheses, in words it cannot read: no guess
+        (("La glomérulosclérose segmentaire focale (FSGS)", "Des facteurs génétiques."), []),
+        # the initials are not the abbreviation's letters
+        (("Une réponse inflammatoire", "Le taux d'IL et la réponse inflammatoire."), []),
+    ],
+)
+def test_an_abbreviation_written_beside_a_name_that_spells_it_takes_its_sense(
+    thesaurus, texts: tuple[str, ...], implied: list[tuple[str, str, bool]]
+) -> None:
+    senses = thesaurus.senses(*texts)
+    assert [(s.abbreviation, s.concept, s.foreign) for s in senses] == implied
+
+
 def test_senses_of_the_abbreviations_a_text_spells_out(thesaurus) -> None:
     senses = thesaurus.senses(
         "Le trouble cognitif léger (TCL) précède la démence.",

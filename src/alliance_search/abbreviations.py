@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .analysis import WORD_PATTERN, fold, is_stop_word, split_elision
 
-__all__ = ["Definition", "definitions", "singular"]
+__all__ = ["Definition", "definitions", "in_parentheses", "initials_spell", "singular", "spells"]
 
 #: An abbreviation in parentheses, alone or before a comma or semicolon:
 #: *(TCC)*, *(TSA ; DSM-5)*. Two capitals or more, six characters at most.
@@ -66,6 +66,21 @@ def definitions(text: str) -> list[Definition]:
     return found
 
 
+def in_parentheses(text: str) -> set[str]:
+    """The abbreviations ``text`` puts in parentheses, which it spells out, whether
+    :func:`definitions` can read the long form or not (*glomérulosclérose segmentaire
+    focale (FSGS)*, an English name in French order).
+
+    >>> sorted(in_parentheses("La glomérulosclérose segmentaire focale (FSGS) et le TCC"))
+    ['FSGS']
+    """
+    return {
+        singular(match.group(1))
+        for match in _PARENTHESIS.finditer(text)
+        if len(match.group(1)) <= 6 and _abbreviated(match.group(1))
+    }
+
+
 def singular(abbreviation: str) -> str:
     """The abbreviation without the plural *s* some authors add (*TSAs*, *NPs*).
 
@@ -75,6 +90,40 @@ def singular(abbreviation: str) -> str:
     if abbreviation.endswith("s") and _abbreviated(abbreviation[:-1]):
         return abbreviation[:-1]
     return abbreviation
+
+
+def spells(abbreviation: str, long_form: str) -> bool:
+    """Whether ``long_form`` starts with the abbreviation's first letter and holds
+    its letters in order.
+
+    >>> spells("TCC", "traumatisme craniocérébral"), spells("TCC", "trouble des conduites")
+    (True, False)
+    """
+    letters = [ch for ch in fold(singular(abbreviation)) if ch.isalpha()]
+    written = fold(long_form)
+    return bool(letters) and written.startswith(letters[0]) and _in_order(letters, written)
+
+
+def initials_spell(abbreviation: str, name: str) -> bool:
+    """Whether ``name`` :func:`spells` the abbreviation, with two words or more
+    (function words aside, the parts of a compound counted) whose initials are
+    letters of it in order.
+
+    >>> initials_spell("TCC", "traumatisme craniocérébral")
+    True
+    >>> initials_spell("IL", "inflammatory response"), initials_spell("TCC", "crâne")
+    (False, False)
+    """
+    parts = [
+        fold(part)
+        for word in WORD_PATTERN.findall(name)
+        for part in re.split(r"[-‐‑]", word[split_elision(word) :])
+        if fold(part) and not is_stop_word(fold(part))
+    ]
+    letters = fold(singular(abbreviation))
+    return (
+        len(parts) > 1 and spells(abbreviation, name) and _in_order([p[0] for p in parts], letters)
+    )
 
 
 def _long_form(abbreviation: str, before: str, clause: int) -> tuple[int, int] | None:
@@ -98,7 +147,7 @@ def _long_form(abbreviation: str, before: str, clause: int) -> tuple[int, int] |
             if not is_stop_word(fold(previous[split_elision(previous) :])):
                 # *cellules souches mésenchymateuses (MSC)*: the words of an English
                 # name in French order; *la dopamine (DA)* is one word.
-                return None
+                continue
         return first.start() + offset, run[-1].end()
     return None
 

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ThesaurusError
-from .abbreviations import definitions, singular
-from .analysis import analyze, fold
+from .abbreviations import definitions, in_parentheses, initials_spell, singular
+from .analysis import WORD_PATTERN, analyze, fold, split_elision
 
 __all__ = [
     "Concept",
@@ -511,7 +511,52 @@ class Thesaurus:
                     found[written] = Sense(short, definition.long_form, owner.id, False)
                 else:
                     found[written] = Sense(short, definition.long_form, concept, True)
+        spelt = {fold(short) for text in texts if text for short in in_parentheses(text)}
+        found.update(self._implied(texts, spelt | set(found)))
         return list(found.values())
+
+    def _implied(self, texts: tuple[str, ...], defined: set[str]) -> dict[str, Sense]:
+        """Senses of the abbreviations (in capitals) the texts write without spelling
+        them out, beside a name whose initials spell them (*Traumatisme craniocérébral*
+        in a title, *le TCC* in the summary; see
+        :func:`~alliance_search.abbreviations.initials_spell`): if the texts name one
+        such concept, and the thesaurus's own for the abbreviation by no other name."""
+        mentions = [(t[m.start : m.end], m) for t in texts if t for m in self.detect(t, case=True)]
+        written = sorted(
+            {
+                short
+                for text in texts
+                if text
+                for word in WORD_PATTERN.findall(text)
+                if (short := singular(word[split_elision(word) :])).isalpha()
+                and short.isupper()
+                and abbreviation(short)
+                and fold(short) not in defined
+            }
+        )
+        found = {}
+        for short in written:
+            owner = self.find(short)
+            named = [(surface, m) for surface, m in mentions if not written_as(surface, short)]
+            if owner is not None and any(m.concept.id == owner.id for _, m in named):
+                continue
+            spelling = {
+                m.concept.id: surface for surface, m in named if initials_spell(short, surface)
+            }
+            if owner is not None and any(self._kin(owner.id, c) for c in spelling):
+                continue  # *TCCL* beside *traumatisme crânio-cérébral*: the same family
+            if len(spelling) == 1:
+                [(concept_id, name)] = spelling.items()
+                found[fold(short)] = Sense(short, name, concept_id, owner is not None)
+        return found
+
+    def _kin(self, one: str, other: str) -> bool:
+        """Whether one concept is the other, or above or below it."""
+        if one == other:
+            return True
+        return any(c.id == other for c in self.ancestors(one)) or any(
+            c.id == one for c in self.ancestors(other)
+        )
 
     @property
     def fingerprint(self) -> str:

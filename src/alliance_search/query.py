@@ -436,7 +436,7 @@ class ParsedQuery:
                         read = concept_clause(concept, expansion, typed)
                     reread[number] = replace(read, label=typed.text, weight=clause.weight)
                     said = f"«{typed.text}» read as «{concept.label}», as {count} articles "
-                    said += "spell it out"
+                    said += "use it so"
                     if clause.concept is not None:
                         owner = thesaurus.concepts[clause.concept].label
                         said += f" ({own or 'none'} as «{owner}»)"
@@ -449,7 +449,7 @@ class ParsedQuery:
                 )
                 label = thesaurus.concepts[clause.concept].label
                 notes.append(
-                    f"«{typed.text}» read as «{label}»; articles that spell it out "
+                    f"«{typed.text}» read as «{label}»; articles that use it "
                     f"otherwise do not count: {others}"
                 )
         # A concept read otherwise leaves the words of its typed name with it.
