@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -32,7 +33,7 @@ from typing import Any
 
 from ._errors import ThesaurusError
 from .abbreviations import definitions, in_parentheses, initials_spell, singular
-from .analysis import WORD_PATTERN, analyze, fold, split_elision
+from .analysis import analyze, fold
 
 __all__ = [
     "Concept",
@@ -54,6 +55,9 @@ CATEGORIES = frozenset(
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 Words = tuple[tuple[str, ...], ...]
+
+#: A word of two to six capitals, perhaps with a plural *s* (not a part of *IL-6*).
+_CAPITALS = re.compile(r"(?<![\w‐-])([^\W\d_a-zß-ÿ]{2,6})s?(?![\w‐-])")
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
@@ -201,6 +205,11 @@ class Thesaurus:
     _by_key: dict[str, str] = field(default_factory=dict, repr=False)
     _by_pair: dict[str, tuple[list[_Entry], dict[str, list[tuple[int, _Entry]]]]] = field(
         default_factory=dict, repr=False
+    )
+    #: The mentions and senses of the last texts read (an article's, read by
+    #: :meth:`tag` and :meth:`senses` in turn when it is indexed).
+    _read: OrderedDict[tuple[str, ...], tuple[list[tuple[str, ConceptMention]], list[Sense]]] = (
+        field(default_factory=OrderedDict, repr=False, compare=False)
     )
 
     def __post_init__(self) -> None:
@@ -460,16 +469,31 @@ class Thesaurus:
         >>> default_thesaurus().tag("Les technologies de la communication (TIC) à l'école")
         ['milieu-scolaire']
         """
-        foreign = [sense for sense in self.senses(*texts) if sense.foreign]
+        mentions, senses = self._reading(texts)
+        foreign = [sense for sense in senses if sense.foreign]
         return list(
             dict.fromkeys(
                 m.concept.id
-                for t in texts
-                if t
-                for m in self.detect(t, case=True)
-                if not any(sense.writes(t[m.start : m.end]) for sense in foreign)
+                for surface, m in mentions
+                if not any(sense.writes(surface) for sense in foreign)
             )
         )
+
+    def _reading(
+        self, texts: tuple[str, ...]
+    ) -> tuple[list[tuple[str, ConceptMention]], list[Sense]]:
+        """The concept mentions of ``texts`` (as documents write them), each with the
+        words that name it, and the senses of the abbreviations they use."""
+        read = self._read.get(texts)
+        if read is None:
+            mentions = [
+                (t[m.start : m.end], m) for t in texts if t for m in self.detect(t, case=True)
+            ]
+            read = mentions, self._senses(texts, mentions)
+            self._read[texts] = read
+            if len(self._read) > 8:
+                self._read.popitem(last=False)
+        return read
 
     def senses(self, *texts: str) -> list[Sense]:
         """The abbreviations the texts spell out (*le traumatisme craniocérébral
@@ -488,6 +512,11 @@ class Thesaurus:
         [('SEP', 'sentiment-efficacite-personnelle', True), ('TPL', 'etat-limite', False),
          ('TCC', 'tcc', False)]
         """
+        return list(self._reading(texts)[1])
+
+    def _senses(
+        self, texts: tuple[str, ...], mentions: list[tuple[str, ConceptMention]]
+    ) -> list[Sense]:
         found: dict[str, Sense] = {}
         for text in texts:
             for definition in definitions(text) if text else ():
@@ -495,9 +524,9 @@ class Thesaurus:
                 written = fold(short)
                 if written in found:
                     continue
-                mentions = self.detect(definition.long_form)
+                inside = self.detect(definition.long_form)
                 whole = next(
-                    (m for m in mentions if m.start == 0 and m.end == len(definition.long_form)),
+                    (m for m in inside if m.start == 0 and m.end == len(definition.long_form)),
                     None,
                 )
                 concept = whole.concept.id if whole is not None else None
@@ -505,44 +534,56 @@ class Thesaurus:
                 if owner is None:
                     if concept is not None:
                         found[written] = Sense(short, definition.long_form, concept, False)
-                elif owner.id in {m.concept.id for m in mentions} or _shares_words(
+                elif owner.id in {m.concept.id for m in inside} or _shares_words(
                     definition.long_form, owner
                 ):
                     found[written] = Sense(short, definition.long_form, owner.id, False)
                 else:
                     found[written] = Sense(short, definition.long_form, concept, True)
         spelt = {fold(short) for text in texts if text for short in in_parentheses(text)}
-        found.update(self._implied(texts, spelt | set(found)))
+        found.update(self._implied(texts, mentions, spelt | set(found)))
         return list(found.values())
 
-    def _implied(self, texts: tuple[str, ...], defined: set[str]) -> dict[str, Sense]:
+    def _implied(
+        self,
+        texts: tuple[str, ...],
+        mentions: list[tuple[str, ConceptMention]],
+        defined: set[str],
+    ) -> dict[str, Sense]:
         """Senses of the abbreviations (in capitals) the texts write without spelling
         them out, beside a name whose initials spell them (*Traumatisme craniocérébral*
         in a title, *le TCC* in the summary; see
         :func:`~alliance_search.abbreviations.initials_spell`): if the texts name one
         such concept, and the thesaurus's own for the abbreviation by no other name."""
-        mentions = [(t[m.start : m.end], m) for t in texts if t for m in self.detect(t, case=True)]
         written = sorted(
             {
                 short
                 for text in texts
                 if text
-                for word in WORD_PATTERN.findall(text)
-                if (short := singular(word[split_elision(word) :])).isalpha()
-                and short.isupper()
-                and abbreviation(short)
-                and fold(short) not in defined
+                for short in _CAPITALS.findall(text)
+                if fold(short) not in defined
             }
         )
         found = {}
+        # Names of several words, by their first letter.
+        names: dict[str, list[tuple[str, ConceptMention]]] = {}
+        for surface, m in mentions:
+            if m.last_word > m.first_word:
+                names.setdefault(fold(surface)[:1], []).append((surface, m))
         for short in written:
-            owner = self.find(short)
-            named = [(surface, m) for surface, m in mentions if not written_as(surface, short)]
-            if owner is not None and any(m.concept.id == owner.id for _, m in named):
-                continue
             spelling = {
-                m.concept.id: surface for surface, m in named if initials_spell(short, surface)
+                m.concept.id: surface
+                for surface, m in names.get(fold(short)[:1], ())
+                if initials_spell(short, surface)
             }
+            if not spelling:
+                continue
+            owner = self.find(short)
+            if owner is not None and any(
+                m.concept.id == owner.id and not written_as(surface, short)
+                for surface, m in mentions
+            ):
+                continue
             if owner is not None and any(self._kin(owner.id, c) for c in spelling):
                 continue  # *TCCL* beside *traumatisme crânio-cérébral*: the same family
             if len(spelling) == 1:
