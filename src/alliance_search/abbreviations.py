@@ -9,10 +9,12 @@ uses of the abbreviation are not taken for the thesaurus's sense of it.
 
 The long form is the shortest run of words just before the parenthesis that starts
 with the abbreviation's first letter and holds its letters in order
-(*sentiment d'efficacité personnelle* for *SEP*); nothing is defined when no run of
-at most a few words does, when that run starts with another abbreviation or a
-function word, or when it is one word after another word that is not a function word
-(*cellules souches mésenchymateuses (MSC)*, an English name in French order).
+(*sentiment d'efficacité personnelle* for *SEP*), starts with neither another
+abbreviation nor a function word, and is of one word only after a function word
+(*la dopamine (DA)*; *mésenchymateuses* alone is not the *MSC* of *cellules souches
+mésenchymateuses*, an English name in French order). Nothing is defined when no run
+of at most a few words fits. :func:`initials_spell` tells whether a name of several
+words could be an abbreviation's long form.
 """
 
 from __future__ import annotations
