@@ -491,8 +491,11 @@ class Thesaurus:
             ]
             read = mentions, self._senses(texts, mentions)
             self._read[texts] = read
-            if len(self._read) > 8:
-                self._read.popitem(last=False)
+            while len(self._read) > 8:
+                try:
+                    self._read.popitem(last=False)
+                except KeyError:  # emptied by another thread meanwhile
+                    break
         return read
 
     def senses(self, *texts: str) -> list[Sense]:
@@ -503,7 +506,10 @@ class Thesaurus:
         The long form names the abbreviation's own concept (``foreign`` false) if the
         thesaurus finds that concept in it, or if half of its words or more are words
         of the concept's names (*trouble d'attention avec ou sans hyperactivité* for
-        *TDAH*).
+        *TDAH*). An abbreviation written in capitals and never put in parentheses
+        takes the sense of a name beside it whose initials spell it (*Traumatisme
+        craniocérébral* in a title, *le TCC* in the summary), if the texts name one
+        such concept, and not the thesaurus's own for it by another name.
 
         >>> [(s.abbreviation, s.concept, s.foreign) for s in default_thesaurus().senses(
         ...     "Un sentiment d’efficacité personnelle (SEP) élevé. Le trouble de "
