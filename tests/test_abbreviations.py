@@ -47,6 +47,23 @@ from alliance_search.abbreviations import definitions, singular
             "trouble du spectre\nde l’autisme",
         ),
         ("Le traitement par la dopamine (DA) chez le rat.", "DA", "dopamine"),
+        # the run whose initials spell it best, not the shortest that holds its letters
+        (
+            "Les problèmes liés à la pharmacothérapie (PRP) chez la personne âgée.",
+            "PRP",
+            "problèmes liés à la pharmacothérapie",
+        ),
+        (
+            "Une leucémie lymphoblastique aiguë (LLA) chez l'enfant.",
+            "LLA",
+            "leucémie lymphoblastique aiguë",
+        ),
+        # ... but a word that holds them beats a run of words that do not
+        (
+            "Enregistrer l'activité à l'aide de l'électroencéphalographie (EEG).",
+            "EEG",
+            "électroencéphalographie",
+        ),
         # one word after a content word: the run goes on (*ambiant* alone is not AA)
         (
             "Des rats exposés à l'oxygène vs air ambiant (AA) du 3e au 10e jour.",
@@ -55,7 +72,7 @@ from alliance_search.abbreviations import definitions, singular
         ),
     ],
 )
-def test_the_long_form_is_the_shortest_run_that_spells_the_abbreviation(
+def test_the_long_form_is_the_run_whose_initials_best_spell_the_abbreviation(
     text: str, abbreviation: str, long_form: str
 ) -> None:
     [found] = definitions(text)

@@ -7,10 +7,11 @@ sclerosis or a sense of self-efficacy. An article that spells out its abbreviati
 says which one it means; :func:`definitions` reads that, so that the article's other
 uses of the abbreviation are not taken for the thesaurus's sense of it.
 
-The long form is the shortest run of words just before the parenthesis that starts
-with the abbreviation's first letter and holds its letters in order
-(*sentiment d'efficacité personnelle* for *SEP*), starts with neither another
-abbreviation nor a function word, and is of one word only after a function word
+The long form is a run of words just before the parenthesis that starts with the
+abbreviation's first letter and holds its letters in order (*sentiment d'efficacité
+personnelle* for *SEP*), the one whose words' initials best spell it, the shortest
+among equals. It starts with neither another abbreviation nor a function word, and
+is of one word only after a function word
 (*la dopamine (DA)*; *mésenchymateuses* alone is not the *MSC* of *cellules souches
 mésenchymateuses*, an English name in French order). Nothing is defined when no run
 of at most a few words fits. :func:`initials_spell` tells whether a name of several
@@ -130,10 +131,13 @@ def initials_spell(abbreviation: str, name: str) -> bool:
 
 def _long_form(abbreviation: str, before: str, clause: int) -> tuple[int, int] | None:
     """Where the long form of ``abbreviation`` lies in ``before`` (not before
-    ``clause``): the shortest run of last words that fits, or ``None``."""
+    ``clause``), or ``None``: of the runs of last words that fit, the one whose
+    words' initials best spell it (:func:`_initials`), the shortest among equals
+    (*problèmes liés à la pharmacothérapie (PRP)*, not *pharmacothérapie* alone)."""
     letters = [ch for ch in fold(singular(abbreviation)) if ch.isalpha()]
     words = [m for m in WORD_PATTERN.finditer(before, clause)]
     most = min(len(words), len(letters) + _SLACK)
+    best: tuple[float, int, int] | None = None  # score, start, end
     for count in range(1, most + 1):
         run = words[len(words) - count :]
         first = run[0]
@@ -150,8 +154,31 @@ def _long_form(abbreviation: str, before: str, clause: int) -> tuple[int, int] |
                 # *cellules souches mésenchymateuses (MSC)*: the words of an English
                 # name in French order; *la dopamine (DA)* is one word.
                 continue
-        return first.start() + offset, run[-1].end()
-    return None
+        score = _initials(letters, before[first.start() + offset : run[-1].end()])
+        if best is None or score > best[0]:
+            best = score, first.start() + offset, run[-1].end()
+    return None if best is None else (best[1], best[2])
+
+
+def _initials(letters: list[str], name: str) -> float:
+    """How well the initials of the words of ``name`` (the parts of a compound
+    counted) spell ``letters``: how many of them do, in order, less half a point for
+    each other word that is not a function word (*électroencéphalographie* for *EEG*,
+    not *enregistrer l'activité à l'aide de l'électroencéphalographie*)."""
+    words = [
+        fold(part)
+        for word in WORD_PATTERN.findall(name)
+        for part in re.split(r"[-‐‑]", word[split_elision(word) :])
+        if fold(part)
+    ]
+    # the longest common subsequence of the initials and the letters
+    row = [0] * (len(letters) + 1)
+    for word in words:
+        previous = row[:]
+        for j, letter in enumerate(letters, 1):
+            row[j] = previous[j - 1] + 1 if word[0] == letter else max(previous[j], row[j - 1])
+    content = sum(1 for word in words if not is_stop_word(word))
+    return row[-1] - 0.5 * max(0, content - row[-1])
 
 
 def _abbreviated(word: str) -> bool:
