@@ -710,6 +710,7 @@ _TPL = "Le trouble de personnalité limite (TPL) et l'abandon du traitement : le
         ((_TPL, _TPL), True),
         ((_TPL,), False),  # one article is too few
         ((_TPL, _TPL, "Le TPL", "Le TPL", "Le TPL"), False),  # fewer than half who write it
+        ((_TPL, _TPL, "Des TPLs suivis.", "Deux TPLs."), False),  # the plural writes it too
     ],
 )
 def test_a_typed_abbreviation_the_thesaurus_lacks_is_read_as_articles_spell_it_out(

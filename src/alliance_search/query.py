@@ -426,7 +426,9 @@ class ParsedQuery:
             if named:
                 count, best = named[0]
                 if clause.kind == "word":
-                    enough = 2 * count > reader.doc_frequency(EXACT_FIELD, typed.exact[0])
+                    forms = [wq.Term(EXACT_FIELD, form) for form in _written_forms(typed)]
+                    writing = len(set(searcher.docs_for_query(wq.Or(forms))))  # *PÉs* too
+                    enough = 2 * count > writing
                 else:
                     enough = count > own
                 if count >= 2 and enough:
