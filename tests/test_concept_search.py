@@ -793,3 +793,18 @@ def test_an_abbreviation_spelt_out_is_no_word_of_the_same_letters(tmp_path: Path
     assert index.search("attention", concept="trouble-tics").ids == []
     hit = next(h for h in index.search("tics attention") if h.id == "numerique")
     assert all(m.concept != "trouble-tics" for m in hit.explanation)
+
+
+def test_a_plural_abbreviation_spelt_out_is_not_another_abbreviation(tmp_path: Path) -> None:
+    """*NPs* spelt out as nanoparticles is the plural of *NP*, not *NPS*, the new
+    psychoactive substances, which the folded index writes the same."""
+    articles = [
+        als.Article(
+            id="nano",
+            title="Étude",
+            summary="Les nanoparticules (NPs) chargées : les NPs traversent la barrière.",
+        ),
+        als.Article(id="nps", title="Étude", summary="Les NPS vendues en ligne."),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    assert index.search("NPS").ids == ["nps"]

@@ -536,7 +536,9 @@ class Thesaurus:
                     None,
                 )
                 concept = whole.concept.id if whole is not None else None
-                owner = self.find(short)  # by an abbreviation, or a word (*TIC*, *tic*)
+                # by an abbreviation, or a word (*TIC*, *tic*); a plural as written may
+                # be another abbreviation (*NPs*, nanoparticles, and *NPS*)
+                owner = self.find(short) or self.find(definition.abbreviation)
                 if owner is None:
                     if concept is not None:
                         found[written] = Sense(short, definition.long_form, concept, False)
