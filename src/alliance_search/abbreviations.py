@@ -102,7 +102,7 @@ def spells(abbreviation: str, long_form: str) -> bool:
     >>> spells("TCC", "traumatisme craniocérébral"), spells("TCC", "trouble des conduites")
     (True, False)
     """
-    letters = [ch for ch in fold(singular(abbreviation)) if ch.isalpha()]
+    letters = _letters(abbreviation)
     written = fold(long_form)
     return bool(letters) and written.startswith(letters[0]) and _in_order(letters, written)
 
@@ -117,15 +117,11 @@ def initials_spell(abbreviation: str, name: str) -> bool:
     >>> initials_spell("IL", "inflammatory response"), initials_spell("TCC", "crâne")
     (False, False)
     """
-    parts = [
-        fold(part)
-        for word in WORD_PATTERN.findall(name)
-        for part in re.split(r"[-‐‑]", word[split_elision(word) :])
-        if fold(part) and not is_stop_word(fold(part))
-    ]
-    letters = fold(singular(abbreviation))
+    parts = [part for part in _parts(name) if not is_stop_word(part)]
     return (
-        len(parts) > 1 and spells(abbreviation, name) and _in_order([p[0] for p in parts], letters)
+        len(parts) > 1
+        and spells(abbreviation, name)
+        and _in_order([part[0] for part in parts], "".join(_letters(abbreviation)))
     )
 
 
@@ -134,7 +130,7 @@ def _long_form(abbreviation: str, before: str, clause: int) -> tuple[int, int] |
     ``clause``), or ``None``: of the runs of last words that fit, the one whose
     words' initials best spell it (:func:`_initials`), the shortest among equals
     (*problèmes liés à la pharmacothérapie (PRP)*, not *pharmacothérapie* alone)."""
-    letters = [ch for ch in fold(singular(abbreviation)) if ch.isalpha()]
+    letters = _letters(abbreviation)
     words = [m for m in WORD_PATTERN.finditer(before, clause)]
     most = min(len(words), len(letters) + _SLACK)
     best: tuple[float, int, int] | None = None  # score, start, end
@@ -143,18 +139,16 @@ def _long_form(abbreviation: str, before: str, clause: int) -> tuple[int, int] |
         first = run[0]
         offset = split_elision(first.group())  # *d'efficacité*: the word is *efficacité*
         word = first.group()[offset:]
-        if _abbreviated(word) or is_stop_word(fold(word)) or not fold(word).startswith(letters[0]):
+        long_form = before[first.start() + offset : run[-1].end()]
+        if _abbreviated(word) or is_stop_word(fold(word)) or not spells(abbreviation, long_form):
             continue  # *TCC sont de sévérité légère (TCCL)*, *la viabilité (LPS)*
-        written = fold(before[first.start() + offset : run[-1].end()]).lower()
-        if not _in_order(letters, written):
-            continue
         if count == 1 and offset == 0 and len(words) > 1:
             previous = words[-2].group()
             if not is_stop_word(fold(previous[split_elision(previous) :])):
                 # *cellules souches mésenchymateuses (MSC)*: the words of an English
                 # name in French order; *la dopamine (DA)* is one word.
                 continue
-        score = _initials(letters, before[first.start() + offset : run[-1].end()])
+        score = _initials(letters, long_form)
         if best is None or score > best[0]:
             best = score, first.start() + offset, run[-1].end()
     return None if best is None else (best[1], best[2])
@@ -165,12 +159,7 @@ def _initials(letters: list[str], name: str) -> float:
     counted) spell ``letters``: how many of them do, in order, less half a point for
     each other word that is not a function word (*électroencéphalographie* for *EEG*,
     not *enregistrer l'activité à l'aide de l'électroencéphalographie*)."""
-    words = [
-        fold(part)
-        for word in WORD_PATTERN.findall(name)
-        for part in re.split(r"[-‐‑]", word[split_elision(word) :])
-        if fold(part)
-    ]
+    words = _parts(name)
     # the longest common subsequence of the initials and the letters
     row = [0] * (len(letters) + 1)
     for word in words:
@@ -179,6 +168,21 @@ def _initials(letters: list[str], name: str) -> float:
             row[j] = previous[j - 1] + 1 if word[0] == letter else max(previous[j], row[j - 1])
     content = sum(1 for word in words if not is_stop_word(word))
     return row[-1] - 0.5 * max(0, content - row[-1])
+
+
+def _letters(abbreviation: str) -> list[str]:
+    """The letters of ``abbreviation`` in its singular, folded."""
+    return [ch for ch in fold(singular(abbreviation)) if ch.isalpha()]
+
+
+def _parts(name: str) -> list[str]:
+    """The words of ``name``, folded, elided articles dropped and compounds split."""
+    return [
+        fold(part)
+        for word in WORD_PATTERN.findall(name)
+        for part in re.split(r"[-‐‑]", word[split_elision(word) :])
+        if fold(part)
+    ]
 
 
 def _abbreviated(word: str) -> bool:
