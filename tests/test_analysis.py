@@ -289,6 +289,31 @@ def test_compounds_of_function_words_are_kept() -> None:
     assert terms("le bien-être au travail")[:2] == [{"bien"}, {"etre"}]
 
 
+def test_pronouns_and_adverbs_in_ci_and_la_are_function_words() -> None:
+    """*celle-ci* is no *ci*, the abbreviation of *conflits d'intérêts*, and *celui-là*
+    no *la*: such compounds of function words are dropped whole."""
+    for word in ["celle-ci", "ceux-ci", "celui-là", "celles-là", "ci-après"]:
+        assert analyze(word) == []
+    assert terms("les documents ci-dessous") == terms("documents dessous")
+
+
+def test_a_function_word_in_capitals_is_an_abbreviation() -> None:
+    """*la MA* is the abbreviation of *maladie d'Alzheimer*, *l'AS* of *agression
+    sexuelle*; *ma mère* and the *LA* of a title in capitals stay function words."""
+    assert terms("les patients atteints de la MA") == [{"patient"}, {"atteint"}, {"ma"}]
+    assert terms("la maladie d’Alzheimer (MA)")[-1] == {"ma"}
+    assert terms("L’AS a eu lieu")[0] == {"as"}
+    assert terms("ma mère") == terms("mère") and analyze("Ma") == []
+    assert terms("LA MALADIE D’ALZHEIMER") == terms("maladie d’Alzheimer")
+    assert terms("TCC ET MA") == [{"tcc"}]  # read as a run of capitals
+    # the same terms and positions in every path: postings, phrases, the analyzer
+    text = "Prise en charge de la MA. LA PRISE EN CHARGE DE LA MA"
+    tokens = [(t.pos, t.text) for t in french_analyzer()(text, positions=True)]
+    assert tokens == [(0, "pris"), (1, "charg"), (2, "ma"), (3, "pris"), (4, "charg")]
+    expected = {"pris": [0, 3], "charg": [1, 4], "ma": [2]}
+    assert term_positions([text]) == _indexed([text], True) == expected
+
+
 def test_etre_in_a_compound_is_a_noun() -> None:
     """*mal-être* is not *mal* (*le mal de dos*); *être* alone is the verb."""
     assert terms("mal-être") == [{"mal"}, {"etre"}]

@@ -749,6 +749,54 @@ def test_an_abbreviation_of_the_thesaurus_typed_is_searched_as_written(tmp_path:
     )
 
 
+def test_an_abbreviation_written_like_a_function_word_is_searched(tmp_path: Path) -> None:
+    """*MA* (maladie d'Alzheimer) is *ma* in lower case: typed or written in capitals,
+    it is the abbreviation; *ma mère* and a title in capitals are not."""
+    articles = [
+        als.Article(
+            id="ma",
+            title="Les aidants",
+            summary="Les aidants de personnes atteintes de la MA : le fardeau de la MA.",
+        ),
+        als.Article(id="alzheimer", title="La maladie d'Alzheimer", summary="Un diagnostic."),
+        als.Article(id="mere", title="Ma mère et moi", summary="Ma fille, ma mère : trois âges."),
+        als.Article(id="titre", title="MA MÈRE ET LA MORT", summary="Un deuil."),
+        als.Article(
+            id="affectives",
+            title="Génétique",
+            summary="Schizophrénie (SCZ) et maladies affectives (MA) : la MA et la SCZ.",
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("MA")
+    assert set(results.ids) == {"ma", "alzheimer"}
+    assert results.notes == (
+        "«MA» read as «maladie d'Alzheimer»; articles that use it otherwise do not "
+        "count: other senses (1)",
+    )
+    assert index.search("quels articles sur la MA ?").ids == results.ids
+    assert index.search("fardeau", concept="maladie-alzheimer").ids == ["ma"]
+    assert index.search("ma mère").ids[0] == "mere"
+
+
+def test_a_query_of_function_words_only_says_so(tmp_path: Path) -> None:
+    """*celle-ci* and *le la* search nothing, and say so; *ci* is no abbreviation."""
+    articles = [
+        als.Article(
+            id="ci",
+            title="Conflits d'intérêts",
+            summary="Les conflits d'intérêts (CI) en recherche clinique : les CI déclarés.",
+        ),
+        als.Article(id="celle", title="La relation", summary="Celle-ci dure ; ci-dessous."),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    for query in ("celle-ci", "le la"):
+        results = index.search(query)
+        assert results.ids == []
+        assert results.notes == (f"not searched: «{query}» (function words only)",)
+    assert index.search("CI").ids == ["ci"]
+
+
 def test_a_typed_abbreviation_is_read_in_the_sense_most_articles_spell_it_out_in(
     tmp_path: Path,
 ) -> None:

@@ -125,6 +125,9 @@ def test_detection_of_shorter_names_inside_a_longer_one(thesaurus) -> None:
         ("Deux TSAs diagnostiqués", [("autisme", "TSAs")]),  # plural
         ("Le VIH en hiver", [("vih", "VIH")]),  # HIV and *hiver*
         ("La ToM et le tome II du traité", [("theorie-de-l-esprit", "ToM")]),
+        # MA (maladie d'Alzheimer) is a function word in any other case
+        ("Chez ma mère, la MA a débuté tôt", [("maladie-alzheimer", "MA")]),
+        ("LA DÉMENCE ET MA MÈRE", [("demence", "DÉMENCE")]),
     ],
 )
 def test_abbreviations_are_detected_only_as_written(thesaurus, text: str, found) -> None:
@@ -169,6 +172,10 @@ def test_documents_write_abbreviations_in_their_case(thesaurus) -> None:
         ),
         # In other words that share most of the name's: the same sense.
         (("Un trouble d’attention avec ou sans hyperactivité (TDAH)",), "tdah", None),
+        (("L'état de stress posttraumatique (ÉSPT) des policiers",), "tspt", None),
+        # ... unless the words it lacks name another concept.
+        (("Schizophrénie (SCZ) et maladies affectives (MA)",), None, "maladie-alzheimer"),
+        (("Le trouble d'insomnie chronique (TIC)",), "insomnie", "trouble-tics"),
     ],
 )
 def test_an_abbreviation_counts_in_the_sense_the_text_spells_it_out_in(

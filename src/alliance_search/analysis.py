@@ -11,14 +11,17 @@ The chain, in order (:class:`FrenchAnalyzer`, one step per function):
    character offsets always refer to the original text;
 5. lowercase;
 6. :func:`is_stop_word` removes French function words (positions renumbered, so
-   a phrase ``pacte de soins`` is ``pacte soins`` on both sides);
+   a phrase ``pacte de soins`` is ``pacte soins`` on both sides); one written in
+   capitals outside a run of capitals is an abbreviation and stays (*la MA*, for
+   *maladie d'Alzheimer*; not the *LA* of a title in capitals);
 7. :func:`stem_variants` stems with Snowball French and folds accents and
    ligatures with unidecode (``cœur`` → ``coeur``); word families that Snowball
    cuts onto unrelated words (``data/stem_families_fr.txt``: *observance* and
    *observation*) get a stem of their own.
 
-Steps 2–7 depend only on the surface word, so :func:`analyze_word` runs them
-once per distinct word and caches the result.
+Steps 2–7 depend only on the surface word (and, for a function word in
+capitals, on its neighbours), so :func:`analyze_word` runs them once per
+distinct word and caches the result.
 
 Stemming and accent folding do not commute (``personnalité`` stems to
 ``personnal`` but ``personnalite`` to ``personnalit``). Each word therefore
@@ -57,7 +60,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = 8
+ANALYZER_VERSION = 9
 
 #: Articles and pronouns that French elides before a vowel (``l’``, ``qu’``...).
 ELISION_ARTICLES = frozenset(
@@ -76,6 +79,8 @@ _ELISION = re.compile(
     re.IGNORECASE,
 )
 _HYPHEN_SPLIT = re.compile(f"[{re.escape(HYPHENS)}]")
+#: The particles of *celle-ci*, *celui-là*, *ci-après*: such compounds are function words.
+_DEICTIC = frozenset(["ci", "là", "la"])
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -268,9 +273,14 @@ def analyze_word(surface: str, stem: bool = True) -> tuple[Part, ...]:
     pieces = [
         (offset, normalize(part).lower(), part) for offset, part in split_compound(surface[cut:])
     ]
-    # A compound made only of function words is a word of its own: bien-être, vis-à-vis.
+    # A compound made only of function words is a word of its own: bien-être, vis-à-vis;
+    # not a pronoun or adverb ending in -ci or -là (celle-ci, ci-après, celui-là).
     # *Être* in a compound is a noun (mal-être, non-être), not the verb.
-    keep_all = len(pieces) > 1 and all(is_stop_word(word) for _, word, _ in pieces)
+    keep_all = (
+        len(pieces) > 1
+        and all(is_stop_word(word) for _, word, _ in pieces)
+        and not any(word in _DEICTIC for _, word, _ in pieces)
+    )
     for offset, word, part in pieces:
         noun = len(pieces) > 1 and word in ("être", "etre")
         if is_stop_word(word) and not ((keep_all or noun) and len(word) > 1):
@@ -279,6 +289,67 @@ def analyze_word(surface: str, stem: bool = True) -> tuple[Part, ...]:
         terms = stem_variants(word) if stem else _fold_terms(word)
         parts.append((cut + offset, len(part), terms))
     return tuple(parts)
+
+
+@lru_cache(maxsize=1024)
+def _as_abbreviation(surface: str, stem: bool) -> tuple[Part, ...]:
+    """A function word written in capitals, analysed as the abbreviation it is (*MA*)."""
+    cut = split_elision(surface)
+    word = normalize(surface[cut:]).lower()
+    return ((cut, len(surface) - cut, stem_variants(word) if stem else _fold_terms(word)),)
+
+
+def _capitals(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+#: What ends a run of words in capitals (*… de la MA. MÉTHODES : …*).
+_BREAKS = frozenset('.:;!?()[]{}«»"“”,/|–—\n\r')
+_PREVIOUS = re.compile(rf"({WORD_PATTERN.pattern})([\W_]*)\Z")
+
+
+def alone_in_capitals(text: str, start: int, end: int) -> bool:
+    """Whether the word ``text[start:end]`` is written in capitals and no word beside
+    it, up to punctuation, is: an abbreviation, not a word of a title in capitals.
+
+    >>> text = "Soigner la MA. LA PRISE EN CHARGE"
+    >>> alone_in_capitals(text, 11, 13), alone_in_capitals(text, 15, 17)
+    (True, False)
+    """
+    if not _capitals(text[start:end]):
+        return False
+    following = WORD_PATTERN.search(text, end)
+    if (
+        following is not None
+        and _capitals(following.group())
+        and not _BREAKS.intersection(text[end : following.start()])
+    ):
+        return False
+    previous = _PREVIOUS.search(text, max(0, start - 64), start)
+    return not (
+        previous is not None
+        and _capitals(previous.group(1))
+        and not _BREAKS.intersection(previous.group(2))
+    )
+
+
+@lru_cache(maxsize=16)
+def _starts(text: str) -> tuple[int, ...]:
+    return tuple(match.start() for match in WORD_PATTERN.finditer(text))
+
+
+def _word_parts(surface: str, stem: bool, text: str, start: int) -> tuple[Part, ...]:
+    """:func:`analyze_word` on ``surface``, the word at ``start`` in ``text`` (or, if
+    ``start`` is negative, its ``-start - 1``-th word), except that a function word
+    :func:`alone_in_capitals` stays, as the abbreviation it is (*la MA*)."""
+    parts = analyze_word(surface, stem)
+    if parts[-1][2] or len(parts) > 1 or not _capitals(surface):
+        return parts
+    if start < 0:
+        start = _starts(text)[-start - 1]
+    if not alone_in_capitals(text, start, start + len(surface)):
+        return parts
+    return _as_abbreviation(surface, stem)
 
 
 class FrenchAnalyzer(Tokenizer):  # type: ignore[misc]
@@ -320,7 +391,7 @@ class FrenchAnalyzer(Tokenizer):  # type: ignore[misc]
         for match in matches:
             surface = match.group()
             base = start_char + match.start()
-            for offset, length, terms in analyze_word(surface, stem):
+            for offset, length, terms in _word_parts(surface, stem, value, match.start()):
                 if not terms:
                     if removestops:
                         continue
@@ -391,7 +462,7 @@ def _analyze(text: str, stem: bool) -> Words:
     words: list[tuple[int, tuple[str, ...], int, int]] = []
     for match in WORD_PATTERN.finditer(text):
         base = match.start()
-        for offset, length, terms in analyze_word(match.group(), stem):
+        for offset, length, terms in _word_parts(match.group(), stem, text, base):
             if terms:
                 words.append((len(words), terms, base + offset, base + offset + length))
     return tuple(words)
@@ -465,8 +536,8 @@ def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[in
     # As :func:`_analyze` numbers words, without character offsets: this runs on the
     # stored texts of every article whose phrases are checked.
     for text in texts:
-        for word in WORD_PATTERN.findall(text):
-            for _, _, terms in analyze_word(word, stem):
+        for i, word in enumerate(WORD_PATTERN.findall(text)):
+            for _, _, terms in _word_parts(word, stem, text, -i - 1):
                 if terms:
                     for term in terms:
                         positions.setdefault(term, []).append(pos)

@@ -543,7 +543,7 @@ class Thesaurus:
                     if concept is not None:
                         found[written] = Sense(short, definition.long_form, concept, False)
                 elif owner.id in {m.concept.id for m in inside} or _shares_words(
-                    definition.long_form, owner
+                    definition.long_form, owner, inside
                 ):
                     found[written] = Sense(short, definition.long_form, owner.id, False)
                 else:
@@ -620,13 +620,26 @@ class Thesaurus:
         return digest.hexdigest()[:16]
 
 
-def _shares_words(long_form: str, concept: Concept) -> bool:
+def _shares_words(long_form: str, concept: Concept, others: list[ConceptMention]) -> bool:
     """Whether half or more of the words of ``long_form`` are words of the
-    concept's names (by stem)."""
-    words = [terms for _, terms, _, _ in analyze(long_form)]
+    concept's names (by stem), and none of the others names one of the ``others``
+    concepts found in it (*maladies affectives* is no *maladie d'Alzheimer*).
+
+    >>> alzheimer = default_thesaurus()["maladie-alzheimer"]
+    >>> _shares_words("maladie de type Alzheimer", alzheimer, [])
+    True
+    >>> long_form = "maladies affectives"
+    >>> _shares_words(long_form, alzheimer, default_thesaurus().detect(long_form))
+    False
+    """
     names = {variant for term in concept.terms for word in _words(term) for variant in word}
-    shared = sum(1 for variants in words if names.intersection(variants))
-    return bool(words) and 2 * shared >= len(words)
+    words = analyze(long_form)
+    if not words:
+        return False
+    apart = [(start, end) for _, terms, start, end in words if not names.intersection(terms)]
+    if 2 * len(apart) > len(words):
+        return False
+    return not any(m.start <= start and end <= m.end for start, end in apart for m in others)
 
 
 @cache

@@ -25,6 +25,7 @@ from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
 
 from .analysis import (
     WORD_PATTERN,
+    alone_in_capitals,
     analyze,
     fold,
     is_stop_word,
@@ -806,6 +807,7 @@ def request_end(text: str) -> int:
         word = match.group()[split_elision(match.group()) :]  # d'articles → articles
         parts = [fold(part) for _, part in split_compound(word)]
         linking = all(part in _LINKING or is_stop_word(part) for part in parts)
+        linking = linking and not alone_in_capitals(text, *match.span())  # la MA (Alzheimer)
         if len(parts) > 1 and not _INVERSION.intersection(parts[1:]):
             linking = linking and not all(is_stop_word(part) for part in parts)  # bien-être
         if not end and not asks and parts[0] in _QUESTION:
@@ -860,6 +862,8 @@ def request_tail(text: str, start: int = 0) -> int:
         word = match.group()[split_elision(match.group()) :]
         parts = [fold(part) for _, part in split_compound(word)]
         if not all(part in _TAIL_WORDS or part in _SETTING or is_stop_word(part) for part in parts):
+            break
+        if alone_in_capitals(text, *match.span()):
             break
         asks = asks or any(part in _TAIL_ASKING for part in parts)
         setting = setting or any(part in _SETTING for part in parts)
@@ -1292,6 +1296,8 @@ def parse_query(
         )
     if framing:
         notes.append(f"weighs little: «{question.strip()}» (frames the question)")
+    if not clauses and WORD_PATTERN.search(body):
+        notes.append(f"not searched: «{body.strip()}» (function words only)")
     if thesaurus is not None:
         clauses = _mark_qualifiers(clauses, thesaurus)
     if len(clauses) > MAX_CLAUSES:
