@@ -338,12 +338,16 @@ def _starts(text: str) -> tuple[int, ...]:
     return tuple(match.start() for match in WORD_PATTERN.finditer(text))
 
 
-def _word_parts(surface: str, stem: bool, text: str, start: int) -> tuple[Part, ...]:
-    """:func:`analyze_word` on ``surface``, the word at ``start`` in ``text`` (or, if
-    ``start`` is negative, its ``-start - 1``-th word), except that a function word
-    :func:`alone_in_capitals` stays, as the abbreviation it is (*la MA*)."""
-    parts = analyze_word(surface, stem)
-    if parts[-1][2] or len(parts) > 1 or not _capitals(surface):
+def _in_capitals(
+    parts: tuple[Part, ...], surface: str, stem: bool, text: str, start: int
+) -> tuple[Part, ...]:
+    """The ``parts`` of a function word in capitals, ``surface``, the word at ``start``
+    in ``text`` (or, if ``start`` is negative, its ``-start - 1``-th word): as the
+    abbreviation it is if it is :func:`alone_in_capitals` (*la MA*).
+
+    Callers test ``not parts[-1][2] and surface.isupper()`` first: this runs on
+    few words."""
+    if len(parts) > 1 or len(surface) < 2:
         return parts
     if start < 0:
         start = _starts(text)[-start - 1]
@@ -391,7 +395,10 @@ class FrenchAnalyzer(Tokenizer):  # type: ignore[misc]
         for match in matches:
             surface = match.group()
             base = start_char + match.start()
-            for offset, length, terms in _word_parts(surface, stem, value, match.start()):
+            parts = analyze_word(surface, stem)
+            if not parts[-1][2] and surface.isupper():
+                parts = _in_capitals(parts, surface, stem, value, match.start())
+            for offset, length, terms in parts:
                 if not terms:
                     if removestops:
                         continue
@@ -462,7 +469,11 @@ def _analyze(text: str, stem: bool) -> Words:
     words: list[tuple[int, tuple[str, ...], int, int]] = []
     for match in WORD_PATTERN.finditer(text):
         base = match.start()
-        for offset, length, terms in _word_parts(match.group(), stem, text, base):
+        surface = match.group()
+        parts = analyze_word(surface, stem)
+        if not parts[-1][2] and surface.isupper():
+            parts = _in_capitals(parts, surface, stem, text, base)
+        for offset, length, terms in parts:
             if terms:
                 words.append((len(words), terms, base + offset, base + offset + length))
     return tuple(words)
@@ -537,7 +548,10 @@ def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[in
     # stored texts of every article whose phrases are checked.
     for text in texts:
         for i, word in enumerate(WORD_PATTERN.findall(text)):
-            for _, _, terms in _word_parts(word, stem, text, -i - 1):
+            parts = analyze_word(word, stem)
+            if not parts[-1][2] and word.isupper():
+                parts = _in_capitals(parts, word, stem, text, -i - 1)
+            for _, _, terms in parts:
                 if terms:
                     for term in terms:
                         positions.setdefault(term, []).append(pos)
