@@ -729,6 +729,60 @@ def test_a_typed_abbreviation_the_thesaurus_lacks_is_read_as_articles_spell_it_o
     assert {f"tpl-{i}" for i in range(len(spelling_out))} <= set(results.ids)
 
 
+_MP = "La maladie de Parkinson (MP) et la marche : la MP avancée"
+
+
+def test_a_typed_abbreviation_read_as_a_concept_leaves_out_its_other_senses(
+    tmp_path: Path,
+) -> None:
+    """*MP* is *maladie de Parkinson* in three theses, *microparticules* in a fourth:
+    typed, it finds the disease, named in full or abbreviated, not the microparticles."""
+    articles = [
+        *(als.Article(id=f"mp-{i}", title="Étude", summary=_MP) for i in range(3)),
+        als.Article(id="parkinson", title="Vivre avec la maladie de Parkinson", summary=""),
+        als.Article(id="mp-sans", title="La MP au quotidien", summary="Le tremblement."),
+        als.Article(
+            id="microparticules",
+            title="Hémostase",
+            summary="Des microparticules (MP) circulantes ; les MP et la coagulation.",
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("MP")
+    assert set(results.ids) == {"mp-0", "mp-1", "mp-2", "parkinson", "mp-sans"}
+    assert results.notes == (
+        "«MP» read as «maladie de Parkinson», as 3 articles use it so; articles that "
+        "use it otherwise do not count: other senses (1)",
+    )
+    # still there for what it is, by its long form or its other words
+    assert index.search("microparticules").ids == ["microparticules"]
+    assert "microparticules" in index.search("MP coagulation").ids
+
+
+def test_a_typed_abbreviation_with_several_senses_says_so(tmp_path: Path) -> None:
+    """*PA* is *pression artérielle* twice and *personne âgée* once: too few to read it
+    as one concept, it is searched as written, in every sense, and a note says so."""
+    articles = [
+        als.Article(
+            id=f"pression-{i}",
+            title="Hypertension",
+            summary="La pression artérielle (PA) systolique ; la PA mesurée le matin.",
+        )
+        for i in range(2)
+    ]
+    articles.append(
+        als.Article(id="agee", title="Chutes", summary="La personne âgée (PA) à domicile.")
+    )
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("PA")
+    assert set(results.ids) == {"pression-0", "pression-1", "agee"}
+    assert results.notes == (
+        "«PA» has several senses in these articles: other senses (2), «personne âgée» (1)",
+    )
+    explained = {(m.found, m.route) for m in results[0].explanation}
+    assert ("PA", "exact") in explained
+
+
 def test_an_abbreviation_of_the_thesaurus_typed_is_searched_as_written(tmp_path: Path) -> None:
     """*TS* (tentative de suicide) stems to *t*: typed, it is still the abbreviation
     as written, so the article that spells its TS out as *témoins sains* is left out."""

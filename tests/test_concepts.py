@@ -231,6 +231,20 @@ def test_senses_of_the_abbreviations_a_text_spells_out(thesaurus) -> None:
     ]
 
 
+def test_an_abbreviation_spelt_out_as_nothing_the_thesaurus_holds_has_a_sense_too(
+    thesaurus,
+) -> None:
+    """The index holds *MP* spelt out as microparticles by that sense only, so that a
+    query reading *MP* as Parkinson's disease leaves it out."""
+    senses = thesaurus.senses("Des microparticules (MP) et la maladie de Parkinson (MP).")
+    assert [(s.abbreviation, s.concept, s.foreign, s.term) for s in senses] == [
+        ("MP", None, False, "=mp")
+    ]
+    assert not senses[0].as_written
+    parkinson = thesaurus.senses("La maladie de Parkinson (MP).")[0]
+    assert parkinson.concept == "maladie-parkinson" and parkinson.as_written
+
+
 #: Names of several words that analysis leaves as one (stop words, single letters),
 #: reviewed: that word names the concept too, or no other French word.
 _ONE_WORD_LEFT = {

@@ -61,7 +61,7 @@ _CAPITALS = re.compile(r"(?<![\w‐-])([^\W\d_a-zß-ÿ]{2,6})s?(?![\w‐-])")
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
-DETECTION_VERSION = 4
+DETECTION_VERSION = 5
 
 
 def abbreviation(term: str) -> bool:
@@ -136,7 +136,9 @@ class Sense:
     :meth:`Thesaurus.senses`): ``concept``, the thesaurus's own concept for it if the
     long form names that, otherwise the concept the long form names as a whole
     (``None`` if none); ``foreign`` when the thesaurus gives the abbreviation to
-    another concept than the long form names (*TCC* spelt out as a brain injury)."""
+    another concept than the long form names (*TCC* spelt out as a brain injury).
+    Neither a concept nor foreign: an abbreviation the thesaurus lacks, spelt out as
+    nothing it holds (*microparticules (MP)*)."""
 
     abbreviation: str
     long_form: str
@@ -152,6 +154,13 @@ class Sense:
         """Whether the word ``surface`` writes the abbreviation, in its case or in
         capitals (*TIC*, not the *tic* of a tic disorder)."""
         return written_as(surface, self.abbreviation, case=True)
+
+    @property
+    def as_written(self) -> bool:
+        """Whether the ``exact`` field also holds the abbreviation as written (beside
+        :attr:`term`): where it stands for a concept in a sense not foreign to it, so
+        that a typed abbreviation read in another sense does not find it there."""
+        return self.concept is not None and not self.foreign
 
     @property
     def term(self) -> str:
@@ -500,8 +509,9 @@ class Thesaurus:
 
     def senses(self, *texts: str) -> list[Sense]:
         """The abbreviations the texts spell out (*le traumatisme craniocérébral
-        (TCC)*; see :func:`~alliance_search.abbreviations.definitions`) as a concept,
-        or in another sense than the thesaurus's; the first definition of each.
+        (TCC)*; see :func:`~alliance_search.abbreviations.definitions`), the first
+        definition of each: as a concept, in another sense than the thesaurus's, or,
+        for one the thesaurus lacks, as nothing it holds.
 
         The long form names the abbreviation's own concept (``foreign`` false) if the
         thesaurus finds that concept in it, or if half of its words or more are words
@@ -540,8 +550,7 @@ class Thesaurus:
                 # be another abbreviation (*NPs*, nanoparticles, and *NPS*)
                 owner = self.find(short) or self.find(definition.abbreviation)
                 if owner is None:
-                    if concept is not None:
-                        found[written] = Sense(short, definition.long_form, concept, False)
+                    found[written] = Sense(short, definition.long_form, concept, False)
                 elif owner.id in {m.concept.id for m in inside} or _shares_words(
                     definition.long_form, owner, inside
                 ):

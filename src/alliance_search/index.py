@@ -97,13 +97,14 @@ def _document(
     article: Article, concepts: Sequence[str] = (), senses: Sequence[Sense] = ()
 ) -> dict[str, Any]:
     """The fields of ``article``'s document, tagged with ``concepts``. The ``exact``
-    field holds an abbreviation the article spells out (``senses``) also by its
-    sense there, and only by it where the thesaurus gives it to another concept
-    (then the analysed fields leave it out)."""
+    field holds an abbreviation the article spells out (``senses``) by its sense
+    there, and also as written where that sense is a concept of its own (see
+    :attr:`Sense.as_written`). Where the thesaurus gives it to another concept, the
+    analysed fields leave it out too."""
     renamed: dict[str, tuple[str, ...]] = {}
     for sense in senses:
         for form in (sense.written, sense.written + "s"):
-            renamed[form] = (sense.term,) if sense.foreign else (form, sense.term)
+            renamed[form] = (form, sense.term) if sense.as_written else (sense.term,)
     doc: dict[str, Any] = {
         "id": article.id,
         "title": article.title,

@@ -264,6 +264,14 @@ def _spelt_out(reader: IndexReader, thesaurus: Thesaurus, written: str) -> dict[
     return {concept: n for concept, n in counts.items() if n}
 
 
+def _senses_said(thesaurus: Thesaurus, spelt: dict[str, int]) -> str:
+    """The senses articles spell an abbreviation out in, as a note says them."""
+    return ", ".join(
+        f"«{thesaurus.concepts[c].label}» ({n})" if c else f"other senses ({n})"
+        for c, n in sorted(spelt.items(), key=lambda x: -x[1])
+    )
+
+
 def _with_spelt_out_names(clause: Clause, reader: IndexReader) -> Clause:
     """``clause`` with, for each concept it names by its own or a narrower concept's
     names, the abbreviations articles spell out as that concept."""
@@ -407,7 +415,10 @@ class ParsedQuery:
           therapy), or, for an abbreviation the thesaurus does not hold (*TPL*, *trouble
           de personnalité limite*), more than half of the articles that write it.
         - Otherwise a typed abbreviation of the thesaurus keeps its concept; a note
-          says how many articles spell it out otherwise, and as what.
+          says how many articles spell it out otherwise, and as what. One the
+          thesaurus lacks is searched as written, also where articles spell it out
+          as nothing the thesaurus holds; a note says so if some spell it out as a
+          concept too (*PA*: *pression artérielle*, *personne âgée*).
         """
         thesaurus = expansion.thesaurus
         if thesaurus is None:
@@ -428,6 +439,7 @@ class ParsedQuery:
                 count, best = named[0]
                 if clause.kind == "word":
                     forms = [wq.Term(EXACT_FIELD, form) for form in _written_forms(typed)]
+                    forms.append(wq.Term(EXACT_FIELD, defined_term("", typed.exact[0])))
                     writing = len(set(searcher.docs_for_query(wq.Or(forms))))  # *PÉs* too
                     enough = 2 * count > writing
                 else:
@@ -443,18 +455,26 @@ class ParsedQuery:
                     if clause.concept is not None:
                         owner = thesaurus.concepts[clause.concept].label
                         said += f" ({own or 'none'} as «{owner}»)"
+                    elif "" in spelt:  # spelt out as no concept: no longer written
+                        said += "; articles that use it otherwise do not count: "
+                        said += f"other senses ({spelt['']})"
                     notes.append(said)
                     continue
             if clause.kind == "concept" and clause.concept is not None and spelt:
-                others = ", ".join(
-                    f"«{thesaurus.concepts[c].label}» ({n})" if c else f"other senses ({n})"
-                    for c, n in sorted(spelt.items(), key=lambda x: -x[1])
-                )
                 label = thesaurus.concepts[clause.concept].label
                 notes.append(
                     f"«{typed.text}» read as «{label}»; articles that use it "
-                    f"otherwise do not count: {others}"
+                    f"otherwise do not count: {_senses_said(thesaurus, spelt)}"
                 )
+            if clause.kind == "word" and "" in spelt:
+                # where spelt out as no concept, the index holds it by that sense only
+                unread = replace(typed, defined="")
+                reread[number] = replace(clause, alternatives=(*clause.alternatives, unread))
+                if named:
+                    notes.append(
+                        f"«{typed.text}» has several senses in these articles: "
+                        f"{_senses_said(thesaurus, spelt)}"
+                    )
         # A concept read otherwise leaves the words of its typed name with it.
         dropped = {self.clauses[n].concept for n in reread} - {None}
         clauses = []

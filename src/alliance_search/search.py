@@ -615,8 +615,8 @@ def describe(
             return alt.defined is None
         sense = senses.get(alt.exact[0])
         if alt.defined is not None:
-            return sense is not None and sense.concept == alt.defined
-        return sense is None or not sense.foreign
+            return sense is not None and (sense.concept or "") == alt.defined
+        return sense is None or sense.as_written
 
     word_spans: dict[str, set[tuple[int, int]]] = {name: set() for name in texts}
     clause_spans: dict[str, list[tuple[int, int, int]]] = {name: [] for name in texts}
