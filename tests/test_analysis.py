@@ -302,7 +302,7 @@ def test_a_function_word_in_capitals_is_an_abbreviation() -> None:
     sexuelle*; *ma mère* and the *LA* of a title in capitals stay function words."""
     assert terms("les patients atteints de la MA") == [{"patient"}, {"atteint"}, {"ma"}]
     assert terms("la maladie d’Alzheimer (MA)")[-1] == {"ma"}
-    assert terms("L’AS a eu lieu")[0] == {"as"}
+    assert terms("L’AS a eu lieu")[0] == terms("après l’AS")[0] == {"as"}
     assert terms("ma mère") == terms("mère") and analyze("Ma") == []
     assert terms("LA MALADIE D’ALZHEIMER") == terms("maladie d’Alzheimer")
     assert terms("TCC ET MA") == [{"tcc"}]  # read as a run of capitals

@@ -701,62 +701,62 @@ def test_a_typed_abbreviation_of_the_thesaurus_says_what_articles_spell_it_out_a
     )
 
 
-_TPL = "Le trouble de personnalité limite (TPL) et l'abandon du traitement : le TPL"
+_AP = "L'activité physique (AP) et la dépression : l'AP régulière"
 
 
 @pytest.mark.parametrize(
     ("spelling_out", "read_as_concept"),
     [
-        ((_TPL, _TPL), True),
-        ((_TPL,), False),  # one article is too few
-        ((_TPL, _TPL, "Le TPL", "Le TPL", "Le TPL"), False),  # fewer than half who write it
-        ((_TPL, _TPL, "Des TPLs suivis.", "Deux TPLs."), False),  # the plural writes it too
+        ((_AP, _AP), True),
+        ((_AP,), False),  # one article is too few
+        ((_AP, _AP, "Une AP", "Une AP", "Une AP"), False),  # fewer than half who write it
+        ((_AP, _AP, "Des APs suivies.", "Deux APs."), False),  # the plural writes it too
     ],
 )
 def test_a_typed_abbreviation_the_thesaurus_lacks_is_read_as_articles_spell_it_out(
     tmp_path: Path, spelling_out: tuple[str, ...], read_as_concept: bool
 ) -> None:
     articles = [
-        als.Article(id=f"tpl-{i}", title="Étude", summary=summary)
+        als.Article(id=f"ap-{i}", title="Étude", summary=summary)
         for i, summary in enumerate(spelling_out)
     ]
-    articles.append(als.Article(id="borderline", title="Patients borderline", summary=""))
+    articles.append(als.Article(id="sport", title="L'exercice physique des aînés", summary=""))
     index = als.build_index(articles, tmp_path / "ix")
-    results = index.search("TPL")
-    assert ("borderline" in results.ids) is read_as_concept
-    said = "«TPL» read as «état limite», as 2 articles use it so"
+    results = index.search("AP")
+    assert ("sport" in results.ids) is read_as_concept
+    said = "«AP» read as «activité physique», as 2 articles use it so"
     assert (said in results.notes) is read_as_concept
-    assert {f"tpl-{i}" for i in range(len(spelling_out))} <= set(results.ids)
+    assert {f"ap-{i}" for i in range(len(spelling_out))} <= set(results.ids)
 
 
-_MP = "La maladie de Parkinson (MP) et la marche : la MP avancée"
+_AS = "L'agression sexuelle (AS) dans l'enfance : l'AS et ses suites."
 
 
 def test_a_typed_abbreviation_read_as_a_concept_leaves_out_its_other_senses(
     tmp_path: Path,
 ) -> None:
-    """*MP* is *maladie de Parkinson* in three theses, *microparticules* in a fourth:
-    typed, it finds the disease, named in full or abbreviated, not the microparticles."""
+    """*AS* is *agression sexuelle* in three theses, *analyse de survie* in a fourth:
+    typed, it finds sexual violence, named in full or abbreviated, not the statistics."""
     articles = [
-        *(als.Article(id=f"mp-{i}", title="Étude", summary=_MP) for i in range(3)),
-        als.Article(id="parkinson", title="Vivre avec la maladie de Parkinson", summary=""),
-        als.Article(id="mp-sans", title="La MP au quotidien", summary="Le tremblement."),
+        *(als.Article(id=f"as-{i}", title="Étude", summary=_AS) for i in range(3)),
+        als.Article(id="violences", title="Violences sexuelles chez les adolescentes", summary=""),
+        als.Article(id="as-seule", title="Après l'AS", summary="Le dévoilement."),
         als.Article(
-            id="microparticules",
-            title="Hémostase",
-            summary="Des microparticules (MP) circulantes ; les MP et la coagulation.",
+            id="survie",
+            title="Statistique",
+            summary="Une analyse de survie (AS) ; l'AS de Kaplan-Meier et la rechute.",
         ),
     ]
     index = als.build_index(articles, tmp_path / "ix")
-    results = index.search("MP")
-    assert set(results.ids) == {"mp-0", "mp-1", "mp-2", "parkinson", "mp-sans"}
+    results = index.search("AS")
+    assert set(results.ids) == {"as-0", "as-1", "as-2", "violences", "as-seule"}
     assert results.notes == (
-        "«MP» read as «maladie de Parkinson», as 3 articles use it so; articles that "
+        "«AS» read as «violence sexuelle», as 3 articles use it so; articles that "
         "use it otherwise do not count: other senses (1)",
     )
     # still there for what it is, by its long form or its other words
-    assert index.search("microparticules").ids == ["microparticules"]
-    assert "microparticules" in index.search("MP coagulation").ids
+    assert index.search("analyse de survie").ids == ["survie"]
+    assert "survie" in index.search("AS rechute").ids
 
 
 def test_a_typed_abbreviation_with_several_senses_says_so(tmp_path: Path) -> None:
@@ -831,6 +831,30 @@ def test_an_abbreviation_written_like_a_function_word_is_searched(tmp_path: Path
     assert index.search("quels articles sur la MA ?").ids == results.ids
     assert index.search("fardeau", concept="maladie-alzheimer").ids == ["ma"]
     assert index.search("ma mère").ids[0] == "mere"
+
+
+def test_a_typed_abbreviation_finds_it_written_in_capitals_only(tmp_path: Path) -> None:
+    """*DI* (déficience intellectuelle) is also the Italian *di* and the *di-* of
+    chemistry: typed in capitals or not, it finds the abbreviation as articles write
+    it, in capitals, and those that name the concept."""
+    articles = [
+        als.Article(id="di", title="Emploi et DI", summary="Des adultes ayant une DI au travail."),
+        als.Article(id="handicap", title="Le handicap intellectuel", summary="Vivre seul."),
+        als.Article(id="italien", title="La casa di Dante", summary="Il poema di Dante."),
+        als.Article(id="chimie", title="Polymères", summary="Des di-accepteurs et di-donneurs."),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    assert set(index.search("DI").ids) == {"di", "handicap"}
+    assert set(index.search("di").ids) == {"di", "handicap"}
+    hit = index.search("DI")[0]
+    assert {(m.found, m.field) for m in hit.explanation} >= {("DI", "title"), ("DI", "summary")}
+    # *ToM* (theory of mind) is no *Tom*
+    articles = [
+        als.Article(id="tom", title="Tom et ses amis", summary="Tom joue avec Léa."),
+        als.Article(id="esprit", title="La ToM chez l'enfant", summary="La ToM se développe."),
+    ]
+    index = als.build_index(articles, tmp_path / "ix2")
+    assert index.search("ToM").ids == ["esprit"]
 
 
 def test_a_query_of_function_words_only_says_so(tmp_path: Path) -> None:

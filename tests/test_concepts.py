@@ -173,6 +173,8 @@ def test_documents_write_abbreviations_in_their_case(thesaurus) -> None:
         # In other words that share most of the name's: the same sense.
         (("Un trouble d’attention avec ou sans hyperactivité (TDAH)",), "tdah", None),
         (("L'état de stress posttraumatique (ÉSPT) des policiers",), "tspt", None),
+        # inside a longer name of another concept: still its sense
+        (("Des traits de la personnalité limite (TPL) : le TPL",), "etat-limite", None),
         # ... unless the words it lacks name another concept.
         (("Schizophrénie (SCZ) et maladies affectives (MA)",), None, "maladie-alzheimer"),
         (("Le trouble d'insomnie chronique (TIC)",), "insomnie", "trouble-tics"),
@@ -217,7 +219,7 @@ def test_senses_of_the_abbreviations_a_text_spells_out(thesaurus) -> None:
     senses = thesaurus.senses(
         "Le trouble cognitif léger (TCL) précède la démence.",
         "Des travailleuses du sexe (TS) et des témoins sains (TS).",
-        "La thérapie cognitivo-comportementale (TCC) et le trouble de personnalité limite (TPL).",
+        "La thérapie cognitivo-comportementale (TCC) et l'activité physique (AP).",
     )
     assert [(s.abbreviation, s.concept, s.foreign, s.term) for s in senses] == [
         # TCL is the thesaurus's mild brain injury: here, mild cognitive impairment.
@@ -226,23 +228,23 @@ def test_senses_of_the_abbreviations_a_text_spells_out(thesaurus) -> None:
         ("TS", "travail-du-sexe", True, "travail-du-sexe=ts"),
         # TCC spelt out in the thesaurus's sense.
         ("TCC", "tcc", False, "tcc=tcc"),
-        # TPL is no name of the thesaurus's: a name more for the concept.
-        ("TPL", "etat-limite", False, "etat-limite=tpl"),
+        # AP is no name of the thesaurus's: a name more for the concept.
+        ("AP", "activite-physique", False, "activite-physique=ap"),
     ]
 
 
 def test_an_abbreviation_spelt_out_as_nothing_the_thesaurus_holds_has_a_sense_too(
     thesaurus,
 ) -> None:
-    """The index holds *MP* spelt out as microparticles by that sense only, so that a
-    query reading *MP* as Parkinson's disease leaves it out."""
-    senses = thesaurus.senses("Des microparticules (MP) et la maladie de Parkinson (MP).")
+    """The index holds *AS* spelt out as a survival analysis by that sense only, so
+    that a query reading *AS* as sexual assault leaves it out."""
+    senses = thesaurus.senses("Une analyse de survie (AS) et l'agression sexuelle (AS).")
     assert [(s.abbreviation, s.concept, s.foreign, s.term) for s in senses] == [
-        ("MP", None, False, "=mp")
+        ("AS", None, False, "=as")
     ]
-    assert not senses[0].as_written
-    parkinson = thesaurus.senses("La maladie de Parkinson (MP).")[0]
-    assert parkinson.concept == "maladie-parkinson" and parkinson.as_written
+    assert not senses[0].keeps_written
+    assault = thesaurus.senses("L'agression sexuelle (AS).")[0]
+    assert assault.concept == "violence-sexuelle" and assault.keeps_written
 
 
 #: Names of several words that analysis leaves as one (stop words, single letters),

@@ -60,7 +60,11 @@ __all__ = [
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = 9
+ANALYZER_VERSION = 10
+
+#: Prefix of the ``exact`` field's terms for words written as abbreviations (see
+#: :func:`in_capitals`): ``^tsa`` for *TSA*, not for the Italian *di* of *DI*.
+CASED = "^"
 
 #: Articles and pronouns that French elides before a vowel (``l’``, ``qu’``...).
 ELISION_ARTICLES = frozenset(
@@ -303,20 +307,32 @@ def _capitals(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
+def in_capitals(word: str) -> bool:
+    """Whether ``word`` is written as an abbreviation: six letters at most, two of them
+    capitals or more (*TSA*, *ToM*, *IRMf*, *TSAs*; not *Di* nor *di*).
+
+    >>> in_capitals("ToM"), in_capitals("Tom"), in_capitals("ALZHEIMER")
+    (True, False, False)
+    """
+    return len(word) <= 6 and not word.islower() and sum(ch.isupper() for ch in word) >= 2
+
+
 #: What ends a run of words in capitals (*… de la MA. MÉTHODES : …*).
 _BREAKS = frozenset('.:;!?()[]{}«»"“”,/|–—\n\r')
 _PREVIOUS = re.compile(rf"({WORD_PATTERN.pattern})([\W_]*)\Z")
 
 
 def alone_in_capitals(text: str, start: int, end: int) -> bool:
-    """Whether the word ``text[start:end]`` is written in capitals and no word beside
-    it, up to punctuation, is: an abbreviation, not a word of a title in capitals.
+    """Whether the word ``text[start:end]`` is written in capitals (after any elided
+    article: *l'AS*) and no word beside it, up to punctuation, is: an abbreviation,
+    not a word of a title in capitals.
 
     >>> text = "Soigner la MA. LA PRISE EN CHARGE"
     >>> alone_in_capitals(text, 11, 13), alone_in_capitals(text, 15, 17)
     (True, False)
     """
-    if not _capitals(text[start:end]):
+    word = text[start:end]
+    if not _capitals(word[split_elision(word) :]):
         return False
     following = WORD_PATTERN.search(text, end)
     if (
@@ -338,16 +354,16 @@ def _starts(text: str) -> tuple[int, ...]:
     return tuple(match.start() for match in WORD_PATTERN.finditer(text))
 
 
-def _in_capitals(
+def _kept_in_capitals(
     parts: tuple[Part, ...], surface: str, stem: bool, text: str, start: int
 ) -> tuple[Part, ...]:
     """The ``parts`` of a function word in capitals, ``surface``, the word at ``start``
     in ``text`` (or, if ``start`` is negative, its ``-start - 1``-th word): as the
     abbreviation it is if it is :func:`alone_in_capitals` (*la MA*).
 
-    Callers test ``not parts[-1][2] and surface.isupper()`` first: this runs on
-    few words."""
-    if len(parts) > 1 or len(surface) < 2:
+    Callers first test that the word is a function word (``not parts[-1][2]``) written
+    in capitals after any elision: this runs on few words."""
+    if len(parts) > 1 or len(surface) - parts[0][0] < 2:
         return parts
     if start < 0:
         start = _starts(text)[-start - 1]
@@ -365,14 +381,19 @@ class FrenchAnalyzer(Tokenizer):  # type: ignore[misc]
     and a phrase ``pacte de soins`` is ``pacte soins`` in documents and queries.
     """
 
-    def __init__(self, stem: bool = True) -> None:
+    def __init__(self, stem: bool = True, cased: bool = False) -> None:
         self.stem = stem
+        self.cased = cased
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FrenchAnalyzer) and other.stem == self.stem
+        return (
+            isinstance(other, FrenchAnalyzer)
+            and other.stem == self.stem
+            and getattr(other, "cased", False) == self.cased
+        )
 
     def __hash__(self) -> int:
-        return hash((FrenchAnalyzer, self.stem))
+        return hash((FrenchAnalyzer, self.stem, self.cased))
 
     def __call__(
         self,
@@ -396,8 +417,8 @@ class FrenchAnalyzer(Tokenizer):  # type: ignore[misc]
             surface = match.group()
             base = start_char + match.start()
             parts = analyze_word(surface, stem)
-            if not parts[-1][2] and surface.isupper():
-                parts = _in_capitals(parts, surface, stem, value, match.start())
+            if not parts[-1][2] and surface[parts[-1][0] :].isupper():
+                parts = _kept_in_capitals(parts, surface, stem, value, match.start())
             for offset, length, terms in parts:
                 if not terms:
                     if removestops:
@@ -435,16 +456,18 @@ class _Whole:
         return 0
 
 
-def french_analyzer(*, stem: bool = True) -> FrenchAnalyzer:
+def french_analyzer(*, stem: bool = True, cased: bool = False) -> FrenchAnalyzer:
     """Build the French analyzer used for both documents and queries.
 
     ``stem=False`` gives the same chain ending with accent folding only: it indexes
-    the vocabulary that spelling suggestions are drawn from.
+    the vocabulary that spelling suggestions are drawn from. With ``cased``, a field
+    indexed through :class:`FrenchFrequency` also holds each word written as an
+    abbreviation under :data:`CASED` and its term (see :func:`in_capitals`).
 
     >>> [t.text for t in french_analyzer()("L’alliance avec les patients états-limites")]
     ['allianc', 'patient', 'etat', 'limit']
     """
-    return FrenchAnalyzer(stem=stem)
+    return FrenchAnalyzer(stem=stem, cased=cased)
 
 
 def analyze(text: str, stem: bool = True) -> list[tuple[int, tuple[str, ...], int, int]]:
@@ -471,8 +494,8 @@ def _analyze(text: str, stem: bool) -> Words:
         base = match.start()
         surface = match.group()
         parts = analyze_word(surface, stem)
-        if not parts[-1][2] and surface.isupper():
-            parts = _in_capitals(parts, surface, stem, text, base)
+        if not parts[-1][2] and surface[parts[-1][0] :].isupper():
+            parts = _kept_in_capitals(parts, surface, stem, text, base)
         for offset, length, terms in parts:
             if terms:
                 words.append((len(words), terms, base + offset, base + offset + length))
@@ -519,20 +542,31 @@ class FrenchFrequency(Frequency):  # type: ignore[misc]
             yield from super().word_values("\n".join(texts), analyzer, **kwargs)
             return
         counts: dict[str, int] = {}
+        capitals: dict[str, int] = {}
         skipped = getattr(value, "skipped", None)
+        cased = getattr(analyzer, "cased", False)
         for text in texts:
             for _, terms, start, end in _analyze(text, analyzer.stem):
                 if skipped is not None and skipped(text[start:end]):
                     continue
                 for term in terms:
                     counts[term] = counts.get(term, 0) + 1
+                if cased and in_capitals(text[start:end]):
+                    for term in terms:
+                        capitals[CASED + term] = capitals.get(CASED + term, 0) + 1
         for term, others in getattr(value, "renamed", {}).items():
             freq = counts.pop(term, 0)
             for other in others if freq else ():
                 counts[other] = counts.get(other, 0) + freq
+            if term not in others:  # held by its sense only, in any case
+                capitals.pop(CASED + term, None)
         boost = self.field_boost
         for term, freq in counts.items():
             yield term, freq, freq * boost, _packed(freq)
+        # Whoosh sums the second values into the field's length: the words written in
+        # capitals count once there, as their plain terms (BM25 normalises by it).
+        for term, freq in capitals.items():
+            yield term, 0, freq * boost, _packed(freq)
 
 
 def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[int]]:
@@ -549,8 +583,8 @@ def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[in
     for text in texts:
         for i, word in enumerate(WORD_PATTERN.findall(text)):
             parts = analyze_word(word, stem)
-            if not parts[-1][2] and word.isupper():
-                parts = _in_capitals(parts, word, stem, text, -i - 1)
+            if not parts[-1][2] and word[parts[-1][0] :].isupper():
+                parts = _kept_in_capitals(parts, word, stem, text, -i - 1)
             for _, _, terms in parts:
                 if terms:
                     for term in terms:

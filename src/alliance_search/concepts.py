@@ -33,7 +33,7 @@ from typing import Any
 
 from ._errors import ThesaurusError
 from .abbreviations import definitions, in_parentheses, initials_spell, singular
-from .analysis import analyze, fold
+from .analysis import WORD_PATTERN, analyze, fold, in_capitals
 
 __all__ = [
     "Concept",
@@ -71,7 +71,7 @@ def abbreviation(term: str) -> bool:
     >>> abbreviation("IDE"), abbreviation("ToM"), abbreviation("Alzheimer")
     (True, True, False)
     """
-    return len(term) <= 6 and " " not in term and sum(ch.isupper() for ch in term) >= 2
+    return " " not in term and in_capitals(term)
 
 
 def written_as(surface: str, term: str, case: bool = False) -> bool:
@@ -156,7 +156,7 @@ class Sense:
         return written_as(surface, self.abbreviation, case=True)
 
     @property
-    def as_written(self) -> bool:
+    def keeps_written(self) -> bool:
         """Whether the ``exact`` field also holds the abbreviation as written (beside
         :attr:`term`): where it stands for a concept in a sense not foreign to it, so
         that a typed abbreviation read in another sense does not find it there."""
@@ -551,7 +551,7 @@ class Thesaurus:
                 owner = self.find(short) or self.find(definition.abbreviation)
                 if owner is None:
                     found[written] = Sense(short, definition.long_form, concept, False)
-                elif owner.id in {m.concept.id for m in inside} or _shares_words(
+                elif self._names(definition.long_form, owner.id) or _shares_words(
                     definition.long_form, owner, inside
                 ):
                     found[written] = Sense(short, definition.long_form, owner.id, False)
@@ -560,6 +560,15 @@ class Thesaurus:
         spelt = {fold(short) for text in texts if text for short in in_parentheses(text)}
         found.update(self._implied(texts, mentions, spelt | set(found)))
         return list(found.values())
+
+    def _names(self, text: str, concept_id: str) -> bool:
+        """Whether ``text`` names the concept, also inside a longer name of another
+        (*traits de la personnalité limite*: *traits de personnalité*, *état limite*)."""
+        return any(
+            m.concept.id == concept_id
+            for start in (match.start() for match in WORD_PATTERN.finditer(text))
+            for m in self.detect(text[start:])
+        )
 
     def _implied(
         self,

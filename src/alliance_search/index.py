@@ -84,8 +84,9 @@ def make_schema() -> Schema:
         year=NUMERIC(int, stored=True, signed=False),
         concepts=KEYWORD(stored=True, commas=True, scorable=False),
         # Words as written (folded, not stemmed): exact-form matches score extra,
-        # and spelling suggestions are drawn from this vocabulary.
-        exact=text(analyzer=french_analyzer(stem=False)),
+        # and spelling suggestions are drawn from this vocabulary; abbreviations
+        # also as written in capitals (*^tsa*).
+        exact=text(analyzer=french_analyzer(stem=False, cased=True)),
         dossier=STORED,
         issue=STORED,
         authors=STORED,
@@ -99,12 +100,12 @@ def _document(
     """The fields of ``article``'s document, tagged with ``concepts``. The ``exact``
     field holds an abbreviation the article spells out (``senses``) by its sense
     there, and also as written where that sense is a concept of its own (see
-    :attr:`Sense.as_written`). Where the thesaurus gives it to another concept, the
+    :attr:`Sense.keeps_written`). Where the thesaurus gives it to another concept, the
     analysed fields leave it out too."""
     renamed: dict[str, tuple[str, ...]] = {}
     for sense in senses:
         for form in (sense.written, sense.written + "s"):
-            renamed[form] = (form, sense.term) if sense.as_written else (sense.term,)
+            renamed[form] = (form, sense.term) if sense.keeps_written else (sense.term,)
     doc: dict[str, Any] = {
         "id": article.id,
         "title": article.title,

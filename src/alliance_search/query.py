@@ -24,6 +24,7 @@ from whoosh import query as wq
 from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
 
 from .analysis import (
+    CASED,
     WORD_PATTERN,
     alone_in_capitals,
     analyze,
@@ -246,11 +247,12 @@ def _written_inflection(
 
 
 def _written_forms(alt: Alternative) -> tuple[str, ...]:
-    """An abbreviation as written (folded), singular and plural (*TSA*, *TSAs*); the
-    term of its sense where an article spells it out as a concept."""
+    """An abbreviation as articles write it in capitals (folded; see
+    :func:`~alliance_search.analysis.in_capitals`), singular and plural (*TSA*,
+    *TSAs*); the term of its sense where an article spells it out as a concept."""
     if alt.defined is not None:
         return (defined_term(alt.defined, alt.exact[0]),)
-    return alt.exact[0], alt.exact[0] + "s"
+    return CASED + alt.exact[0], CASED + alt.exact[0] + "s"
 
 
 def _spelt_out(reader: IndexReader, thesaurus: Thesaurus, written: str) -> dict[str, int]:

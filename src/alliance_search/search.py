@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from ._errors import AllianceSearchError
-from .analysis import analyze, fold
+from .analysis import analyze, fold, in_capitals
 from .concepts import Concept, Sense, Thesaurus, written_as
 from .index import article_from_stored
 from .query import (
@@ -311,7 +311,8 @@ def _starting_with(searcher: Searcher, prefix: str) -> list[str]:
         w.decode() if isinstance(w, bytes) else w
         for w in reader.expand_prefix(EXACT_FIELD, fold(prefix))
     )
-    return sorted(words, key=lambda word: -reader.doc_frequency(EXACT_FIELD, word))
+    written = (word for word in words if "=" not in word)  # not the senses' terms
+    return sorted(written, key=lambda word: -reader.doc_frequency(EXACT_FIELD, word))
 
 
 def _constrained(
@@ -561,8 +562,8 @@ class _FieldWords:
         """``(first, last)`` word numbers of each place where ``alt`` occurs."""
         n = len(alt.words)
         starts = sorted({i for v in alt.words[0] for i in self.where.get(v, ())})
-        if alt.written_only:  # an abbreviation, not a word of the same stem
-            starts = [i for i in starts if written_as(self.text[slice(*self.span(i, i))], alt.text)]
+        if alt.written_only:  # an abbreviation as written, not a word of the same stem
+            starts = [i for i in starts if self.writes(i, alt.text)]
         else:
             starts = [i for i in starts if i not in self.foreign]
         found = []
@@ -575,6 +576,11 @@ class _FieldWords:
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         return self.words[first][2], self.words[last][3]
+
+    def writes(self, i: int, abbreviation: str) -> bool:
+        """Whether word ``i`` writes ``abbreviation`` in capitals, as the index holds it."""
+        surface = self.text[slice(*self.span(i, i))]
+        return in_capitals(surface) and written_as(surface, abbreviation)
 
 
 def _route(alt: Alternative, surface: str) -> str:
@@ -616,7 +622,7 @@ def describe(
         sense = senses.get(alt.exact[0])
         if alt.defined is not None:
             return sense is not None and (sense.concept or "") == alt.defined
-        return sense is None or sense.as_written
+        return sense is None or sense.keeps_written
 
     word_spans: dict[str, set[tuple[int, int]]] = {name: set() for name in texts}
     clause_spans: dict[str, list[tuple[int, int, int]]] = {name: [] for name in texts}

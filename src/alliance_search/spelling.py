@@ -172,7 +172,11 @@ class _Speller:
     def _distances(self, word: str, maxdist: int) -> dict[str, int]:
         """Edit distances (up to ``maxdist``) to the corpus and thesaurus words that start
         with the same letter as ``word``."""
-        corpus = (t.decode() for t in self.reader.expand_prefix(VOCABULARY_FIELD, word[:1]))
+        corpus = (
+            t.decode()
+            for t in self.reader.expand_prefix(VOCABULARY_FIELD, word[:1])
+            if b"=" not in t  # the senses' terms (see Sense.term)
+        )
         letters = set(word)
         return {
             c: edit_distance(word, c, maxdist)
