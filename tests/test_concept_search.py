@@ -857,6 +857,24 @@ def test_a_typed_abbreviation_finds_it_written_in_capitals_only(tmp_path: Path) 
     assert index.search("ToM").ids == ["esprit"]
 
 
+def test_results_that_only_hold_related_terms_say_so(tmp_path: Path) -> None:
+    """No article names enuresis: the one on toilet training comes up by a related
+    term, and a note says that the best results do not name it."""
+    proprete = als.Article(
+        id="proprete", title="L'apprentissage de la propreté", summary="Chez le jeune enfant."
+    )
+    index = als.build_index([proprete], tmp_path / "ix")
+    results = index.search("énurésie")
+    assert results.ids == ["proprete"]
+    said = "the best results do not name «énurésie» nor its other names, only related terms"
+    assert results.notes == (said,)
+    assert said in index.search("énurésie chez l'enfant").notes
+    named = als.Article(id="pipi", title="Le pipi au lit", summary="Une énurésie nocturne.")
+    index = als.build_index([proprete, named], tmp_path / "ix2")
+    assert index.search("énurésie").ids[0] == "pipi"
+    assert index.search("énurésie").notes == ()
+
+
 def test_a_query_of_function_words_only_says_so(tmp_path: Path) -> None:
     """*celle-ci* and *le la* search nothing, and say so; *ci* is no abbreviation."""
     articles = [

@@ -497,6 +497,17 @@ def test_words_next_to_each_other_never_pair_across_a_hyphen() -> None:
     ]
 
 
+def test_a_question_on_the_link_between_subjects_searches_the_subjects(seed_index) -> None:
+    """*quel est le lien entre* frames the question; *lien thérapeutique* is a subject."""
+    results = seed_index.search("Quel est le lien entre démence et alliance ?")
+    assert "not searched: «Quel est le lien entre» (frames the question)" in results.notes
+    assert results.ids == seed_index.search("démence et alliance").ids
+    assert [c.label for c in parse_query("quelle différence entre TCC et psychanalyse").clauses][
+        :2
+    ] == ["TCC", "psychanalyse"]
+    assert "lien" in {c.label for c in parse_query("quel lien thérapeutique ?").clauses}
+
+
 def test_a_question_on_the_place_or_role_of_a_subject_searches_the_subject(seed_index) -> None:
     results = seed_index.search("Quelle place pour les adolescents agités ?")
     assert "not searched: «Quelle place pour les» (frames the question)" in results.notes

@@ -246,6 +246,21 @@ def _written_inflection(
     return best if count else None
 
 
+#: The routes by which a clause reaches articles that do not name its concept.
+INDIRECT = frozenset(["related", "broader"])
+
+
+def _held(alt: Alternative, reader: IndexReader) -> bool:
+    """Whether some article can match ``alt``: all its words in a title, summary or
+    keywords (an abbreviation: as written)."""
+    if alt.written_only:
+        return any(reader.doc_frequency(EXACT_FIELD, f) for f in _written_forms(alt))
+    return all(
+        any(reader.doc_frequency(f, term) for term in variants for f in _TEXT_FIELDS)
+        for variants in alt.words
+    )
+
+
 def _written_forms(alt: Alternative) -> tuple[str, ...]:
     """An abbreviation as articles write it in capitals (folded; see
     :func:`~alliance_search.analysis.in_capitals`), singular and plural (*TSA*,
@@ -495,16 +510,22 @@ class ParsedQuery:
         """The clauses of the :meth:`subject` that no article can match: none of their
         alternatives has all its words in a title, summary or keywords."""
         reader = searcher.reader()
+        return [
+            clause
+            for clause in self.subject()
+            if not any(_held(alt, reader) for alt in clause.alternatives)
+        ]
 
-        def held(alt: Alternative) -> bool:
-            if alt.written_only:
-                return any(reader.doc_frequency(EXACT_FIELD, f) for f in _written_forms(alt))
-            return all(
-                any(reader.doc_frequency(f, term) for term in variants for f in _TEXT_FIELDS)
-                for variants in alt.words
-            )
-
-        return [clause for clause in self.subject() if not any(map(held, clause.alternatives))]
+    def indirect(self, searcher: Searcher) -> list[Clause]:
+        """The concept clauses of the :meth:`subject` that can reach articles by
+        related or broader terms (:data:`INDIRECT` routes)."""
+        reader = searcher.reader()
+        return [
+            clause
+            for clause in self.subject()
+            if clause.kind == "concept"
+            and any(a.route in INDIRECT and _held(a, reader) for a in clause.alternatives)
+        ]
 
     def whoosh_query(
         self, field_weights: dict[str, float], searcher: Searcher | None = None
@@ -757,6 +778,11 @@ _QUESTION = frozenset({"comment", "pourquoi", "quel", "quelle", "quels", "quelle
 #: Nouns that, after such a question word, frame it too: *quelle place pour* les
 #: familles, *quel est le rôle de* l'infirmier.
 _QUESTION_NOUNS = frozenset({"place", "role", "interet", "apport"})
+#: Nouns that frame it before *entre*: *quel est le lien entre* l'intimidation et...
+_BETWEEN_NOUNS = frozenset(
+    """lien liens relation relations association associations rapport rapports
+    difference differences""".split()  # noqa: SIM905
+)
 #: Pronouns after a verb in questions (*y a-t-il*); other compounds of function words
 #: are words of their own (*bien-être*).
 _INVERSION = frozenset({"t", "il", "ils", "elle", "elles", "on"})
@@ -802,7 +828,9 @@ def request_end(text: str) -> int:
     followed by more words; quoted text is never skipped. A question word first in
     the query (*comment*, *pourquoi*) is such a lead by itself, and *que sait-on de*
     asks too, as does *quel(le)(s)* first, with *place*, *rôle*, *intérêt* or *apport*
-    after it (*quelle place pour*, *quel est le rôle de*).
+    after it (*quelle place pour*, *quel est le rôle de*), or with *lien*, *relation*,
+    *association*, *rapport* or *différence* before *entre* (*quel est le lien
+    entre*; not *quel lien thérapeutique*).
 
     >>> text = "Quels articles parlent des patients borderline ?"
     >>> text[request_end(text):]
@@ -821,13 +849,17 @@ def request_end(text: str) -> int:
     'familles en psychiatrie ?'
     """
     end = 0  # end of the lead so far, if it may stop there
-    asks = question = framed = False
+    asks = question = framed = before_between = False
     for match in WORD_PATTERN.finditer(text):
         between = text[end : match.start()]
         if '"' in between or "«" in between:
             break
         word = match.group()[split_elision(match.group()) :]  # d'articles → articles
         parts = [fold(part) for _, part in split_compound(word)]
+        if before_between and parts == ["entre"]:
+            end, before_between = match.end(), False
+            continue
+        before_between = False
         linking = all(part in _LINKING or is_stop_word(part) for part in parts)
         linking = linking and not alone_in_capitals(text, *match.span())  # la MA (Alzheimer)
         if len(parts) > 1 and not _INVERSION.intersection(parts[1:]):
@@ -836,6 +868,9 @@ def request_end(text: str) -> int:
             asks = linking = question = True  # a question word may end the lead by itself
         elif question and not framed and parts == [parts[0]] and parts[0] in _QUESTION_NOUNS:
             linking = framed = True  # quelle place pour, quel est le rôle de
+        elif question and not framed and parts == [parts[0]] and parts[0] in _BETWEEN_NOUNS:
+            before_between = framed = True  # the lead ends after *entre*, if it follows
+            continue
         elif any(part in _DOCUMENTS or part in _ASKING for part in parts):
             asks = True
         elif not linking:

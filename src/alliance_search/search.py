@@ -17,6 +17,7 @@ from .concepts import Concept, Sense, Thesaurus, written_as
 from .index import article_from_stored
 from .query import (
     EXACT_FIELD,
+    INDIRECT,
     Alternative,
     Clause,
     Expansion,
@@ -222,9 +223,13 @@ def search(
         # also one whose words articles hold apart but never side by side.
         rest = [clause for clause in parsed.subject() if clause not in absent]
         parsed = replace(parsed, notes=parsed.notes + _absent_notes(rest))
+    hits = _hits(searcher, ranked, parsed, thesaurus)
+    if hits:
+        indirect = _indirect_notes(parsed.indirect(searcher), hits[:_BEST])
+        parsed = replace(parsed, notes=parsed.notes + indirect)
     return Results(
         query,
-        _hits(searcher, ranked, parsed, thesaurus),
+        hits,
         total=lambda: len(matching()),
         notes=parsed.notes,
         suggestion=suggestion,
@@ -232,6 +237,24 @@ def search(
         facets=partial(_facets, searcher, matching),
         thesaurus=thesaurus,
         corrected=corrected,
+    )
+
+
+#: How many of the best hits :func:`_indirect_notes` reads.
+_BEST = 3
+
+
+def _indirect_notes(clauses: Sequence[Clause], best: Sequence[Hit]) -> tuple[str, ...]:
+    """A note for each concept clause that the ``best`` hits match by related or
+    broader terms only (*énurésie* by *propreté*): none of them names the concept."""
+    routes: dict[str, set[str]] = {}
+    for hit in best:
+        for match in hit.explanation:
+            routes.setdefault(match.query, set()).add(match.route)
+    return tuple(
+        f"the best results do not name «{clause.label}» nor its other names, only related terms"
+        for clause in clauses
+        if routes.get(clause.label) and routes[clause.label] <= INDIRECT
     )
 
 
