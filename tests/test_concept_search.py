@@ -919,6 +919,32 @@ def test_a_typed_abbreviation_is_read_in_the_sense_most_articles_spell_it_out_in
     assert index.search("thérapie cognitivo-comportementale").ids == ["tcc-insomnie"]
 
 
+def test_the_rest_of_the_query_says_which_sense_a_typed_abbreviation_has(
+    tmp_path: Path,
+) -> None:
+    """Most articles spell *TCC* out as a brain injury, but *TCC insomnie* asks for the
+    therapy, which the articles on insomnia name; *TCC fatigue* for the injury."""
+    articles = [
+        *_SPELT_OUT[:2],
+        als.Article(
+            id="tcc-enfant",
+            title="Après un traumatisme craniocérébral",
+            summary="Un traumatisme craniocérébral (TCC) pédiatrique : le TCC et l'école.",
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("TCC insomnie")
+    assert results.ids[0] == "tcc-insomnie"
+    assert results.notes == (
+        "«TCC» read as «thérapie cognitivo-comportementale»: 1 article names it with "
+        "the rest of the query (0 «traumatisme craniocérébral»)",
+    )
+    assert ("TCC", "tcc") in {(m.found, m.concept) for m in results[0].explanation}
+    fatigue = index.search("TCC fatigue")
+    assert fatigue.ids[0] == "tcc-cranien"
+    assert fatigue.notes[0].startswith("«TCC» read as «traumatisme craniocérébral», as 2")
+
+
 def test_an_abbreviation_spelt_out_is_no_word_of_the_same_letters(tmp_path: Path) -> None:
     """TIC spelt out as information technologies is not the *tic* of tic disorders,
     in any field: neither found by *tics*, nor tagged, nor explained as one."""

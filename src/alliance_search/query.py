@@ -77,6 +77,8 @@ MAX_ALTERNATIVES = 32
 EXACT_FIELD = "exact"
 #: The analysed fields an article's words are found in.
 _TEXT_FIELDS = ("title", "summary", "keywords")
+#: The field of the concepts each article is tagged with.
+CONCEPTS_FIELD = "concepts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +283,11 @@ def _spelt_out(reader: IndexReader, thesaurus: Thesaurus, written: str) -> dict[
     return {concept: n for concept, n in counts.items() if n}
 
 
+def _articles(count: int, verb: str) -> str:
+    """*1 article names*, *2 articles name*."""
+    return f"{count} article {verb}s" if count == 1 else f"{count} articles {verb}"
+
+
 def _senses_said(thesaurus: Thesaurus, spelt: dict[str, int]) -> str:
     """The senses articles spell an abbreviation out in, as a note says them."""
     return ", ".join(
@@ -461,6 +468,18 @@ class ParsedQuery:
                     enough = 2 * count > writing
                 else:
                     enough = count > own
+                    if enough and clause.concept is not None:
+                        # the rest of the query may say which sense it means
+                        meets = self._meeting_the_rest(searcher, clause, (best, clause.concept))
+                        if meets[clause.concept] > meets[best]:
+                            owner = thesaurus.concepts[clause.concept].label
+                            notes.append(
+                                f"«{typed.text}» read as «{owner}»: "
+                                f"{_articles(meets[clause.concept], 'name')} it with the "
+                                f"rest of the query ({meets[best]} "
+                                f"«{thesaurus.concepts[best].label}»)"
+                            )
+                            continue
                 if count >= 2 and enough:
                     concept = thesaurus.concepts[best]
                     read = concept_clause(concept, expansion)
@@ -500,6 +519,33 @@ class ParsedQuery:
                 continue
             clauses.append(_with_spelt_out_names(reread.get(number, clause), reader))
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
+
+    def _meeting_the_rest(
+        self, searcher: Searcher, clause: Clause, concepts: tuple[str, ...]
+    ) -> dict[str, int]:
+        """For each of ``concepts``, how many articles tagged with it also match some
+        other clause of the :meth:`subject` than ``clause``: by its concept's tag, or
+        by all the words of what was typed (*insomnie* beside *TCC*)."""
+        rest: set[int] = set()
+        for other in self.subject():
+            if other is clause:
+                continue
+            if other.kind == "concept" and other.concept is not None:
+                rest.update(searcher.docs_for_query(wq.Term(CONCEPTS_FIELD, other.concept)))
+                continue
+            typed = other.reference or other.alternatives[0]
+            words = [
+                wq.Or([wq.Term(f, t) for t in variants for f in _TEXT_FIELDS])
+                for variants in typed.words
+            ]
+            if words:
+                rest.update(searcher.docs_for_query(wq.And(words)))
+        return {
+            concept: len(
+                rest.intersection(searcher.docs_for_query(wq.Term(CONCEPTS_FIELD, concept)))
+            )
+            for concept in concepts
+        }
 
     def subject(self) -> list[Clause]:
         """The clauses that make the query's subject: not the words of a concept's
