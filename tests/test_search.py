@@ -668,6 +668,9 @@ def test_an_excluded_word_removes_the_articles_naming_its_concept(seed_index) ->
         results = seed_index.search(query, limit=None)
         assert BORDERLINE not in results.ids, query
         assert results.total == len(results.ids) > 0
+    # An abbreviation of the concept searched excludes only the articles writing it:
+    # the borderline article does not write «TPB».
+    assert seed_index.search("états limites -TPB").ids[0] == BORDERLINE
     # A quoted phrase stands for itself, not for its concept: the article does not say
     # «personnalité limite».
     assert BORDERLINE in seed_index.search('lien thérapeutique -"personnalité limite"').ids

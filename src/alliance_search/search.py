@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
@@ -212,7 +212,8 @@ def search(
     allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
     allow: Callable[[int], bool] | None = allowed.__contains__ if allowed is not None else None
     if operators.required or operators.excluded or operators.in_title:
-        allow = _constrained(index, expansion, operators, allowed)
+        searched = {clause.concept for clause in parsed.clauses if clause.concept}
+        allow = _constrained(index, expansion, operators, allowed, searched)
     scorer = index._scorer()
     final = None
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
@@ -339,16 +340,22 @@ def _starting_with(searcher: Searcher, prefix: str) -> list[str]:
 
 
 def _constrained(
-    index: Index, expansion: Expansion, operators: Operators, allowed: set[int] | None
+    index: Index,
+    expansion: Expansion,
+    operators: Operators,
+    allowed: set[int] | None,
+    searched: Collection[str] = (),
 ) -> Callable[[int], bool]:
     """Which documents the operators let through (of ``allowed``, if given): those
     that match every required word or phrase and none excluded, by any name of their
-    concept (narrower concepts included, not related terms)."""
+    concept (narrower concepts included, not related terms). An excluded abbreviation
+    of a concept the query ``searched`` excludes only the articles that write it
+    (*autisme -TSA*: the articles on autism that do not write *TSA*)."""
     names_only = replace(expansion, related_weight=0.0, broader_weight=0.0)
     scorer = index._scorer()
     searcher = index.searcher()
 
-    def holding(text: str, title: bool = False) -> set[int]:
+    def holding(text: str, title: bool = False, excluded: bool = False) -> set[int]:
         prefix = truncated(text)
         if prefix:  # any word starting with it
             clause = prefix_clause(prefix, _starting_with(searcher, prefix))
@@ -362,6 +369,9 @@ def _constrained(
             if title:  # an abbreviation is looked up as written, in every field
                 kept = tuple(a for a in clause.alternatives if not a.written_only)
                 clause = replace(clause, alternatives=kept)
+            elif excluded and clause.concept in searched:
+                written = tuple(a for a in clause.alternatives[:1] if a.written_only)
+                clause = replace(clause, alternatives=written or clause.alternatives)
             clauses.append(clause)
         fields = {"title": 1.0} if title else DEFAULT_FIELD_WEIGHTS
         q, _ = replace(parsed, clauses=tuple(clauses)).build(fields, searcher)
@@ -373,7 +383,7 @@ def _constrained(
     for text in operators.in_title:
         found = holding(text, title=True)
         allowed = found if allowed is None else allowed & found
-    excluded = set().union(*(holding(text) for text in operators.excluded))
+    excluded = set().union(*(holding(text, excluded=True) for text in operators.excluded))
     if allowed is not None:
         return (allowed - excluded).__contains__
     return lambda doc: doc not in excluded
