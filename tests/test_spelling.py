@@ -124,6 +124,41 @@ def test_the_rest_of_the_query_chooses_which_letter_was_wrong(tmp_path: Path) ->
     assert index.search("xxcognition").corrected is None
 
 
+def test_a_first_sound_spelt_otherwise_is_corrected(tmp_path: Path) -> None:
+    """*fobie* is one edit from *foie* and sounds like *phobie*; *otisme*, *ipnose*
+    and *sycose* start the way they sound (*autisme*, *hypnose*, *psychose*)."""
+    articles = [
+        als.Article(id="phobie", title="La phobie sociale de l'adolescent"),
+        als.Article(id="foie", title="Le foie et l'alcool"),
+        als.Article(id="autisme", title="L'autisme à l'école"),
+        als.Article(id="hypnose", title="L'hypnose en soins palliatifs"),
+        als.Article(id="psychose", title="La psychose débutante"),
+        als.Article(id="score", title="Un score de gravité"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    for query, corrected in [
+        ("fobie", "phobie"),
+        ("fobie sociale", "phobie sociale"),
+        ("otisme", "autisme"),
+        ("ipnose", "hypnose"),
+    ]:
+        results = index.search(query)
+        assert results.corrected == corrected, query
+        assert results.ids[0] == corrected.split()[0], query
+    # two edits in a short word: offered, not made unasked
+    sycose = index.search("sycose")
+    assert sycose.corrected is None and sycose.suggestion == "psychose"
+    # *ceuil*: *deuil* (a neighbouring key) or *seuil* (the same sound); the clinical
+    # word, which the thesaurus names, although the other is more frequent
+    articles = [
+        als.Article(id="deuil", title="Le deuil périnatal"),
+        als.Article(id="seuil-1", title="Le seuil de la douleur"),
+        als.Article(id="seuil-2", title="Un seuil clinique"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix2", progress=False)
+    assert index.search("ceuil").corrected == "deuil"
+
+
 @pytest.mark.parametrize(
     "query",
     [

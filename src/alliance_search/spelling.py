@@ -42,6 +42,34 @@ _ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 #: The letter rows of a French AZERTY keyboard, each shifted half a key from the one
 #: above: a key touches its row neighbours, and two keys of each row above and below.
 _AZERTY = ("azertyuiop", "qsdfghjklm", "wxcvbn")
+#: Spellings of the same French sound at the start of a word (*otisme*, *autisme*;
+#: *fobie*, *phobie*; *sycose*, *psychose*): the closest words are also read among
+#: those that start the other way, one edit further.
+_ONSETS = {
+    "o": ("au", "eau", "ho"), "au": ("o",), "eau": ("o",),
+    "f": ("ph",), "ph": ("f",),
+    "k": ("c", "qu", "ch"), "c": ("k", "qu", "ch", "s"), "qu": ("k", "c"), "ch": ("k", "c"),
+    "s": ("c", "ps", "sc"), "ps": ("s",), "sc": ("s",),
+    "i": ("y", "hy"), "y": ("i",), "hy": ("i",),
+    "e": ("ai", "he"), "ai": ("e",),
+    "an": ("en",), "en": ("an",), "am": ("em",), "em": ("am",),
+    "t": ("th",), "th": ("t",), "r": ("rh",), "rh": ("r",),
+    "g": ("j", "gu"), "j": ("g",),
+}  # fmt: skip
+
+
+def sound_alike(word: str) -> list[str]:
+    """``word`` with its first sound spelt the other French ways (see ``_ONSETS``).
+
+    >>> sound_alike("fobie"), sound_alike("otisme")
+    (['phobie'], ['autisme', 'eautisme', 'hotisme'])
+    """
+    return [
+        other + word[len(onset) :]
+        for onset, others in _ONSETS.items()
+        if word.startswith(onset)
+        for other in others
+    ]
 
 
 def keyboard_neighbours(letter: str) -> str:
@@ -150,13 +178,31 @@ class _Speller:
 
     def correct(self, word: str, context: frozenset[str] = frozenset()) -> tuple[str, int] | None:
         """The closest known spelling of ``word`` and its distance; among equally close
-        ones, the one most often written in the same articles as the ``context`` words
-        (the rest of the query), then the most frequent.
+        ones, one that spells the first sound otherwise (see :func:`sound_alike`), the
+        one most often written in the same articles as the ``context`` words (the rest
+        of the query), a word of the thesaurus's names, then the most frequent.
         """
         maxdist = 1 if len(word) < 6 else 2
         distances = self._distances(word, maxdist)
         # Words the first letter of which was typed wrong are one edit away too.
         distances.update(dict.fromkeys(self._first_letter_errors(word), 1))
+        # So are those that spell the first sound otherwise, and the words close to them;
+        # among equally close words, these win where the other spelling is not one
+        # letter for one (*fobie*, *phobie* over *foie*; *ceuil*: *deuil* or *seuil*).
+        alike: set[str] = set()
+        # Words near a variant that starts with the same letter are near the word too.
+        scan = maxdist > 1 and min(distances.values(), default=maxdist + 1) > 1
+        for variant in sound_alike(word):
+            near = {}
+            if scan and variant[0] != word[0]:
+                near = self._distances(variant, maxdist - 1)
+            if self.known(variant):
+                near[variant] = 0
+            for c, d in near.items():
+                if d + 1 <= distances.get(c, maxdist + 1):
+                    distances[c] = d + 1
+                    if len(variant) != len(word):
+                        alike.add(c)
         closest = min(distances.values(), default=maxdist + 1)
         if closest > maxdist:
             return None
@@ -166,7 +212,15 @@ class _Speller:
         if len(candidates) > 1 and context:
             around = self.documents(context)
             shared = {c: len(around.intersection(self.documents([c]))) for c in candidates}
-        best = max(candidates, key=lambda c: (shared.get(c, 0), frequency(VOCABULARY_FIELD, c)))
+        best = max(  # then a word of the thesaurus's names (*ceuil*: *deuil*, not *seuil*)
+            candidates,
+            key=lambda c: (
+                c in alike,
+                shared.get(c, 0),
+                c in self.accented,
+                frequency(VOCABULARY_FIELD, c),
+            ),
+        )
         return self.accented.get(best) or self.written(best), closest
 
     def _distances(self, word: str, maxdist: int) -> dict[str, int]:
