@@ -175,6 +175,15 @@ def test_documents_write_abbreviations_in_their_case(thesaurus) -> None:
         (("L'état de stress posttraumatique (ÉSPT) des policiers",), "tspt", None),
         # inside a longer name of another concept: still its sense
         (("Des traits de la personnalité limite (TPL) : le TPL",), "etat-limite", None),
+        # put in parentheses after words no long form is read from: another sense if
+        # those words share none with the concept's names, and nothing else names it
+        (
+            ("Des cellules initiatrices de tumeur (TIC) ; les TIC prolifèrent.",),
+            None,
+            "trouble-tics",
+        ),
+        (("La stimulation transcrânienne par courant direct (tDCS) en dépression",), "tdcs", None),
+        (("Les TIC (TIC) et la maladie de Gilles de la Tourette",), "trouble-tics", None),
         # ... unless the words it lacks name another concept.
         (("Schizophrénie (SCZ) et maladies affectives (MA)",), None, "maladie-alzheimer"),
         (("Le trouble d'insomnie chronique (TIC)",), "insomnie", "trouble-tics"),

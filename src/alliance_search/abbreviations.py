@@ -25,14 +25,22 @@ from dataclasses import dataclass
 
 from .analysis import WORD_PATTERN, fold, is_stop_word, split_elision
 
-__all__ = ["Definition", "definitions", "in_parentheses", "initials_spell", "singular", "spells"]
+__all__ = [
+    "Definition",
+    "definitions",
+    "in_parentheses",
+    "initials_spell",
+    "singular",
+    "spells",
+    "unread",
+]
 
 #: An abbreviation in parentheses, alone or before a comma or semicolon:
 #: *(TCC)*, *(TSA ; DSM-5)*. Two capitals or more, six characters at most.
 _PARENTHESIS = re.compile(r"\(\s*([^\W\d_][\w-]{1,5})\s*[);,]")
 #: Where a long form cannot reach back over: the end of a clause (not a line break,
-#: which abstracts copied from a PDF hold in mid-sentence).
-_CLAUSE_END = re.compile(r"[.;:!?()\[\]]")
+#: which abstracts copied from a PDF hold in mid-sentence, nor the point of *1.5*).
+_CLAUSE_END = re.compile(r"[;:!?()\[\]]|\.(?!\d)")
 #: Extra words a long form may hold beyond one per letter of the abbreviation.
 _SLACK = 4
 
@@ -66,6 +74,30 @@ def definitions(text: str) -> list[Definition]:
         if span is not None:
             start, end = span
             found.append(Definition(abbreviation, text[start:end], start, end))
+    return found
+
+
+def unread(text: str) -> list[tuple[str, str]]:
+    """The abbreviations ``text`` puts in parentheses but :func:`definitions` cannot
+    read a long form for, each with the words of its clause just before it (as many
+    as a long form could hold).
+
+    >>> unread("Des cellules initiatrices de tumeur (TIC) résistent.")
+    [('TIC', 'Des cellules initiatrices de tumeur')]
+    """
+    found = []
+    for match in _PARENTHESIS.finditer(text):
+        abbreviation = match.group(1)
+        if len(abbreviation) > 6 or not _abbreviated(abbreviation):
+            continue
+        before = text[: match.start()]
+        clause = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+        if _long_form(abbreviation, before, clause) is not None:
+            continue
+        words = list(WORD_PATTERN.finditer(before, clause))
+        run = words[-(len(_letters(abbreviation)) + _SLACK) :]
+        if run:
+            found.append((abbreviation, before[run[0].start() : run[-1].end()]))
     return found
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import ThesaurusError
-from .abbreviations import definitions, in_parentheses, initials_spell, singular
+from .abbreviations import definitions, in_parentheses, initials_spell, singular, unread
 from .analysis import WORD_PATTERN, analyze, fold, in_capitals
 
 __all__ = [
@@ -557,6 +557,17 @@ class Thesaurus:
                     found[written] = Sense(short, definition.long_form, owner.id, False)
                 else:
                     found[written] = Sense(short, definition.long_form, concept, True)
+        for text in texts:
+            for short, before in unread(text) if text else ():
+                written = fold(singular(short))
+                owner = self.find(singular(short)) or self.find(short)
+                if owner is None or written in found or _shares_a_word(before, owner):
+                    continue
+                named = (surface for surface, m in mentions if m.concept.id == owner.id)
+                if all(written_as(surface, singular(short)) for surface in named):
+                    # spelt out in words that name nothing of the concept, which the texts
+                    # name nowhere else: another sense (*cellules initiatrices de tumeur (TIC)*)
+                    found[written] = Sense(singular(short), before, None, True)
         spelt = {fold(short) for text in texts if text for short in in_parentheses(text)}
         found.update(self._implied(texts, mentions, spelt | set(found)))
         return list(found.values())
@@ -636,6 +647,12 @@ class Thesaurus:
         for concept in sorted(self, key=lambda c: c.id):
             digest.update(repr(concept).encode())
         return digest.hexdigest()[:16]
+
+
+def _shares_a_word(text: str, concept: Concept) -> bool:
+    """Whether a word of ``text`` is a word of the concept's names (by stem)."""
+    names = {variant for term in concept.terms for word in _words(term) for variant in word}
+    return any(names.intersection(terms) for _, terms, _, _ in analyze(text))
 
 
 def _shares_words(long_form: str, concept: Concept, others: list[ConceptMention]) -> bool:
