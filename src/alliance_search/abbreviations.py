@@ -21,6 +21,7 @@ words could be an abbreviation's long form.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .analysis import WORD_PATTERN, fold, is_stop_word, split_elision
@@ -63,18 +64,11 @@ def definitions(text: str) -> list[Definition]:
     ...     "d’efficacité personnelle (SEP) quant à la pratique")]
     [('TCC', 'traumatisme craniocérébral'), ('SEP', 'sentiment d’efficacité personnelle')]
     """
-    found = []
-    for match in _PARENTHESIS.finditer(text):
-        abbreviation = match.group(1)
-        if len(abbreviation) > 6 or not _abbreviated(abbreviation):
-            continue
-        before = text[: match.start()]
-        clause = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
-        span = _long_form(abbreviation, before, clause)
-        if span is not None:
-            start, end = span
-            found.append(Definition(abbreviation, text[start:end], start, end))
-    return found
+    return [
+        Definition(abbreviation, before[span[0] : span[1]], *span)
+        for abbreviation, before, _, span in _in_parentheses(text)
+        if span is not None
+    ]
 
 
 def unread(text: str) -> list[tuple[str, str]]:
@@ -86,19 +80,26 @@ def unread(text: str) -> list[tuple[str, str]]:
     [('TIC', 'Des cellules initiatrices de tumeur')]
     """
     found = []
-    for match in _PARENTHESIS.finditer(text):
-        abbreviation = match.group(1)
-        if len(abbreviation) > 6 or not _abbreviated(abbreviation):
-            continue
-        before = text[: match.start()]
-        clause = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
-        if _long_form(abbreviation, before, clause) is not None:
+    for abbreviation, before, clause, span in _in_parentheses(text):
+        if span is not None:
             continue
         words = list(WORD_PATTERN.finditer(before, clause))
         run = words[-(len(_letters(abbreviation)) + _SLACK) :]
         if run:
             found.append((abbreviation, before[run[0].start() : run[-1].end()]))
     return found
+
+
+def _in_parentheses(text: str) -> Iterator[tuple[str, str, int, tuple[int, int] | None]]:
+    """Each abbreviation in parentheses: the text before it, where its clause starts
+    there, and where its long form lies (``None`` if none can be read)."""
+    for match in _PARENTHESIS.finditer(text):
+        abbreviation = match.group(1)
+        if len(abbreviation) > 6 or not _abbreviated(abbreviation):
+            continue
+        before = text[: match.start()]
+        clause = max((m.end() for m in _CLAUSE_END.finditer(before)), default=0)
+        yield abbreviation, before, clause, _long_form(abbreviation, before, clause)
 
 
 def in_parentheses(text: str) -> set[str]:
