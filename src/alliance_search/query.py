@@ -436,8 +436,10 @@ class ParsedQuery:
         - A typed abbreviation is read as the concept that at least two articles
           spell it out as, with a note, if that is more articles than spell it out
           in the thesaurus's sense (*TCC* on papyrus: 18 as a brain injury, 5 as the
-          therapy), or, for an abbreviation the thesaurus does not hold (*TPL*, *trouble
-          de personnalité limite*), more than half of the articles that write it.
+          therapy), or, for an abbreviation the thesaurus does not hold (*AS*,
+          *agression sexuelle*), more than half of the articles that write it. The
+          thesaurus's sense stays if more of its articles than of the other's match
+          the rest of the query (*TCC insomnie*).
         - Otherwise a typed abbreviation of the thesaurus keeps its concept; a note
           says how many articles spell it out otherwise, and as what. One the
           thesaurus lacks is searched as written, also where articles spell it out
