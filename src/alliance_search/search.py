@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from ._errors import AllianceSearchError
-from .analysis import analyze, fold, in_capitals
+from .analysis import analyze, fold, in_capitals, term_positions
 from .concepts import Concept, Sense, Thesaurus, written_as
 from .index import article_from_stored
 from .query import (
@@ -226,7 +226,7 @@ def search(
         parsed = replace(parsed, notes=parsed.notes + _absent_notes(rest))
     hits = _hits(searcher, ranked, parsed, thesaurus)
     if hits:
-        indirect = _indirect_notes(parsed.indirect(searcher), hits[:_BEST])
+        indirect = _indirect_notes(parsed, searcher, ranked[:_BEST], hits[:_BEST])
         parsed = replace(parsed, notes=parsed.notes + indirect)
     return Results(
         query,
@@ -245,18 +245,50 @@ def search(
 _BEST = 3
 
 
-def _indirect_notes(clauses: Sequence[Clause], best: Sequence[Hit]) -> tuple[str, ...]:
-    """A note for each concept clause that the ``best`` hits match by related or
-    broader terms only (*énurésie* by *propreté*): none of them names the concept."""
-    routes: dict[str, set[str]] = {}
-    for hit in best:
-        for match in hit.explanation:
-            routes.setdefault(match.query, set()).add(match.route)
+def _indirect_notes(
+    parsed: ParsedQuery,
+    searcher: Searcher,
+    ranked: Sequence[tuple[float, int]],
+    best: Sequence[Hit],
+) -> tuple[str, ...]:
+    """A note for each concept of the query that the ``best`` hits (``ranked``) match
+    only by its related or broader terms (*énurésie*, found by *propreté*): none names
+    it by any name of its own or of a narrower concept."""
+    tagged = {  # an article tagged with a concept names it
+        concept
+        for _, docnum in ranked
+        for concept in (searcher.stored_fields(docnum).get("concepts") or "").split(",")
+    }
+    clauses = [c for c in parsed.subject() if c.kind == "concept" and c.concept not in tagged]
+    if not clauses:
+        return ()
+    texts = [
+        term_positions([h.article.title, h.article.summary, "; ".join(h.article.keywords)])
+        for h in best
+    ]
+
+    def found(clause: Clause, indirect: bool) -> bool:
+        return any(
+            _holds(positions, alt)
+            for alt in clause.alternatives
+            if (alt.route in INDIRECT) is indirect
+            for positions in texts
+        )
+
     return tuple(
         f"the best results do not name «{clause.label}» nor its other names, only related terms"
         for clause in clauses
-        if routes.get(clause.label) and routes[clause.label] <= INDIRECT
+        if found(clause, True) and not found(clause, False)
     )
+
+
+def _holds(positions: dict[str, list[int]], alt: Alternative) -> bool:
+    """Whether a text whose terms are at ``positions`` holds ``alt``'s words in a row
+    (an abbreviation by its stem: a close enough check for a note)."""
+    starts = {p for term in alt.words[0] for p in positions.get(term, ())}
+    for k, variants in enumerate(alt.words[1:], 1):
+        starts &= {p - k for term in variants for p in positions.get(term, ())}
+    return bool(starts)
 
 
 def _absent_notes(clauses: Sequence[Clause]) -> tuple[str, ...]:
