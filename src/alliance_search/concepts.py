@@ -657,8 +657,9 @@ def _shares_a_word(text: str, concept: Concept) -> bool:
 
 def _shares_words(long_form: str, concept: Concept, others: list[ConceptMention]) -> bool:
     """Whether half or more of the words of ``long_form`` are words of the
-    concept's names (by stem), and none of the others names one of the ``others``
-    concepts found in it (*maladies affectives* is no *maladie d'Alzheimer*).
+    concept's names (by stem), and none of the words it lacks lies in a mention of one
+    of the ``others``, concepts found in it (*maladies affectives* is no *maladie
+    d'Alzheimer*: *affectives* names emotion).
 
     >>> alzheimer = default_thesaurus()["maladie-alzheimer"]
     >>> _shares_words("maladie de type Alzheimer", alzheimer, [])
