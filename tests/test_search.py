@@ -497,6 +497,20 @@ def test_words_next_to_each_other_never_pair_across_a_hyphen() -> None:
     ]
 
 
+def test_a_verb_form_no_article_holds_meets_the_nouns_of_its_family(tmp_path) -> None:
+    """Snowball leaves *automutilent* whole: it is also searched by the stem of
+    *automutiler*, which *automutilation* shares; a word articles hold is left alone."""
+    articles = [
+        als.Article(id="automutilation", title="L'automutilation à l'adolescence"),
+        als.Article(id="sport", title="Le sport à l'adolescence"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("adolescents qui s'automutilent")
+    assert results.ids[0] == "automutilation"
+    assert "«automutilent» also searched as «automutiler»" in results.notes
+    assert not any("also searched" in n for n in index.search("le sport").notes)
+
+
 def test_a_question_on_the_link_between_subjects_searches_the_subjects(seed_index) -> None:
     """*quel est le lien entre* frames the question; *lien thérapeutique* is a subject."""
     results = seed_index.search("Quel est le lien entre démence et alliance ?")

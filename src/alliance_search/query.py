@@ -522,6 +522,38 @@ class ParsedQuery:
             clauses.append(_with_spelt_out_names(reread.get(number, clause), reader))
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
 
+    def with_verb_forms(self, searcher: Searcher) -> ParsedQuery:
+        """The query with each verb form in *-ent* that no article holds also searched
+        by its infinitive's stem: Snowball leaves most of them whole (*automutilent*,
+        *rechutent*, *stigmatisent*), so they never met the nouns of the same family
+        (*automutilation*, *rechute*, *stigmatisation*). A note says so."""
+        reader = searcher.reader()
+        clauses, notes = [], []
+        for clause in self.clauses:
+            typed = clause.alternatives[0]
+            written = fold(typed.text)
+            if (
+                clause.kind != "word"
+                or len(typed.words) != 1
+                or not written.endswith("ent")
+                or typed.written_only
+                or _held(typed, reader)
+            ):
+                clauses.append(clause)
+                continue
+            infinitive = written[:-3] + "er"
+            stems = tuple(t for t in stem_variants(infinitive) if t not in typed.words[0])
+            read = replace(typed, words=(typed.words[0] + stems,))
+            if stems and _held(read, reader):
+                alternatives = (read, *clause.alternatives[1:])
+                clauses.append(replace(clause, alternatives=alternatives))
+                notes.append(f"«{typed.text}» also searched as «{infinitive}»")
+            else:
+                clauses.append(clause)
+        if not notes:
+            return self
+        return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
+
     def _meeting_the_rest(
         self, searcher: Searcher, clause: Clause, concepts: tuple[str, ...]
     ) -> dict[str, int]:

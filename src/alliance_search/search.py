@@ -187,6 +187,7 @@ def search(
     if operators.prefixes:
         parsed = _with_prefixes(parsed, searcher, thesaurus, operators.prefixes)
     parsed = parsed.narrowed(searcher).with_defined(searcher, expansion)
+    parsed = parsed.with_verb_forms(searcher)
     if operators:
         parsed = replace(parsed, notes=parsed.notes + operators.notes)
     absent = parsed.absent(searcher)
