@@ -737,16 +737,16 @@ def test_a_typed_abbreviation_read_as_a_concept_leaves_out_its_other_senses(
 ) -> None:
     """*AS* is *agression sexuelle* in three theses, *analyse de survie* in a fourth:
     typed, it finds sexual violence, named in full or abbreviated, not the statistics."""
-    articles = [
-        *(als.Article(id=f"as-{i}", title="Étude", summary=_AS) for i in range(3)),
-        als.Article(id="violences", title="Violences sexuelles chez les adolescentes", summary=""),
-        als.Article(id="as-seule", title="Après l'AS", summary="Le dévoilement."),
-        als.Article(
-            id="survie",
-            title="Statistique",
-            summary="Une analyse de survie (AS) ; l'AS de Kaplan-Meier et la rechute.",
+    articles = _articles(
+        *((f"as-{i}", "Étude", _AS) for i in range(3)),
+        ("violences", "Violences sexuelles chez les adolescentes", ""),
+        ("as-seule", "Après l'AS", "Le dévoilement."),
+        (
+            "survie",
+            "Statistique",
+            "Une analyse de survie (AS) ; l'AS de Kaplan-Meier et la rechute.",
         ),
-    ]
+    )
     index = als.build_index(articles, tmp_path / "ix")
     results = index.search("AS")
     assert set(results.ids) == {"as-0", "as-1", "as-2", "violences", "as-seule"}
@@ -762,16 +762,10 @@ def test_a_typed_abbreviation_read_as_a_concept_leaves_out_its_other_senses(
 def test_a_typed_abbreviation_with_several_senses_says_so(tmp_path: Path) -> None:
     """*PA* is *pression artérielle* twice and *personne âgée* once: too few to read it
     as one concept, it is searched as written, in every sense, and a note says so."""
-    articles = [
-        als.Article(
-            id=f"pression-{i}",
-            title="Hypertension",
-            summary="La pression artérielle (PA) systolique ; la PA mesurée le matin.",
-        )
-        for i in range(2)
-    ]
-    articles.append(
-        als.Article(id="agee", title="Chutes", summary="La personne âgée (PA) à domicile.")
+    pression = "La pression artérielle (PA) systolique ; la PA mesurée le matin."
+    articles = _articles(
+        *((f"pression-{i}", "Hypertension", pression) for i in range(2)),
+        ("agee", "Chutes", "La personne âgée (PA) à domicile."),
     )
     index = als.build_index(articles, tmp_path / "ix")
     results = index.search("PA")
@@ -806,21 +800,17 @@ def test_an_abbreviation_of_the_thesaurus_typed_is_searched_as_written(tmp_path:
 def test_an_abbreviation_written_like_a_function_word_is_searched(tmp_path: Path) -> None:
     """*MA* (maladie d'Alzheimer) is *ma* in lower case: typed or written in capitals,
     it is the abbreviation; *ma mère* and a title in capitals are not."""
-    articles = [
-        als.Article(
-            id="ma",
-            title="Les aidants",
-            summary="Les aidants de personnes atteintes de la MA : le fardeau de la MA.",
+    articles = _articles(
+        ("ma", "Les aidants", "Les aidants de personnes atteintes de la MA : le fardeau de la MA."),
+        ("alzheimer", "La maladie d'Alzheimer", "Un diagnostic."),
+        ("mere", "Ma mère et moi", "Ma fille, ma mère : trois âges."),
+        ("titre", "MA MÈRE ET LA MORT", "Un deuil."),
+        (
+            "affectives",
+            "Génétique",
+            "Schizophrénie (SCZ) et maladies affectives (MA) : la MA et la SCZ.",
         ),
-        als.Article(id="alzheimer", title="La maladie d'Alzheimer", summary="Un diagnostic."),
-        als.Article(id="mere", title="Ma mère et moi", summary="Ma fille, ma mère : trois âges."),
-        als.Article(id="titre", title="MA MÈRE ET LA MORT", summary="Un deuil."),
-        als.Article(
-            id="affectives",
-            title="Génétique",
-            summary="Schizophrénie (SCZ) et maladies affectives (MA) : la MA et la SCZ.",
-        ),
-    ]
+    )
     index = als.build_index(articles, tmp_path / "ix")
     results = index.search("MA")
     assert set(results.ids) == {"ma", "alzheimer"}

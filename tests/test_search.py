@@ -503,12 +503,17 @@ def test_a_verb_form_no_article_holds_meets_the_nouns_of_its_family(tmp_path) ->
     articles = [
         als.Article(id="automutilation", title="L'automutilation à l'adolescence"),
         als.Article(id="sport", title="Le sport à l'adolescence"),
+        als.Article(id="consomment", title="Ils consomment du cannabis"),
+        als.Article(id="consommation", title="La consommation de cannabis"),
     ]
     index = als.build_index(articles, tmp_path / "ix", progress=False)
     results = index.search("adolescents qui s'automutilent")
     assert results.ids[0] == "automutilation"
     assert "«automutilent» also searched as «automutiler»" in results.notes
-    assert not any("also searched" in n for n in index.search("le sport").notes)
+    # *consomment* is held: searched as it is, not also as *consommer*
+    held = index.search("consomment")
+    assert held.ids == ["consomment"]
+    assert not any("also searched" in n for n in held.notes)
 
 
 def test_a_question_on_the_link_between_subjects_searches_the_subjects(seed_index) -> None:
