@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import alliance_search as als
-from alliance_search.analysis import fold
+from alliance_search.analysis import analyze, fold
 from alliance_search.query import (
     FRAMING_WEIGHT,
     Expansion,
@@ -514,6 +514,48 @@ def test_a_verb_form_no_article_holds_meets_the_nouns_of_its_family(tmp_path) ->
     held = index.search("consomment")
     assert held.ids == ["consomment"]
     assert not any("also searched" in n for n in held.notes)
+
+
+def test_a_verb_form_the_query_marks_as_a_verb_meets_its_nouns(tmp_path) -> None:
+    """After *qui*, *ils*, *se*, *ne* or in an inverted question, a form in *-ent* is a
+    verb: also searched by its infinitive's stem, even when articles hold it."""
+    articles = [
+        als.Article(id="rechute", title="La rechute après un premier épisode psychotique"),
+        als.Article(id="rechutent", title="Pourquoi les patients rechutent"),
+        als.Article(id="sport", title="Le sport chez les patients hospitalisés"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("patients qui rechutent")
+    assert set(results.ids[:2]) == {"rechute", "rechutent"}
+    assert "«rechutent» also searched as «rechuter»" in results.notes
+    # alone, a held form is searched as written
+    assert index.search("rechutent").ids == ["rechutent"]
+    expansion = Expansion(thesaurus=als.default_thesaurus())
+
+    def clauses(query: str) -> dict[str, tuple[str | None, float]]:
+        parsed = parse_query(query, expansion=expansion)
+        return {c.label: (c.concept, c.weight) for c in parsed.clauses if c.kind != "part"}
+
+    # the verb of an inverted question that names a concept is the subject itself
+    parsed = parse_query("pourquoi les adolescents s'automutilent-ils ?", expansion=expansion)
+    assert clauses("pourquoi les adolescents s'automutilent-ils ?")["automutilent"] == (
+        "automutilation",
+        1.0,
+    )
+    assert not any("weighs little" in note for note in parsed.notes)
+    assert clauses("ils ne se suicident pas")["suicident"] == ("suicide", 1.0)
+    # one that names none still weighs little, with no note on its infinitive
+    parsed = parse_query("les infirmières gèrent-elles la douleur ?", expansion=expansion)
+    assert clauses("les infirmières gèrent-elles la douleur ?")["gèrent"] == (
+        None,
+        FRAMING_WEIGHT,
+    )
+    assert not any("also searched" in note for note in parsed.notes)
+    # nor are adverbs: nothing more is searched, and nothing said
+    for query in ("ceux qui régulièrement", "ceux qui fréquemment", "ceux qui récemment"):
+        parsed = parse_query(query)
+        assert parsed.clauses[0].alternatives[0].words == (analyze(query)[0][1],), query
+        assert not parsed.notes, query
 
 
 def test_a_question_on_the_link_between_subjects_searches_the_subjects(seed_index) -> None:

@@ -526,7 +526,8 @@ class ParsedQuery:
         """The query with each verb form in *-ent* that no article holds also searched
         by its infinitive's stem: Snowball leaves most of them whole (*automutilent*,
         *rechutent*, *stigmatisent*), so they never met the nouns of the same family
-        (*automutilation*, *rechute*, *stigmatisation*). A note says so."""
+        (*automutilation*, *rechute*, *stigmatisation*). A note says so. (Forms the
+        query marks as verbs were read so when parsed: :func:`_verb_forms`.)"""
         reader = searcher.reader()
         clauses, notes = [], []
         for clause in self.clauses:
@@ -1178,6 +1179,43 @@ def _inverted_words(
     return function, verbs
 
 
+#: What comes just before a verb: a subject pronoun, *qui*, *se*, *ne*, or their
+#: elided forms (*ils consomment*, *qui rechutent*, *s'automutilent*, *n'adhèrent*).
+_BEFORE_A_VERB = re.compile(r"(?:(?<![\w-])(?:qui|ils|elles|se|ne)\s+|(?<![\w-])[sn]['’])\Z", re.I)
+
+
+def _verb_forms(
+    segment: str, words: list[tuple[int, tuple[str, ...], int, int]], verbs: set[int]
+) -> tuple[list[tuple[int, tuple[str, ...], int, int]], dict[int, str]]:
+    """``words`` with each verb form in *-ent* also read by its infinitive's stem
+    (put first: phrases look up the last), and the infinitive of each such word.
+
+    Snowball leaves most of these forms whole (*rechutent*, *automutilent*), so they
+    never meet the nouns of their family (*rechute*, *automutilation*). A word is a
+    verb form when the query says so: after *qui*, *ils*, *elles*, *se*, *ne*, or the
+    verb of an inverted question (``verbs``: *s'automutilent-ils*). Others are
+    left to :meth:`ParsedQuery.with_verb_forms`, which reads the index."""
+    read = []
+    said = {}
+    for i, (position, terms, start, end) in enumerate(words):
+        surface = segment[start:end]
+        written = fold(surface).lower()
+        if (
+            terms == (written,)  # left whole (Snowball cuts *régulièrement*)
+            and len(written) > 5
+            and written.endswith("ent")
+            and not _typed_abbreviation(surface)
+            and (i in verbs or _BEFORE_A_VERB.search(segment, 0, start))
+        ):
+            infinitive = written[:-3] + "er"
+            stems = tuple(t for t in stem_variants(infinitive) if t not in terms)
+            if stems:
+                terms = stems + terms
+                said[i] = infinitive
+        read.append((position, terms, start, end))
+    return read, said
+
+
 def _typed_abbreviation(surface: str) -> bool:
     """A word typed as an abbreviation that the stemmer leaves whole (*IDE*, *TPB*); not
     a word typed in capitals that stands for its other forms too (*SOINS*, *soin*)."""
@@ -1347,6 +1385,10 @@ def parse_query(
         words = analyze(segment)
         if not words:
             continue
+        function, verbs = _inverted_words(segment, words)
+        infinitives: dict[int, str] = {}
+        if not quoted:
+            words, infinitives = _verb_forms(segment, words, verbs)
         if quoted and len(words) > 1:
             alt = Alternative(
                 text=_SPACES.sub(" ", segment.strip()),
@@ -1372,10 +1414,14 @@ def parse_query(
                 for first, part, stop in _inner_parts(thesaurus, segment, span, expansion):
                     part = replace(part, within=mention.concept.id)
                     inner[mention.first_word + first] = (part, mention.first_word + stop)
+        notes.extend(  # not for the verb of a question that names no concept
+            f"«{segment[words[i][2] : words[i][3]]}» also searched as «{verb}»"
+            for i, verb in infinitives.items()
+            if i in covered or i not in verbs
+        )
         run: list[tuple[str, tuple[str, ...], bool, bool]] = []
         skip: set[int] = set()
         care = _care_words(segment, words) if care_frames else set()
-        function, verbs = _inverted_words(segment, words)
         for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
             word = _word(surface, terms)
