@@ -497,6 +497,36 @@ def test_words_next_to_each_other_never_pair_across_a_hyphen() -> None:
     ]
 
 
+def test_a_note_says_when_no_article_names_the_subjects_together(tmp_path) -> None:
+    """Each result names one subject of the query: a note says that none names both
+    (words apart do not name *intervention précoce*); the search's filters count."""
+    articles = [
+        als.Article(id="autisme", title="L'autisme chez l'enfant", section="dossier"),
+        als.Article(id="psychose", title="L'intervention précoce dans la psychose"),
+        als.Article(
+            id="apart",
+            title="Intervention auprès des enfants autistes",
+            summary="Un repérage précoce des troubles du langage.",
+        ),
+    ]
+    note = "no article names «autisme» and «intervention précoce» together"
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    assert note in index.search("autisme et intervention précoce").notes
+    both = als.Article(
+        id="both",
+        title="Intervention précoce et autisme : un programme pour les familles",
+        section="recherche",
+    )
+    index = als.build_index([*articles, both], tmp_path / "ix2", progress=False)
+    results = index.search("autisme et intervention précoce")
+    assert results.ids[0] == "both"
+    assert note not in results.notes
+    # the article that names both is not among those searched
+    assert note in index.search("autisme et intervention précoce", section="dossier").notes
+    # one subject, or a subject and an age group that narrows it: nothing to say
+    assert not any("together" in n for n in index.search("autisme chez l'adulte").notes)
+
+
 def test_a_verb_form_no_article_holds_meets_the_nouns_of_its_family(tmp_path) -> None:
     """Snowball leaves *automutilent* whole: it is also searched by the stem of
     *automutiler*, which *automutilation* shares; a word articles hold is left alone."""

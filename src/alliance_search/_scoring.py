@@ -590,6 +590,25 @@ class TermScorer:
         """The terms and phrases of the last scored query found in a document."""
         return {key for key, docs in self.matched.items() if docnum in docs}
 
+    def holding(self, keys: Iterable[MatchKey], among: set[int] | None = None) -> set[int]:
+        """Which documents (of ``among`` if given, reading only their postings) hold
+        one of ``keys``; a phrase's words side by side, unless ``among`` is None."""
+        found: set[int] = set()
+        for key in keys:
+            rest = None if among is None else among - found
+            if rest is not None and not rest:
+                break
+            if key[0] == "phrase":
+                q = wq.Phrase(key[1], list(key[2]))
+                words = self._phrase_bound(q, rest, boost=False)
+                if rest is None:
+                    found.update(words)
+                else:
+                    found.update(doc for doc in words if self._adjacent(q, doc))
+            else:
+                found.update(self._leaf(key[0], key[1], rest))
+        return found
+
     # ------------------------------------------------------------------ leaves
     def _term(self, q: wq.Term, among: set[int] | None = None) -> Scores:
         scores = self._leaf(q.fieldname, q.text, among)

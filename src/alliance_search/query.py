@@ -705,7 +705,9 @@ class ParsedQuery:
             if not alternatives:
                 if clause.kind == "concept" and clause.concept is not None:
                     # named by no article: it may still be named by its parts
-                    unnamed[clause.concept] = QueryPart(frozenset(), clause_rarity, clause.penalty)
+                    unnamed[clause.concept] = QueryPart(
+                        frozenset(), clause_rarity, clause.penalty, label=clause.label
+                    )
                 continue
             part = alternatives[0] if len(alternatives) == 1 else DisMax(alternatives)
             parts.append(part)
@@ -717,7 +719,9 @@ class ParsedQuery:
             terms = match_keys(part)
             strict = terms - loose
             clause_terms.append(
-                QueryPart(strict, rarities[-1], clause.penalty, loose=terms - strict)
+                QueryPart(
+                    strict, rarities[-1], clause.penalty, loose=terms - strict, label=clause.label
+                )
             )
         for concept, groups in named.items():
             if not inner[concept] or len(groups) < 2 or not all(groups):
@@ -778,6 +782,7 @@ class QueryPart:
     #: What finds the clause only through a related term or the broader concept: an
     #: article that holds only these found part of it (see search's ``related_share``).
     loose: frozenset[MatchKey] = frozenset()
+    label: str = ""  # the clause's, for notes
 
 
 def rarity(alt: Alternative, reader: IndexReader) -> float:

@@ -35,7 +35,7 @@ from .syntax import Operators, parse_operators, truncated
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
-    from ._scoring import Holders, Scores
+    from ._scoring import Holders, Scores, TermScorer
     from .corpus import Article
     from .index import Index
 
@@ -228,7 +228,8 @@ def search(
     hits = _hits(searcher, ranked, parsed, thesaurus)
     if hits:
         indirect = _indirect_notes(parsed, searcher, ranked[:_BEST], hits[:_BEST])
-        parsed = replace(parsed, notes=parsed.notes + indirect)
+        apart = () if final is None else _apart_notes(clause_terms, scorer, ranked[0][1], allow)
+        parsed = replace(parsed, notes=parsed.notes + indirect + apart)
     return Results(
         query,
         hits,
@@ -281,6 +282,62 @@ def _indirect_notes(
         for clause in clauses
         if found(clause, True) and not found(clause, False)
     )
+
+
+def _apart_notes(
+    parts: Sequence[QueryPart],
+    scorer: TermScorer,
+    best: int,
+    allow: Callable[[int], bool] | None,
+) -> tuple[str, ...]:
+    """A note when no article (that the search lets through, ``allow``) names every
+    subject of the query (``parts``) together, as the ``best`` hit then does not
+    (*autisme et intervention précoce*): each result names only some of them (or
+    none, found by related terms)."""
+    subject = [part for part in parts if part.penalty is None]
+    if len(subject) < 2 or not all(part.terms or part.groups for part in subject):
+        return ()
+    found = scorer.matched_terms(best)
+    if all(_found(part, found.__contains__) for part in subject):
+        return ()
+    # The articles that hold the words of the rarest part, then those of them that
+    # name every part (itself last: its phrases had not been checked).
+    rarest, *others = sorted(subject, key=lambda part: -part.rarity)
+    docs = {d for d in _naming(scorer, rarest) if allow is None or allow(d)}
+    if len(docs) > _TOGETHER_CHECKED:
+        return ()
+    for part in (*others, rarest):
+        docs = _naming(scorer, part, docs)
+        if not docs:
+            break
+    else:
+        return ()
+    labels = " and ".join(f"«{part.label}»" for part in subject)
+    return (f"no article names {labels} together",)
+
+
+#: Beyond this many articles holding the words of the query's rarest part,
+#: :func:`_apart_notes` stays silent rather than check them all.
+_TOGETHER_CHECKED = 200
+
+
+def _found(part: QueryPart, holds: Callable[[MatchKey], bool]) -> bool:
+    """Whether an article that ``holds`` these terms and phrases names ``part``."""
+    return any(map(holds, part.terms)) or (
+        bool(part.groups) and all(any(map(holds, group)) for group in part.groups)
+    )
+
+
+def _naming(scorer: TermScorer, part: QueryPart, among: set[int] | None = None) -> set[int]:
+    """The articles (of ``among``) that name ``part``: by its terms and phrases, or by
+    every group; with no ``among``, by the words of its phrases anywhere."""
+    held = scorer.holding(part.terms, among)
+    rest = None if among is None else among - held
+    if part.groups and (rest is None or rest):
+        for group in part.groups:
+            rest = scorer.holding(group, rest)
+        held |= rest or set()
+    return held
 
 
 def _holds(positions: dict[str, list[int]], alt: Alternative) -> bool:
