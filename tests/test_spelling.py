@@ -186,6 +186,19 @@ def test_known_words_are_left_alone(seed_index) -> None:
     assert results.ids[0] == DEMENTIA
 
 
+def test_a_name_of_the_thesaurus_no_article_holds_is_not_corrected(tmp_path: Path) -> None:
+    """*sexting*, one edit from *setting*, names a concept (*sextage*): it is searched
+    as typed, through its concept's related terms, and never as *setting*."""
+    articles = [
+        als.Article(id="setting", title="Harm reduction in a housing first setting"),
+        als.Article(id="sexualite", title="La santé sexuelle des adolescents"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("sexting")
+    assert results.corrected is None
+    assert results.ids == ["sexualite"]
+
+
 @pytest.fixture(scope="module")
 def small_index(tmp_path_factory: pytest.TempPathFactory) -> als.Index:
     summaries = [
