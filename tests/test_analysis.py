@@ -309,9 +309,28 @@ def test_a_function_word_in_capitals_is_an_abbreviation() -> None:
     # the same terms and positions in every path: postings, phrases, the analyzer
     text = "Prise en charge de la MA. LA PRISE EN CHARGE DE LA MA"
     tokens = [(t.pos, t.text) for t in french_analyzer()(text, positions=True)]
-    assert tokens == [(0, "pris"), (1, "charg"), (2, "ma"), (3, "pris"), (4, "charg")]
-    expected = {"pris": [0, 3], "charg": [1, 4], "ma": [2]}
+    assert tokens == [(0, "pris"), (1, "charg"), (2, "ma"), (4, "pris"), (5, "charg")]
+    expected = {"pris": [0, 4], "charg": [1, 5], "ma": [2]}
     assert term_positions([text]) == _indexed([text], True) == expected
+
+
+def test_the_end_of_a_clause_leaves_a_gap_between_words() -> None:
+    """No phrase spans a full stop, comma, colon or semicolon (*qualité de vie.Les
+    travaux* does not hold *vie travail*); a decimal point and an initial do not end
+    a clause."""
+
+    def positions(text: str) -> list[int]:
+        return [pos for pos, _, _, _ in analyze(text)]
+
+    assert positions("qualité de vie.Les travaux") == [0, 1, 3]
+    assert positions("la santé, le travail ; la famille : les amis") == [0, 2, 4, 6]
+    assert positions("une dose de 1.5 mg, soit 3,5 %") == [0, 1, 2, 3, 5, 6]
+    assert positions("D. W. Winnicott") == positions("J.-M. Charcot") == [0]
+    assert positions("...les soins!") == [0]  # none before the first word
+    tokens = {t.pos for t in french_analyzer()("la santé. Le travail", positions=True)}
+    assert tokens == {0, 2}
+    assert term_positions(["la santé. Le travail"]) == _indexed(["la santé. Le travail"], True)
+    assert term_positions(["la santé. Le travail"])["sant"] == [0]
 
 
 def test_etre_in_a_compound_is_a_noun() -> None:
@@ -365,7 +384,8 @@ def test_analyzer_never_raises_and_offsets_lie_inside_text(text: str) -> None:
 
 def _indexed(texts: list[str], stem: bool) -> dict[str, list[int]]:
     """Term → positions as the field indexing ``texts`` one after the other numbers
-    them (:func:`analyze`, each text starting after the last word of the one before)."""
+    them (:func:`analyze`, each text starting one gap after the last word of the one
+    before)."""
     positions: dict[str, list[int]] = {}
     start = 0
     for text in texts:
@@ -373,7 +393,8 @@ def _indexed(texts: list[str], stem: bool) -> dict[str, list[int]]:
         for pos, found, _, _ in words:
             for term in found:
                 positions.setdefault(term, []).append(start + pos)
-        start += len(words)
+        if words:
+            start += words[-1][0] + 2
     return positions
 
 
@@ -390,7 +411,8 @@ def test_term_positions_on_a_seed_title_and_summary() -> None:
     summary = "L’alliance avec les patients états-limites : un pacte de soins."
     found = term_positions([title, summary])
     assert found == _indexed([title, summary], True)
-    # The title's four words come first; the summary starts at position 4.
-    assert found["allianc"] == [2, 4] and found["patient"] == [0, 5]
-    assert found["etat"] == [6] and found["limit"] == [7]
-    assert found["pact"] == [8] and found["soin"] == [9]
+    # The title's four words come first; the summary starts after a gap, at 5, and
+    # its colon leaves another.
+    assert found["allianc"] == [2, 5] and found["patient"] == [0, 6]
+    assert found["etat"] == [7] and found["limit"] == [8]
+    assert found["pact"] == [10] and found["soin"] == [11]

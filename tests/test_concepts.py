@@ -104,6 +104,17 @@ def test_detection_in_text_with_phrases_accents_and_plurals(thesaurus) -> None:
     assert any(cid == "demence" for cid, _ in found)
 
 
+def test_names_are_not_detected_across_the_end_of_a_clause(thesaurus) -> None:
+    """Sentences written on papyrus: *logement. L'abordabilité* had been read as
+    *logement d'abord*, *qualité de vie.Les travaux* as *qualité de vie au travail*."""
+    assert thesaurus.tag("la température du logement. L’abordabilité est mesurée") == ["logement"]
+    assert thesaurus.tag("leur qualité de vie.Les travaux de cette thèse") == ["qualite-de-vie"]
+    assert "psychologie-sociale" not in thesaurus.tag("plans psychologiques, sociaux")
+    # inside a clause, and names written with initials, as before
+    assert thesaurus.tag("la qualité de vie au travail") == ["qualite-vie-travail"]
+    assert thesaurus.tag("D. W. Winnicott, pédiatre") == ["winnicott"]
+
+
 def test_detection_of_shorter_names_inside_a_longer_one(thesaurus) -> None:
     text = "abus sexuel dans l'enfance"
     words = analyze(text)

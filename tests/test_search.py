@@ -527,6 +527,27 @@ def test_a_note_says_when_no_article_names_the_subjects_together(tmp_path) -> No
     assert not any("together" in n for n in index.search("autisme chez l'adulte").notes)
 
 
+def test_a_phrase_never_spans_the_end_of_a_sentence(tmp_path) -> None:
+    """*qualité de vie. Le travail* holds neither the phrase nor the concept *qualité de
+    vie au travail*: the article that writes it comes second, tagged as it says."""
+    articles = [
+        als.Article(
+            id="phrases",
+            title="Soigner la nuit",
+            summary="Mesurer la qualité de vie. Le travail de nuit.",
+        ),
+        als.Article(id="concept", title="La qualité de vie au travail des infirmières de nuit"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("qualité de vie au travail")
+    assert results.ids == ["concept", "phrases"]
+    found = {m.found for m in results[1].explanation}
+    assert found == {"qualité de vie", "travail"}  # not «vie. Le travail»
+    assert index.search("qualité de vie au travail", concept="qualite-vie-travail").ids == [
+        "concept"
+    ]
+
+
 def test_a_verb_form_no_article_holds_meets_the_nouns_of_its_family(tmp_path) -> None:
     """Snowball leaves *automutilent* whole: it is also searched by the stem of
     *automutiler*, which *automutilation* shares; a word articles hold is left alone."""

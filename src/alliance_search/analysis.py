@@ -55,6 +55,7 @@ __all__ = [
     "analyze",
     "fold",
     "french_analyzer",
+    "side_by_side",
     "stem_variants",
     "term_positions",
 ]
@@ -412,8 +413,11 @@ class FrenchAnalyzer(Tokenizer):  # type: ignore[misc]
         token.boost = 1.0
         pos = start_pos
         stem = self.stem
-        matches = WORD_PATTERN.finditer(value) if tokenize else [_Whole(value)]
-        for match in matches:
+        matches = _words(value) if tokenize else [(_Whole(value), False)]
+        kept = False  # a word kept since the last clause ended
+        for match, ended in matches:
+            if ended and kept:
+                pos, kept = pos + 1, False  # as :func:`analyze` numbers words
             surface = match.group()
             base = start_char + match.start()
             parts = analyze_word(surface, stem)
@@ -441,6 +445,7 @@ class FrenchAnalyzer(Tokenizer):  # type: ignore[misc]
                     token.text = term
                     yield token
                 pos += 1
+                kept = True
 
 
 class _Whole:
@@ -484,13 +489,25 @@ def analyze(text: str, stem: bool = True) -> list[tuple[int, tuple[str, ...], in
 Words = tuple[tuple[int, tuple[str, ...], int, int], ...]
 
 
+#: Punctuation that ends a clause: no phrase and no name of several words spans it
+#: (*qualité de vie. Les travaux* is not *qualité de vie au travail*). A full stop
+#: or comma between digits is a decimal point (*1.5*, *3,5*), and one after a lone
+#: letter ends an initial (*D. W. Winnicott*).
+CLAUSE_END = re.compile(r"[;:!?…]|(?<!\b[^\W\d_])(?:(?<!\d)[.,]|[.,](?!\d))")
+_WORD_OR_END = re.compile(f"{WORD_PATTERN.pattern}|{CLAUSE_END.pattern}")
+_ENDS = frozenset(".,;:!?…")
+
+
 @lru_cache(maxsize=256)
 def _analyze(text: str, stem: bool) -> Words:
     """Cached for the few texts of the document being indexed (concept tagging, the
     analysed fields and the ``exact`` field read the same title, summary and
     keywords) or of the hits being described."""
     words: list[tuple[int, tuple[str, ...], int, int]] = []
-    for match in WORD_PATTERN.finditer(text):
+    position = 0
+    for match, ended in _words(text):
+        if ended and words and words[-1][0] == position - 1:
+            position += 1  # a gap: the words around it are not side by side
         base = match.start()
         surface = match.group()
         parts = analyze_word(surface, stem)
@@ -498,8 +515,27 @@ def _analyze(text: str, stem: bool) -> Words:
             parts = _kept_in_capitals(parts, surface, stem, text, base)
         for offset, length, terms in parts:
             if terms:
-                words.append((len(words), terms, base + offset, base + offset + length))
+                words.append((position, terms, base + offset, base + offset + length))
+                position += 1
     return tuple(words)
+
+
+def _words(text: str) -> Iterator[tuple[re.Match[str], bool]]:
+    """The words of ``text``, each with whether a clause ends before it."""
+    ended = False
+    for match in _WORD_OR_END.finditer(text):
+        if match.group() in _ENDS:
+            ended = True
+        else:
+            yield match, ended
+            ended = False
+
+
+def side_by_side(words: Sequence[tuple[int, Any, int, int]], first: int, count: int) -> bool:
+    """Whether ``count`` analysed ``words`` from ``first`` on follow each other in one
+    clause (see :data:`CLAUSE_END`)."""
+    last = first + count - 1
+    return last < len(words) and words[last][0] - words[first][0] == count - 1
 
 
 class Texts(tuple[str, ...]):
@@ -570,26 +606,35 @@ class FrenchFrequency(Frequency):  # type: ignore[misc]
 
 
 def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[int]]:
-    """Term → word positions in ``texts`` analysed one after the other, as a field
-    indexing them numbers its words (stop words leave no gap).
+    """Term → word positions in ``texts`` analysed one after the other (stop words
+    leave no gap; the end of a text or of a clause leaves one).
 
     >>> term_positions(["Pacte de soins", "soins"])
-    {'pact': [0], 'soin': [1, 2]}
+    {'pact': [0], 'soin': [1, 3]}
     """
     positions: dict[str, list[int]] = {}
     pos = 0
     # As :func:`_analyze` numbers words, without character offsets: this runs on the
-    # stored texts of every article whose phrases are checked.
+    # stored texts of every article whose phrases are checked. One text does not
+    # run on into the next, nor one clause into the next.
     for text in texts:
-        for i, word in enumerate(WORD_PATTERN.findall(text)):
+        i = 0
+        start = pos
+        for word in _WORD_OR_END.findall(text):
+            if word in _ENDS:
+                pos += pos > start
+                start = pos
+                continue
             parts = analyze_word(word, stem)
             if not parts[-1][2] and word[parts[-1][0] :].isupper():
                 parts = _kept_in_capitals(parts, word, stem, text, -i - 1)
+            i += 1
             for _, _, terms in parts:
                 if terms:
                     for term in terms:
                         positions.setdefault(term, []).append(pos)
                     pos += 1
+        pos += pos > start
     return positions
 
 

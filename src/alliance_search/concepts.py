@@ -33,7 +33,7 @@ from typing import Any
 
 from ._errors import ThesaurusError
 from .abbreviations import definitions, in_parentheses, initials_spell, singular, unread
-from .analysis import WORD_PATTERN, analyze, fold, in_capitals
+from .analysis import WORD_PATTERN, analyze, fold, in_capitals, side_by_side
 
 __all__ = [
     "Concept",
@@ -61,7 +61,7 @@ _CAPITALS = re.compile(r"(?<![\w‐-])([^\W\d_a-zß-ÿ]{2,6})s?(?![\w‐-])")
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
-DETECTION_VERSION = 5
+DETECTION_VERSION = 6
 
 
 def abbreviation(term: str) -> bool:
@@ -426,13 +426,13 @@ class Thesaurus:
                 # later variant of the word wins only with a longer term.
                 singles, by_second = self._by_pair.get(variant, ([], {}))
                 found: tuple[int, int, _Entry] | None = None
-                if i + 1 < len(words):
+                if side_by_side(words, i, 2):
                     for second in words[i + 1][1]:
                         for rank, entry in by_second.get(second, ()):
                             n = len(entry.variants)
                             if max_words is not None and n > max_words:
                                 continue
-                            if i + n <= len(words) and all(
+                            if side_by_side(words, i, n) and all(
                                 not entry.variants[k].isdisjoint(words[i + k][1])
                                 for k in range(2, n)
                             ):

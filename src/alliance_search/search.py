@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from ._errors import AllianceSearchError
-from .analysis import analyze, fold, in_capitals, term_positions
+from .analysis import analyze, fold, in_capitals, side_by_side, term_positions
 from .concepts import Concept, Sense, Thesaurus, written_as
 from .index import article_from_stored
 from .query import (
@@ -691,7 +691,7 @@ class _FieldWords:
             starts = [i for i in starts if i not in self.foreign]
         found = []
         for i in starts:
-            if i + n <= len(self.words) and all(
+            if side_by_side(self.words, i, n) and all(
                 set(alt.words[k]).intersection(self.words[i + k][1]) for k in range(1, n)
             ):
                 found.append((i, i + n - 1))
