@@ -525,6 +525,12 @@ def test_a_note_says_when_no_article_names_the_subjects_together(tmp_path) -> No
     assert note in index.search("autisme et intervention précoce", section="dossier").notes
     # one subject, or a subject and an age group that narrows it: nothing to say
     assert not any("together" in n for n in index.search("autisme chez l'adulte").notes)
+    # nor is anything said of plain words, which tell too little (*autres*, *musique*)
+    with_music = [*articles, als.Article(id="musique", title="La musique en institution")]
+    index = als.build_index(with_music, tmp_path / "ix3", progress=False)
+    results = index.search("autisme et musique")
+    assert set(results.ids[:2]) == {"autisme", "musique"}
+    assert not any("together" in n for n in results.notes)
 
 
 def test_a_phrase_never_spans_the_end_of_a_sentence(tmp_path) -> None:
@@ -560,7 +566,7 @@ def test_a_verb_form_no_article_holds_meets_the_nouns_of_its_family(tmp_path) ->
     index = als.build_index(articles, tmp_path / "ix", progress=False)
     results = index.search("adolescents qui s'automutilent")
     assert results.ids[0] == "automutilation"
-    assert "«automutilent» also searched as «automutiler»" in results.notes
+    assert "«automutilent» also searched with its word family («automutilation»)" in results.notes
     # *consomment* is held: searched as it is, not also as *consommer*
     held = index.search("consomment")
     assert held.ids == ["consomment"]
@@ -574,11 +580,13 @@ def test_a_verb_form_the_query_marks_as_a_verb_meets_its_nouns(tmp_path) -> None
         als.Article(id="rechute", title="La rechute après un premier épisode psychotique"),
         als.Article(id="rechutent", title="Pourquoi les patients rechutent"),
         als.Article(id="sport", title="Le sport chez les patients hospitalisés"),
+        als.Article(id="gere", title="La douleur que l'infirmière gère au quotidien"),
     ]
     index = als.build_index(articles, tmp_path / "ix", progress=False)
     results = index.search("patients qui rechutent")
     assert set(results.ids[:2]) == {"rechute", "rechutent"}
-    assert "«rechutent» also searched as «rechuter»" in results.notes
+    # the note names the word of the family that articles write
+    assert "«rechutent» also searched with its word family («rechute»)" in results.notes
     # alone, a held form is searched as written
     assert index.search("rechutent").ids == ["rechutent"]
     expansion = Expansion(thesaurus=als.default_thesaurus())
@@ -595,18 +603,22 @@ def test_a_verb_form_the_query_marks_as_a_verb_meets_its_nouns(tmp_path) -> None
     )
     assert not any("weighs little" in note for note in parsed.notes)
     assert clauses("ils ne se suicident pas")["suicident"] == ("suicide", 1.0)
-    # one that names none still weighs little, with no note on its infinitive
-    parsed = parse_query("les infirmières gèrent-elles la douleur ?", expansion=expansion)
+    # one that names none still weighs little, with no note on its family (*gère*)
     assert clauses("les infirmières gèrent-elles la douleur ?")["gèrent"] == (
         None,
         FRAMING_WEIGHT,
     )
-    assert not any("also searched" in note for note in parsed.notes)
-    # nor are adverbs: nothing more is searched, and nothing said
+    notes = index.search("les infirmières gèrent-elles la douleur ?").notes
+    assert "weighs little: «gèrent» (the verb of the question)" in notes
+    assert not any("also searched" in note for note in notes)
+    assert (
+        "«gèrent» also searched with its word family («gère»)"
+        in index.search("celles qui gèrent la douleur").notes
+    )
+    # nor are adverbs: nothing more is searched
     for query in ("ceux qui régulièrement", "ceux qui fréquemment", "ceux qui récemment"):
         parsed = parse_query(query)
         assert parsed.clauses[0].alternatives[0].words == (analyze(query)[0][1],), query
-        assert not parsed.notes, query
 
 
 def test_a_question_on_the_link_between_subjects_searches_the_subjects(seed_index) -> None:

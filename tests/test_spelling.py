@@ -186,6 +186,36 @@ def test_known_words_are_left_alone(seed_index) -> None:
     assert results.ids[0] == DEMENTIA
 
 
+def test_abbreviations_and_verb_forms_are_not_corrected(tmp_path: Path) -> None:
+    """*MMSE* is not a misspelt *mise*, *HoNOS* not *Hoos*; *vivent* and *agressent*,
+    which the query marks as verbs, are not *vivant* and *agresseur*."""
+    articles = [
+        als.Article(id="mise", title="La mise en œuvre d'un programme"),
+        als.Article(id="hoos", title="Le questionnaire HOOS après une prothèse de hanche"),
+        als.Article(id="vivant", title="Les patients vivant seuls"),
+        als.Article(id="agresseur", title="L'agresseur et sa victime"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    for query in ("MMSE", "HoNOS", "MoCA"):
+        results = index.search(query)
+        assert results.corrected is None and results.ids == [], query
+        assert results.notes == (f"no article holds «{query}»",)
+        assert index.suggest(query) is None, query
+    for query in (
+        "comment les soignants vivent-ils la relation ?",
+        "patients qui agressent les soignants",
+        "adolescents qui fuguent",
+    ):
+        assert index.search(query).corrected is None, query
+        assert index.suggest(query) is None, query
+    # typed in lower case, a misspelling is still corrected
+    assert index.search("mmise en oeuvre").corrected == "mise en oeuvre"
+    # a verb form whose family articles write is searched with it, not corrected
+    results = index.search("vivent seuls")
+    assert results.corrected is None and results.ids == ["vivant"]
+    assert "«vivent» also searched with its word family («vivant»)" in results.notes
+
+
 def test_a_name_of_the_thesaurus_no_article_holds_is_not_corrected(tmp_path: Path) -> None:
     """*sexting*, one edit from *setting*, names a concept (*sextage*): it is searched
     as typed, through its concept's related terms, and never as *setting*."""

@@ -56,6 +56,8 @@ __all__ = [
     "ParsedQuery",
     "Qualifier",
     "QueryPart",
+    "infinitive_of",
+    "marked_as_verb",
     "match_keys",
     "parse_query",
     "prefix_clause",
@@ -526,34 +528,47 @@ class ParsedQuery:
         """The query with each verb form in *-ent* that no article holds also searched
         by its infinitive's stem: Snowball leaves most of them whole (*automutilent*,
         *rechutent*, *stigmatisent*), so they never met the nouns of the same family
-        (*automutilation*, *rechute*, *stigmatisation*). A note says so. (Forms the
-        query marks as verbs were read so when parsed: :func:`_verb_forms`.)"""
+        (*automutilation*, *rechute*, *stigmatisation*). (Forms the query marks as
+        verbs were read so when parsed: :func:`_verb_forms`; see :meth:`verb_forms`.)"""
         reader = searcher.reader()
-        clauses, notes = [], []
+        clauses, changed = [], False
         for clause in self.clauses:
             typed = clause.alternatives[0]
             written = fold(typed.text)
+            infinitive = infinitive_of(written)
             if (
                 clause.kind != "word"
                 or len(typed.words) != 1
-                or not written.endswith("ent")
+                or infinitive is None
                 or typed.written_only
                 or _held(typed, reader)
             ):
                 clauses.append(clause)
                 continue
-            infinitive = written[:-3] + "er"
             stems = tuple(t for t in stem_variants(infinitive) if t not in typed.words[0])
             read = replace(typed, words=(typed.words[0] + stems,))
             if stems and _held(read, reader):
                 alternatives = (read, *clause.alternatives[1:])
                 clauses.append(replace(clause, alternatives=alternatives))
-                notes.append(f"«{typed.text}» also searched as «{infinitive}»")
+                changed = True
             else:
                 clauses.append(clause)
-        if not notes:
-            return self
-        return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
+        return replace(self, clauses=tuple(clauses)) if changed else self
+
+    def verb_forms(self) -> dict[str, tuple[str, ...]]:
+        """Each verb form in *-ent* of the query that is also searched by its
+        infinitive's stem → those stems; not the verb of a question that weighs
+        little (*gèrent-elles*)."""
+        found: dict[str, tuple[str, ...]] = {}
+        for clause in self.clauses:
+            typed = clause.reference or clause.alternatives[0]
+            infinitive = infinitive_of(fold(typed.text))
+            if infinitive is None or len(typed.words) != 1 or clause.weight == FRAMING_WEIGHT:
+                continue
+            stems = tuple(t for t in stem_variants(infinitive) if t != fold(typed.text))
+            if stems and set(stems) <= set(typed.words[0]):
+                found.setdefault(typed.text, stems)
+        return found
 
     def _meeting_the_rest(
         self, searcher: Searcher, clause: Clause, concepts: tuple[str, ...]
@@ -706,7 +721,11 @@ class ParsedQuery:
                 if clause.kind == "concept" and clause.concept is not None:
                     # named by no article: it may still be named by its parts
                     unnamed[clause.concept] = QueryPart(
-                        frozenset(), clause_rarity, clause.penalty, label=clause.label
+                        frozenset(),
+                        clause_rarity,
+                        clause.penalty,
+                        label=clause.label,
+                        concept=clause.concept,
                     )
                 continue
             part = alternatives[0] if len(alternatives) == 1 else DisMax(alternatives)
@@ -720,7 +739,12 @@ class ParsedQuery:
             strict = terms - loose
             clause_terms.append(
                 QueryPart(
-                    strict, rarities[-1], clause.penalty, loose=terms - strict, label=clause.label
+                    strict,
+                    rarities[-1],
+                    clause.penalty,
+                    loose=terms - strict,
+                    label=clause.label,
+                    concept=clause.concept if clause.kind == "concept" else None,
                 )
             )
         for concept, groups in named.items():
@@ -783,6 +807,7 @@ class QueryPart:
     #: article that holds only these found part of it (see search's ``related_share``).
     loose: frozenset[MatchKey] = frozenset()
     label: str = ""  # the clause's, for notes
+    concept: str | None = None  # the concept the clause stands for, if any
 
 
 def rarity(alt: Alternative, reader: IndexReader) -> float:
@@ -1189,11 +1214,27 @@ def _inverted_words(
 _BEFORE_A_VERB = re.compile(r"(?:(?<![\w-])(?:qui|ils|elles|se|ne)\s+|(?<![\w-])[sn]['’])\Z", re.I)
 
 
+#: An inverted subject pronoun after a verb (*vivent-ils*, *agresse-t-elle*).
+_AFTER_A_VERB = re.compile(r"(?:-t)?-(?:ils?|elles?|on)(?![\w-])", re.IGNORECASE)
+
+
+def marked_as_verb(text: str, start: int, end: int) -> bool:
+    """Whether the query marks its word ``text[start:end]`` as a verb: after *qui*,
+    *ils*, *elles*, *se*, *ne*, or before an inverted subject pronoun."""
+    return bool(_BEFORE_A_VERB.search(text, 0, start) or _AFTER_A_VERB.match(text, end))
+
+
+def infinitive_of(word: str) -> str | None:
+    """The infinitive of ``word`` (folded) if it may be a verb form in *-ent* of the
+    first group (*rechutent* → *rechuter*), else ``None``."""
+    return word[:-3] + "er" if len(word) > 5 and word.endswith("ent") else None
+
+
 def _verb_forms(
     segment: str, words: list[tuple[int, tuple[str, ...], int, int]], verbs: set[int]
-) -> tuple[list[tuple[int, tuple[str, ...], int, int]], dict[int, str]]:
+) -> list[tuple[int, tuple[str, ...], int, int]]:
     """``words`` with each verb form in *-ent* also read by its infinitive's stem
-    (put first: phrases look up the last), and the infinitive of each such word.
+    (put first: phrases look up the last).
 
     Snowball leaves most of these forms whole (*rechutent*, *automutilent*), so they
     never meet the nouns of their family (*rechute*, *automutilation*). A word is a
@@ -1201,24 +1242,19 @@ def _verb_forms(
     verb of an inverted question (``verbs``: *s'automutilent-ils*). Others are
     left to :meth:`ParsedQuery.with_verb_forms`, which reads the index."""
     read = []
-    said = {}
     for i, (position, terms, start, end) in enumerate(words):
         surface = segment[start:end]
         written = fold(surface).lower()
+        infinitive = infinitive_of(written)
         if (
             terms == (written,)  # left whole (Snowball cuts *régulièrement*)
-            and len(written) > 5
-            and written.endswith("ent")
+            and infinitive is not None
             and not _typed_abbreviation(surface)
-            and (i in verbs or _BEFORE_A_VERB.search(segment, 0, start))
+            and (i in verbs or marked_as_verb(segment, start, end))
         ):
-            infinitive = written[:-3] + "er"
-            stems = tuple(t for t in stem_variants(infinitive) if t not in terms)
-            if stems:
-                terms = stems + terms
-                said[i] = infinitive
+            terms = tuple(t for t in stem_variants(infinitive) if t not in terms) + terms
         read.append((position, terms, start, end))
-    return read, said
+    return read
 
 
 def _typed_abbreviation(surface: str) -> bool:
@@ -1391,9 +1427,8 @@ def parse_query(
         if not words:
             continue
         function, verbs = _inverted_words(segment, words)
-        infinitives: dict[int, str] = {}
         if not quoted:
-            words, infinitives = _verb_forms(segment, words, verbs)
+            words = _verb_forms(segment, words, verbs)
         if quoted and len(words) > 1:
             alt = Alternative(
                 text=_SPACES.sub(" ", segment.strip()),
@@ -1419,11 +1454,6 @@ def parse_query(
                 for first, part, stop in _inner_parts(thesaurus, segment, span, expansion):
                     part = replace(part, within=mention.concept.id)
                     inner[mention.first_word + first] = (part, mention.first_word + stop)
-        notes.extend(  # not for the verb of a question that names no concept
-            f"«{segment[words[i][2] : words[i][3]]}» also searched as «{verb}»"
-            for i, verb in infinitives.items()
-            if i in covered or i not in verbs
-        )
         run: list[tuple[str, tuple[str, ...], bool, bool]] = []
         skip: set[int] = set()
         care = _care_words(segment, words) if care_frames else set()

@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from ._errors import AllianceSearchError
-from .analysis import analyze, fold, in_capitals, side_by_side, term_positions
+from .analysis import analyze, fold, in_capitals, side_by_side, stem_variants, term_positions
 from .concepts import Concept, Sense, Thesaurus, written_as
 from .index import article_from_stored
 from .query import (
@@ -188,6 +188,8 @@ def search(
         parsed = _with_prefixes(parsed, searcher, thesaurus, operators.prefixes)
     parsed = parsed.narrowed(searcher).with_defined(searcher, expansion)
     parsed = parsed.with_verb_forms(searcher)
+    verbs = _verb_notes(parsed.verb_forms(), searcher, thesaurus)
+    parsed = replace(parsed, notes=parsed.notes + verbs)
     if operators:
         parsed = replace(parsed, notes=parsed.notes + operators.notes)
     absent = parsed.absent(searcher)
@@ -291,10 +293,11 @@ def _apart_notes(
     allow: Callable[[int], bool] | None,
 ) -> tuple[str, ...]:
     """A note when no article (that the search lets through, ``allow``) names every
-    subject of the query (``parts``) together, as the ``best`` hit then does not
-    (*autisme et intervention précoce*): each result names only some of them (or
-    none, found by related terms)."""
-    subject = [part for part in parts if part.penalty is None]
+    concept of the query's subject (``parts``) together, as the ``best`` hit then does
+    not (*autisme et intervention précoce*): each result names only some of them (or
+    none, found by related terms). Plain words are left out: *autres*, *associés*
+    of a question tell too little to say what articles lack."""
+    subject = [part for part in parts if part.penalty is None and part.concept]
     if len(subject) < 2 or not all(part.terms or part.groups for part in subject):
         return ()
     found = scorer.matched_terms(best)
@@ -347,6 +350,28 @@ def _holds(positions: dict[str, list[int]], alt: Alternative) -> bool:
     for k, variants in enumerate(alt.words[1:], 1):
         starts &= {p - k for term in variants for p in positions.get(term, ())}
     return bool(starts)
+
+
+def _verb_notes(
+    verbs: dict[str, tuple[str, ...]], searcher: Searcher, thesaurus: Thesaurus
+) -> tuple[str, ...]:
+    """For each verb form searched by its infinitive's stem as well (``verbs``), a note
+    naming the word of that family that most articles write (*rechutent*: *rechute*);
+    none if no article writes one."""
+    reader = searcher.reader()
+    notes = []
+    for typed, stems in verbs.items():
+        own = fold(typed)
+        family = [
+            word
+            for word in (t.decode() for t in reader.expand_prefix(EXACT_FIELD, min(stems, key=len)))
+            if word != own and "=" not in word and set(stem_variants(word)) & set(stems)
+        ]
+        if family:
+            most = max(family, key=lambda w: reader.doc_frequency(EXACT_FIELD, w))
+            form = written(searcher, thesaurus, [most])[0]
+            notes.append(f"«{typed}» also searched with its word family («{form}»)")
+    return tuple(notes)
 
 
 def _absent_notes(clauses: Sequence[Clause]) -> tuple[str, ...]:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from whoosh.query import Term
 
-from .analysis import WORD_PATTERN, analyze_word, fold, is_stop_word, stem_variants
-from .query import request_end, split_quoted
+from .analysis import WORD_PATTERN, analyze_word, fold, in_capitals, is_stop_word, stem_variants
+from .query import infinitive_of, marked_as_verb, request_end, split_quoted
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -253,6 +253,17 @@ class _Speller:
         candidates |= {rest, rest[:1] + first + rest[1:]}
         return sorted(filter(self.known, candidates))
 
+    def verb_form(self, word: str) -> bool:
+        """Whether ``word`` (folded) is a verb form in *-ent* whose infinitive's stem
+        articles hold (*agressent*: *agression*), which search then reads so (see
+        :meth:`alliance_search.query.ParsedQuery.with_verb_forms`)."""
+        infinitive = infinitive_of(word)
+        return infinitive is not None and any(
+            self.reader.doc_frequency(f, t) > 0
+            for f in SEARCHED_FIELDS
+            for t in stem_variants(infinitive)
+        )
+
     def worth(self, word: str, better: str, distance: int) -> bool:
         """Whether ``better`` is worth offering for ``word`` at all: for a short word,
         or one two edits away that is shorter than :data:`SURE_LENGTH`, only if an
@@ -358,8 +369,16 @@ def _rewrite(
                     continue
                 start = match.start() + offset
                 typed = segment[start : start + length].lower()  # its accents tell its stem
-                # a function word kept in a compound (peut-on, bien-être) is no typo
-                if speller.known(terms[0]) or is_stop_word(typed):
+                # a function word kept in a compound (peut-on, bien-être) is no typo,
+                # nor an abbreviation (MMSE, MoCA), nor a verb form (qui fuguent)
+                end = start + length
+                if (
+                    speller.known(terms[0])
+                    or is_stop_word(typed)
+                    or in_capitals(segment[start:end])
+                    or speller.verb_form(terms[0])
+                    or (infinitive_of(terms[0]) and marked_as_verb(segment, start, end))
+                ):
                     continue
                 found = speller.correct(terms[0], written - {terms[0]})
                 if found is None or not speller.worth(typed, *found):
