@@ -621,6 +621,37 @@ def test_a_verb_form_the_query_marks_as_a_verb_meets_its_nouns(tmp_path) -> None
         assert parsed.clauses[0].alternatives[0].words == (analyze(query)[0][1],), query
 
 
+def test_what_a_negation_in_words_leaves_out_is_not_searched(tmp_path) -> None:
+    """*sans les personnes âgées* had searched the older people it meant to leave out;
+    a note says how to leave those articles out."""
+    articles = [
+        als.Article(id="agees", title="La dépression chez les personnes âgées"),
+        als.Article(
+            id="jeunes",
+            title="La dépression chez le jeune adulte",
+            summary="Une dépression sur trois débute avant trente ans.",
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("dépression sans les personnes âgées")
+    assert results.ids[0] == "jeunes"
+    assert results.notes[0] == (
+        'not searched: «sans les personnes âgées» (to leave those articles out: -"personnes âgées")'
+    )
+    expansion = Expansion(thesaurus=als.default_thesaurus())
+
+    def concepts(query: str) -> set[str | None]:
+        return {c.concept for c in parse_query(query, expansion=expansion).clauses}
+
+    assert "personne-agee" not in concepts("dépression sauf chez les personnes âgées")
+    assert "personne-agee" not in concepts("burn-out, pas des personnes âgées")
+    assert "euthanasie" not in concepts("suicide excepté euthanasie")
+    # a negation inside a name, a plain word, or *pas* of a verb: searched as before
+    assert "itinerance" in concepts("personnes sans domicile fixe")
+    assert "cannabis" in concepts("adolescents qui ne consomment pas de cannabis")
+    assert not parse_query("vivre sans travail", expansion=expansion).notes
+
+
 def test_a_question_on_the_link_between_subjects_searches_the_subjects(seed_index) -> None:
     """*quel est le lien entre* frames the question; *lien thérapeutique* is a subject."""
     results = seed_index.search("Quel est le lien entre démence et alliance ?")

@@ -1218,6 +1218,42 @@ _BEFORE_A_VERB = re.compile(r"(?:(?<![\w-])(?:qui|ils|elles|se|ne)\s+|(?<![\w-])
 _AFTER_A_VERB = re.compile(r"(?:-t)?-(?:ils?|elles?|on)(?![\w-])", re.IGNORECASE)
 
 
+#: A negation written in words, before what it leaves out: *sans les*, *sauf*,
+#: *excepté*, *hormis*, *mais pas de*, *, pas des*, *à l'exclusion des* (not *pas*
+#: alone: *qui ne consomment pas de cannabis*).
+_NEGATION = re.compile(
+    r"(?:(?<![\w-])(?:sans|sauf|except[ée]e?s?|hormis|mais\s+pas|[àa]\s+l['’]exclusion)|,\s*pas)"
+    r"(?:\s+(?:de\s+la|des|du|de|les|la|le|d['’]|l['’]))?\s*(?=\w)",
+    re.IGNORECASE,
+)
+#: Where what a negation leaves out ends: punctuation, *et*, *ou*, *mais*.
+_NEGATED_END = re.compile(r"\s*[,;:.!?()«»\"]|\s+(?:et|ou|mais)\s|\s*$", re.IGNORECASE)
+
+
+def _without_negations(body: str, thesaurus: Thesaurus) -> tuple[str, list[str]]:
+    """``body`` without what a negation written in words leaves out when that names a
+    concept (*dépression sans les personnes âgées*: the query had searched the
+    personnes âgées it meant to leave out), blanked so offsets hold; with a note for
+    each, which says how to leave those articles out. A negation inside a name
+    (*sans domicile fixe*) is no negation."""
+    named = [(m.start, m.end) for m in thesaurus.detect(body)]
+    notes = []
+    for match in reversed(list(_NEGATION.finditer(body))):
+        if any(start <= match.start() < end for start, end in named):
+            continue
+        stop = _NEGATED_END.search(body, match.end())
+        end = stop.start() if stop is not None else len(body)
+        left_out = body[match.end() : end]
+        if not thesaurus.detect(left_out):
+            continue
+        said = body[match.start() : end]
+        typed = f'-"{left_out}"' if " " in left_out else f"-{left_out}"
+        shown = said.lstrip(", ")
+        notes.append(f"not searched: «{shown}» (to leave those articles out: {typed})")
+        body = body[: match.start()] + " " * len(said) + body[end:]
+    return body, notes[::-1]
+
+
 def marked_as_verb(text: str, start: int, end: int) -> bool:
     """Whether the query marks its word ``text[start:end]`` as a verb: after *qui*,
     *ils*, *elles*, *se*, *ne*, or before an inverted subject pronoun."""
@@ -1419,6 +1455,9 @@ def parse_query(
         notes.append(f"not searched: «{text[:lead].strip()}» ({why})")
     tail = request_tail(text, lead)
     body = text[lead:tail]
+    if thesaurus is not None:
+        body, negations = _without_negations(body, thesaurus)
+        notes.extend(negations)
     care_frames = bool(_CARE.search(body)) and bool(analyze(_CARE.sub(" ", body)))
     care_said: list[str] = []  # the forms of *prise en charge* that weigh little
     inverted_said: list[str] = []  # the verbs of inverted questions, which weigh little
