@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_search.syntax import Operators, parse_operators
+from alliance_search.syntax import Operators, parse_operators, syntax_notes
 
 
 @pytest.mark.parametrize(
@@ -100,3 +100,17 @@ def test_render_puts_the_operators_back_after_a_correction() -> None:
     assert (
         operators.render("schizophrénie") == 'schizophrénie -cannabis -"premier épisode" psychot*'
     )
+
+
+def test_what_cannot_be_searched_is_said() -> None:
+    """``ps*`` is too short to truncate, ``***`` or a lone sign holds nothing to search:
+    these had given a word search or nothing, without a word said."""
+    assert syntax_notes("ps* adolescents") == (
+        "«ps*»: a truncation keeps 3 letters at least; searched as the word «ps»",
+    )
+    for query in ("***", "-", "« »"):
+        assert syntax_notes(query) == (
+            'nothing to search for: type words, a "phrase" in quotes, or psych*',
+        ), query
+    for query in ("psych* adolescents", "+autisme -TSA", "taux de 5 %", "l'IDE"):
+        assert syntax_notes(query) == (), query

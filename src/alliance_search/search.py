@@ -30,7 +30,7 @@ from .query import (
 )
 from .results import Hit, Match, Results
 from .spelling import written
-from .syntax import Operators, parse_operators, truncated
+from .syntax import Operators, parse_operators, syntax_notes, truncated
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -192,6 +192,7 @@ def search(
     parsed = replace(parsed, notes=parsed.notes + verbs)
     if operators:
         parsed = replace(parsed, notes=parsed.notes + operators.notes)
+    parsed = replace(parsed, notes=parsed.notes + syntax_notes(query))
     absent = parsed.absent(searcher)
     parsed = replace(parsed, notes=parsed.notes + _absent_notes(absent))
     # Looked up when asked for; words corrected unasked need no suggestion.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Operators", "parse_operators", "truncated"]
+__all__ = ["Operators", "parse_operators", "syntax_notes", "truncated"]
 
 #: Word operators, in capitals: what they do to the word or phrase after them (and,
 #: for ``ET``/``AND``, to the one before).
@@ -147,6 +147,23 @@ def truncated(word: str) -> str:
     """The letters a truncated word keeps (``psych`` for ``psych*``), else ``""``."""
     match = _PREFIX.match(word)
     return match.group(1) if match and len(match.group(1)) >= MIN_PREFIX else ""
+
+
+def syntax_notes(query: str) -> tuple[str, ...]:
+    """Notes on what ``query`` asks that cannot be searched: a truncation too short
+    (``ps*``: searched as the word), or nothing at all to search (``***``, ``-``).
+
+    >>> syntax_notes("ps* adolescents")
+    ('«ps*»: a truncation keeps 3 letters at least; searched as the word «ps»',)
+    """
+    if not _WORD.search(query):
+        return ('nothing to search for: type words, a "phrase" in quotes, or psych*',)
+    return tuple(
+        f"«{word}»: a truncation keeps {MIN_PREFIX} letters at least; "
+        f"searched as the word «{match.group(1)}»"
+        for word in query.split()
+        if (match := _PREFIX.match(word.lstrip("+"))) and not truncated(word.lstrip("+"))
+    )
 
 
 def _add(items: list[str], item: str) -> None:
