@@ -968,3 +968,31 @@ def test_a_plural_abbreviation_spelt_out_is_not_another_abbreviation(tmp_path: P
     ]
     index = als.build_index(articles, tmp_path / "ix")
     assert index.search("NPS").ids == ["nps"]
+
+
+def test_a_name_of_several_words_weighs_as_the_concept_it_names(tmp_path: Path) -> None:
+    """*milieu* and *scolaire* are each common: summed, their rarity had made *milieu
+    scolaire* outweigh *suicide*, named by fewer articles than *milieu scolaire*."""
+    articles = [
+        *(
+            als.Article(id=f"ecole{i}", title=f"La violence en milieu scolaire, étude {i}")
+            for i in range(4)
+        ),
+        *(
+            als.Article(id=f"suicide{i}", title=f"Le suicide des jeunes, étude {i}")
+            for i in range(3)
+        ),
+        *(
+            als.Article(id=f"vie{i}", title=f"Le milieu de vie des aînés, étude {i}")
+            for i in range(2)
+        ),
+        *(als.Article(id=f"bus{i}", title=f"Le transport scolaire, étude {i}") for i in range(2)),
+        *(
+            als.Article(id=f"autre{i}", title=f"Le sommeil des adultes, étude {i}")
+            for i in range(9)
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("suicide en milieu scolaire")
+    assert results.ids[0].startswith("suicide")
+    assert "no article names «suicide» and «milieu scolaire» together" in results.notes

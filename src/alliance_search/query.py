@@ -717,6 +717,12 @@ class ParsedQuery:
                     clause.concept != clause.within
                 )
             clause_rarity = 1.0 if holding is None else _rarity(holding, count)
+            if reader is not None and clause.kind == "concept" and clause.concept is not None:
+                # A name of several words is no rarer than the concept it names:
+                # *milieu scolaire* (5.4 summed) must not outweigh *suicide* (5.1).
+                tagged = reader.doc_frequency(CONCEPTS_FIELD, clause.concept)
+                if tagged > 0 and holding is not None and len(holding) > 1:
+                    clause_rarity = min(clause_rarity, _rarity([tagged], count))
             if not alternatives:
                 if clause.kind == "concept" and clause.concept is not None:
                     # named by no article: it may still be named by its parts
