@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 import alliance_search as als
+from alliance_search.query import Expansion, parse_query
+from alliance_search.search import DEFAULT_FIELD_WEIGHTS
 
 from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PSYCHOSIS
 
@@ -996,3 +998,13 @@ def test_a_name_of_several_words_weighs_as_the_concept_it_names(tmp_path: Path) 
     results = index.search("suicide en milieu scolaire")
     assert results.ids[0].startswith("suicide")
     assert "no article names «suicide» and «milieu scolaire» together" in results.notes
+
+    def rarity(query: str) -> float:
+        expansion = Expansion(thesaurus=als.default_thesaurus())
+        parsed = parse_query(query, expansion=expansion).narrowed(index.searcher())
+        _, parts = parsed.build(DEFAULT_FIELD_WEIGHTS, index.searcher(), 1.0)
+        return next(part.rarity for part in parts if part.concept == "milieu-scolaire")
+
+    # alone, or beside a qualifier only, the name weighs by its words as before
+    assert rarity("suicide en milieu scolaire") < rarity("milieu scolaire chez l'adulte")
+    assert rarity("milieu scolaire chez l'adulte") == rarity("milieu scolaire")

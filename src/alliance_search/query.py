@@ -672,6 +672,15 @@ class ParsedQuery:
             ),
             default=0.0,
         )
+        # The concepts of a subject of several concepts (qualifiers aside), which are
+        # weighed against each other.
+        compared = {
+            id(c)
+            for c in self.subject()
+            if c.kind == "concept" and c.concept is not None and c.penalty is None
+        }
+        if len(compared) < 2:
+            compared = set()
         named: dict[str, list[frozenset[MatchKey]]] = {}  # concept → its parts' keys
         inner: dict[str, bool] = {}  # concept → whether every part is a concept
         positions: dict[str, int] = {}  # concept → its index in clause_terms
@@ -717,9 +726,10 @@ class ParsedQuery:
                     clause.concept != clause.within
                 )
             clause_rarity = 1.0 if holding is None else _rarity(holding, count)
-            if reader is not None and clause.kind == "concept" and clause.concept is not None:
-                # A name of several words is no rarer than the concept it names:
-                # *milieu scolaire* (5.4 summed) must not outweigh *suicide* (5.1).
+            if reader is not None and clause.concept is not None and id(clause) in compared:
+                # Beside another concept, a name of several words is no rarer than the
+                # concept it names: *milieu scolaire* (5.4 summed) must not outweigh
+                # *suicide* (5.1).
                 tagged = reader.doc_frequency(CONCEPTS_FIELD, clause.concept)
                 if tagged > 0 and holding is not None and len(holding) > 1:
                     clause_rarity = min(clause_rarity, _rarity([tagged], count))
