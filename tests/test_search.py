@@ -650,6 +650,9 @@ def test_what_a_negation_in_words_leaves_out_is_not_searched(tmp_path) -> None:
     assert "itinerance" in concepts("personnes sans domicile fixe")
     assert "cannabis" in concepts("adolescents qui ne consomment pas de cannabis")
     assert not parse_query("vivre sans travail", expansion=expansion).notes
+    # nor is a quoted phrase: it is searched whole
+    quoted = parse_query('"dépression sans psychose" adolescents', expansion=expansion)
+    assert not quoted.notes and quoted.clauses[0].label == "dépression sans psychose"
 
 
 def test_a_question_on_the_link_between_subjects_searches_the_subjects(seed_index) -> None:

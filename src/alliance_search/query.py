@@ -1247,7 +1247,7 @@ _NEGATED_END = re.compile(r"\s*[,;:.!?()«»\"]|\s+(?:et|ou|mais)\s|\s*$", re.IG
 
 
 def _without_negations(body: str, thesaurus: Thesaurus) -> tuple[str, list[str]]:
-    """``body`` without what a negation written in words leaves out when that names a
+    """``body`` (unquoted) without what a negation written in words leaves out when that names a
     concept (*dépression sans les personnes âgées*: the query had searched the
     personnes âgées it meant to leave out), blanked so offsets hold; with a note for
     each, which says how to leave those articles out. A negation inside a name
@@ -1471,13 +1471,13 @@ def parse_query(
         notes.append(f"not searched: «{text[:lead].strip()}» ({why})")
     tail = request_tail(text, lead)
     body = text[lead:tail]
-    if thesaurus is not None:
-        body, negations = _without_negations(body, thesaurus)
-        notes.extend(negations)
     care_frames = bool(_CARE.search(body)) and bool(analyze(_CARE.sub(" ", body)))
     care_said: list[str] = []  # the forms of *prise en charge* that weigh little
     inverted_said: list[str] = []  # the verbs of inverted questions, which weigh little
     for segment, quoted in split_quoted(body):
+        if thesaurus is not None and not quoted:  # a quoted phrase is searched whole
+            segment, negations = _without_negations(segment, thesaurus)
+            notes.extend(negations)
         words = analyze(segment)
         if not words:
             continue
