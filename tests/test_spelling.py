@@ -57,6 +57,13 @@ def test_misspelt_words_are_searched_corrected(seed_index) -> None:
     assert as_typed.suggestion == "maladie d'Alzheimer"
 
 
+def test_a_required_word_misspelt_is_required_corrected(seed_index) -> None:
+    results = seed_index.search("alliance thérapeutque ET démence")
+    assert results.corrected == "alliance thérapeutique, démence"
+    assert results.ids[0] == DEMENTIA
+    assert "required: «thérapeutique»" in results.notes
+
+
 def test_swapped_letters_and_quoted_phrases(seed_index) -> None:
     results = seed_index.search('"soins infirmeirs"')
     assert results.corrected == '"soins infirmiers"'

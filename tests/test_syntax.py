@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import alliance_search as als
 from alliance_search.syntax import Operators, parse_operators, syntax_notes
 
 
@@ -53,8 +54,8 @@ def test_excluded_words_and_phrases_are_not_ranked_by(
 @pytest.mark.parametrize(
     ("query", "text", "required"),
     [
-        ("schizophrénie ET cannabis", "schizophrénie cannabis", ("schizophrénie", "cannabis")),
-        ("schizophrénie AND cannabis", "schizophrénie cannabis", ("schizophrénie", "cannabis")),
+        ("schizophrénie ET cannabis", "schizophrénie, cannabis", ("schizophrénie", "cannabis")),
+        ("schizophrénie AND cannabis", "schizophrénie, cannabis", ("schizophrénie", "cannabis")),
         ("+TPB adolescents", "TPB adolescents", ("TPB",)),
         (
             '+"alliance thérapeutique" ados',
@@ -63,11 +64,11 @@ def test_excluded_words_and_phrases_are_not_ranked_by(
         ),
         (
             "« alliance thérapeutique » ET ados",
-            '"alliance thérapeutique" ados',
+            '"alliance thérapeutique", ados',
             ('"alliance thérapeutique"', "ados"),
         ),
         # OU is what a query does anyway: dropped
-        ("démence OU Alzheimer", "démence Alzheimer", ()),
+        ("démence OU Alzheimer", "démence, Alzheimer", ()),
     ],
 )
 def test_required_words_are_still_ranked_by(
@@ -114,3 +115,23 @@ def test_what_cannot_be_searched_is_said() -> None:
         ), query
     for query in ("psych* adolescents", "+autisme -TSA", "taux de 5 %", "l'IDE"):
         assert syntax_notes(query) == (), query
+
+
+def test_corrections_reach_the_required_and_title_items() -> None:
+    """*alliance thérapeutque ET démence* had required the misspelt word, so nothing
+    matched although the corrected query was shown."""
+    operators = parse_operators("alliance thérapeutque ET démence titre:psychoze")
+    fixed = operators.corrected("alliance thérapeutique, démence psychose")
+    assert fixed.required == ("thérapeutique", "démence")
+    assert fixed.in_title == ("psychose",)
+    assert fixed.text == "alliance thérapeutique, démence psychose"
+    # words that do not line up: only the ranked text changes
+    assert operators.corrected("alliance").required == operators.required
+
+
+def test_items_an_operator_stands_between_are_not_read_as_one_name() -> None:
+    """*psychose ET cannabis* had been read as *psychose cannabique* (a psychosis
+    induced by a substance), and a note named «psychose cannabis»."""
+    text = parse_operators("psychose ET cannabis").text
+    found = [m.concept.id for m in als.default_thesaurus().detect(text)]
+    assert found == ["psychose", "cannabis"]

@@ -1227,7 +1227,9 @@ def _inverted_words(
 
 #: What comes just before a verb: a subject pronoun, *qui*, *se*, *ne*, or their
 #: elided forms (*ils consomment*, *qui rechutent*, *s'automutilent*, *n'adhèrent*).
-_BEFORE_A_VERB = re.compile(r"(?:(?<![\w-])(?:qui|ils|elles|se|ne)\s+|(?<![\w-])[sn]['’])\Z", re.I)
+_BEFORE_A_VERB = re.compile(
+    r"(?:(?<![\w-])(?:qui|ils|elles|se|ne)\s+|(?<![\w-])[sn]['’])\Z", re.IGNORECASE
+)
 
 
 #: An inverted subject pronoun after a verb (*vivent-ils*, *agresse-t-elle*).

@@ -175,6 +175,8 @@ def search(
     text = operators.text
     fixed = index.correct(text) if correct and text.strip() else None
     corrected = operators.render(fixed) if fixed is not None else None
+    if fixed is not None:
+        operators = operators.corrected(fixed)
     if corrected is not None:
         log.info("searching %r instead of %r", corrected, query)
     parsed = parse_query(

@@ -14,7 +14,7 @@ A query without operators is left exactly as typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["Operators", "parse_operators", "syntax_notes", "truncated"]
 
@@ -35,6 +35,7 @@ _TOKEN = re.compile(
 )
 _PREFIX = re.compile(r"^(\w+)\*[^\w\s]*$")
 _WORD = re.compile(r"\w")
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,25 @@ class Operators:
         extra += [f"{prefix}*" for prefix in self.prefixes]
         return " ".join([text, *extra]) if text else " ".join(extra)
 
+    def corrected(self, text: str) -> Operators:
+        """These operators for :attr:`text` corrected as ``text`` (the same words, some
+        spelt otherwise): the required and title items take the corrections too, so
+        that *alliance thérapeutque ET démence* requires *thérapeutique*."""
+        typed, fixed = _WORDS.findall(self.text), _WORDS.findall(text)
+        if len(typed) != len(fixed):
+            return replace(self, text=text)
+        changes = {a: b for a, b in zip(typed, fixed, strict=True) if a != b}
+
+        def fix(item: str) -> str:
+            return _WORDS.sub(lambda m: changes.get(m.group(), m.group()), item)
+
+        return replace(
+            self,
+            text=text,
+            required=tuple(map(fix, self.required)),
+            in_title=tuple(map(fix, self.in_title)),
+        )
+
     @property
     def notes(self) -> tuple[str, ...]:
         """What the operators did, for ``Results.notes``."""
@@ -90,7 +110,7 @@ def parse_operators(query: str) -> Operators:
 
     >>> ops = parse_operators('schizophrénie ET cannabis -"premier épisode" psychot*')
     >>> ops.text, ops.required, ops.excluded, ops.prefixes
-    ('schizophrénie cannabis', ('schizophrénie', 'cannabis'), ('"premier épisode"',), ('psychot',))
+    ('schizophrénie, cannabis', ('schizophrénie', 'cannabis'), ('"premier épisode"',), ('psychot',))
     >>> parse_operators("SCHIZOPHRÉNIE ET CANNABIS").text
     'SCHIZOPHRÉNIE ET CANNABIS'
     """
@@ -108,11 +128,16 @@ def parse_operators(query: str) -> Operators:
     kept: list[str] = []
     pending = ""  # the word operator waiting for its item
     previous: _Item | None = None
+    # Whether an operator or an item set apart came since the last kept item: the
+    # items it stood between are then kept apart too (*psychose ET cannabis* is no
+    # *psychose cannabique*).
+    apart = False
     for item in items:
         if item.operator and not capitals:
             if item.operator in _AND and previous is not None and previous.sign != "-":
                 _add(required, previous.text)
             pending = item.operator
+            apart = True
             continue
         sign = item.sign or ("-" if pending in _NOT else "+" if pending in _AND else "")
         pending = ""
@@ -120,15 +145,20 @@ def parse_operators(query: str) -> Operators:
         if truncated and sign != "-":
             _add(prefixes, truncated)
             previous = None
+            apart = True
             continue
         if sign == "-":
             _add(excluded, item.text)
+            apart = True
         else:
             if sign == "+":
                 _add(required, item.text)
             if item.field.lower() in _FIELDS:
                 _add(in_title, item.text)
+            if apart and kept:
+                kept[-1] += ","
             kept.append(item.text)
+            apart = False
         previous = item if sign != "-" else None
     return Operators(
         text=" ".join(kept),
