@@ -1249,14 +1249,17 @@ _NEGATED_END = re.compile(r"\s*[,;:.!?()«»\"]|\s+(?:et|ou|mais)\s|\s*$", re.IG
 
 
 def _without_negations(body: str, thesaurus: Thesaurus) -> tuple[str, list[str]]:
-    """``body`` (unquoted) without what a negation written in words leaves out when that names a
-    concept (*dépression sans les personnes âgées*: the query had searched the
-    personnes âgées it meant to leave out), blanked so offsets hold; with a note for
-    each, which says how to leave those articles out. A negation inside a name
-    (*sans domicile fixe*) is no negation."""
+    """``body`` (unquoted) without what a negation written in words leaves out when
+    that names a concept (*dépression sans les personnes âgées*: the query had
+    searched the personnes âgées it meant to leave out), blanked so offsets hold;
+    with a note for each, which says how to leave those articles out. A negation
+    inside a name (*sans domicile fixe*) is no negation."""
+    negations = list(_NEGATION.finditer(body))
+    if not negations:  # most queries: no detection to run
+        return body, []
     named = [(m.start, m.end) for m in thesaurus.detect(body)]
     notes = []
-    for match in reversed(list(_NEGATION.finditer(body))):
+    for match in reversed(negations):
         if any(start <= match.start() < end for start, end in named):
             continue
         stop = _NEGATED_END.search(body, match.end())
