@@ -655,6 +655,39 @@ def test_what_a_negation_in_words_leaves_out_is_not_searched(tmp_path) -> None:
     assert not quoted.notes and quoted.clauses[0].label == "dépression sans psychose"
 
 
+def test_hors_en_dehors_and_non_are_negations_too() -> None:
+    """*hors autisme* had put ten autism theses first for a query on anxious children;
+    *non psychotiques* searched the psychoses. What a negation leaves out stops where
+    another part of the subject starts (*chez l'adolescent*)."""
+    expansion = Expansion(thesaurus=als.default_thesaurus())
+
+    def parsed(query: str) -> tuple[set[str | None], tuple[str, ...]]:
+        result = parse_query(query, expansion=expansion)
+        return {c.concept for c in result.clauses}, result.notes
+
+    concepts, notes = parsed("anxiété chez l'enfant hors autisme")
+    assert {"anxiete", "enfant"} <= concepts and "autisme" not in concepts
+    assert notes == ("not searched: «hors autisme» (to leave those articles out: -autisme)",)
+    concepts, notes = parsed("suicide en dehors des adolescents")
+    assert "adolescent" not in concepts and "suicide" in concepts
+    # *non* negates the word after it: those articles are not to be left out
+    concepts, notes = parsed("troubles non psychotiques chez l'adulte")
+    assert "psychose" not in concepts and "adulte" in concepts
+    assert notes == ("not searched: «non psychotiques» (negated)",)
+    assert "observance" in parsed("non-observance")[0]
+    # the exclusion offered holds the concept, not *chez*
+    assert parsed("dépression sauf chez les personnes âgées")[1] == (
+        "not searched: «sauf chez les personnes âgées» "
+        '(to leave those articles out: -"personnes âgées")',
+    )
+    # *chez l'adolescent* is not part of what *sans* leaves out
+    concepts, notes = parsed("dépression sans hospitalisation chez l'adolescent")
+    assert "adolescent" in concepts and "hospitalisation" not in concepts
+    assert notes == (
+        "not searched: «sans hospitalisation» (to leave those articles out: -hospitalisation)",
+    )
+
+
 def test_a_question_on_the_link_between_subjects_searches_the_subjects(seed_index) -> None:
     """*quel est le lien entre* frames the question; *lien thérapeutique* is a subject."""
     results = seed_index.search("Quel est le lien entre démence et alliance ?")

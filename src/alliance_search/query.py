@@ -1237,15 +1237,27 @@ _AFTER_A_VERB = re.compile(r"(?:-t)?-(?:ils?|elles?|on)(?![\w-])", re.IGNORECASE
 
 
 #: A negation written in words, before what it leaves out: *sans les*, *sauf*,
-#: *excepté*, *hormis*, *mais pas de*, *, pas des*, *à l'exclusion des* (not *pas*
-#: alone: *qui ne consomment pas de cannabis*).
+#: *excepté*, *hormis*, *hors*, *en dehors des*, *mais pas de*, *, pas des*, *à
+#: l'exclusion des*, each maybe followed by *chez* (not *pas* alone: *qui ne
+#: consomment pas de cannabis*); and *non* before a word (*non psychotique*; not
+#: *non-observance*).
 _NEGATION = re.compile(
-    r"(?:(?<![\w-])(?:sans|sauf|except[ée]e?s?|hormis|mais\s+pas|[àa]\s+l['’]exclusion)|,\s*pas)"
-    r"(?:\s+(?:de\s+la|des|du|de|les|la|le|d['’]|l['’]))?\s*(?=\w)",
+    r"(?:(?<![\w-])(?:sans|sauf|except[ée]e?s?|hormis|hors|en\s+dehors|mais\s+pas"
+    r"|[àa]\s+l['’]exclusion)|,\s*pas)"
+    r"(?:\s+chez)?(?:\s+(?:de\s+la|des|du|de|les|la|le|d['’]|l['’]))?\s*(?=\w)"
+    r"|(?<![\w-])non\s+(?=\w)",
     re.IGNORECASE,
 )
-#: Where what a negation leaves out ends: punctuation, *et*, *ou*, *mais*.
-_NEGATED_END = re.compile(r"\s*[,;:.!?()«»\"]|\s+(?:et|ou|mais)\s|\s*$", re.IGNORECASE)
+#: Where what a negation leaves out ends: punctuation, *et*, *ou*, *mais*, or a
+#: preposition that starts another part of the subject (*sans traitement chez
+#: l'adolescent*).
+_NEGATED_END = re.compile(
+    r"\s*[,;:.!?()«»\"]|\s+(?:et|ou|mais|chez|dans|pour|avec|selon|pendant|durant|lors)\s"
+    r"|\s*$",
+    re.IGNORECASE,
+)
+#: What *non* negates: the word after it.
+_NEGATED_WORD = re.compile(r"[\w'’-]+")
 
 
 def _without_negations(body: str, thesaurus: Thesaurus) -> tuple[str, list[str]]:
@@ -1262,15 +1274,21 @@ def _without_negations(body: str, thesaurus: Thesaurus) -> tuple[str, list[str]]
     for match in reversed(negations):
         if any(start <= match.start() < end for start, end in named):
             continue
-        stop = _NEGATED_END.search(body, match.end())
-        end = stop.start() if stop is not None else len(body)
+        attribute = match.group().lower().startswith("non")
+        if attribute:  # *non pharmacologique*: what the articles are not, not what they omit
+            stop = _NEGATED_WORD.match(body, match.end())
+            end = stop.end() if stop is not None else len(body)
+        else:
+            stop = _NEGATED_END.search(body, match.end())
+            end = stop.start() if stop is not None else len(body)
         left_out = body[match.end() : end]
         if not thesaurus.detect(left_out):
             continue
         said = body[match.start() : end]
         typed = f'-"{left_out}"' if " " in left_out else f"-{left_out}"
         shown = said.lstrip(", ")
-        notes.append(f"not searched: «{shown}» (to leave those articles out: {typed})")
+        why = "negated" if attribute else f"to leave those articles out: {typed}"
+        notes.append(f"not searched: «{shown}» ({why})")
         body = body[: match.start()] + " " * len(said) + body[end:]
     return body, notes[::-1]
 
