@@ -930,3 +930,36 @@ def test_a_related_term_finds_only_part_of_a_concept() -> None:
     )
     # (4 + 4 + 4) / 12; (4 + 0.6 × 4 + 4) / 12; (4 + 4) / 12
     assert scores == pytest.approx({1: 1.0, 2: 10.4 / 12, 3: 8 / 12})
+
+
+def test_words_that_frame_a_sentence_weigh_little(tmp_path) -> None:
+    """In a question, *l'impact de … sur le risque de …* asks about the subject; it
+    had put a thesis on road risk, which says *impact* and *risque* often, before the
+    one on cannabis and psychosis."""
+    articles = [
+        als.Article(
+            id="routes",
+            title="L'impact de la consommation de cannabis sur le risque routier",
+            summary="Le risque d'accident et son impact : un risque accru chez les jeunes "
+            "conducteurs, quel impact pour la prévention du risque ?",
+        ),
+        als.Article(
+            id="psychose",
+            title="Psychose et consommation de cannabis chez les jeunes",
+            summary="Un premier épisode psychotique suit souvent une consommation "
+            "régulière de cannabis.",
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    question = "quel est l'impact de la consommation de cannabis sur le risque de psychose ?"
+    results = index.search(question)
+    assert results.ids == ["psychose", "routes"]
+    assert "weighs little: «impact», «risque» (frames the subject)" in results.notes
+    expansion = Expansion(thesaurus=als.default_thesaurus())
+    weights = {c.label: c.weight for c in parse_query(question, expansion=expansion).clauses}
+    assert weights["impact"] == weights["risque"] == FRAMING_WEIGHT
+    # a list of keywords is left as typed, and so is a sentence that names no concept
+    keywords = parse_query("impact cannabis risque psychose", expansion=expansion)
+    assert keywords.clauses[0].weight == 1.0
+    plain = index.search("quel est l'impact de la taille des villes sur le risque routier ?")
+    assert not any("frames the subject" in note for note in plain.notes)

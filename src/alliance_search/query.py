@@ -1190,6 +1190,22 @@ def concept_clause(
 _CARE = re.compile(r"\b(?:prise|prises|pris|prendre|prend|prennent)\s+en\s+charge\b", re.IGNORECASE)
 
 
+#: Words that, in a question of ``_SENTENCE`` words or more that names a concept,
+#: frame the subject rather than name it (accents folded): the relation asked about
+#: (*l'impact de … sur le risque de …*), who has the subject (*les personnes
+#: ayant …*), and what one thing does to another (*réduit*, *favorise*).
+_FRAME_WORDS = frozenset(
+    """impact impacts effet effets role roles facteur facteurs lien liens influence
+    influences consequence consequences risque risques difficulte difficultes efficacite
+    interet apport apports personne personnes ayant atteint atteinte atteints atteintes
+    souffrant souffrants presentant reduit reduire reduisent diminue diminuer diminuent
+    augmente augmenter augmentent ameliore ameliorer ameliorent favorise favoriser
+    favorisent permet permettre permettent influencent affecte affecter affectent""".split()  # noqa: SIM905
+)
+#: How many words make a query a sentence rather than a list of keywords.
+_SENTENCE = 8
+
+
 def _within(words: list[tuple[int, tuple[str, ...], int, int]], low: int, high: int) -> list[int]:
     """The analysed ``words`` that lie between characters ``low`` and ``high``."""
     return [i for i, (_, _, start, end) in enumerate(words) if low <= start and end <= high]
@@ -1496,6 +1512,8 @@ def parse_query(
     body = text[lead:tail]
     care_frames = bool(_CARE.search(body)) and bool(analyze(_CARE.sub(" ", body)))
     care_said: list[str] = []  # the forms of *prise en charge* that weigh little
+    sentence = len(WORD_PATTERN.findall(body)) >= _SENTENCE
+    frames_said: list[str] = []  # words that frame a sentence's subject
     inverted_said: list[str] = []  # the verbs of inverted questions, which weigh little
     for segment, quoted in split_quoted(body):
         if thesaurus is not None and not quoted:  # a quoted phrase is searched whole
@@ -1535,18 +1553,28 @@ def parse_query(
         run: list[tuple[str, tuple[str, ...], bool, bool]] = []
         skip: set[int] = set()
         care = _care_words(segment, words) if care_frames else set()
+        frames = set()
+        if sentence and covered and not quoted:
+            frames = {
+                i
+                for i, (_, _, start, end) in enumerate(words)
+                if i not in covered and fold(segment[start:end]).lower() in _FRAME_WORDS
+            }
         for i, (_, terms, start, end) in enumerate(words):
             surface = segment[start:end]
             word = _word(surface, terms)
             if i in abbreviated:
                 word = replace(word, written_only=True)
-            if i not in covered and i in function | verbs | care:
+            if i not in covered and i in function | verbs | care | frames:
                 # est-ce, peut-on: no word of the subject; gèrent-elles: what is asked;
-                # prise en charge: how the subject is cared for. A run of words ends.
+                # prise en charge: how the subject is cared for; l'impact de: what is
+                # asked about the subject. A run of words ends.
                 if i in verbs:
                     inverted_said.append(surface)
                 elif i in care:
                     care_said.extend(m.group() for m in _CARE.finditer(segment))
+                elif i in frames:
+                    frames_said.append(surface)
                 if i not in function:
                     add(Clause(surface, (word,), weight=FRAMING_WEIGHT, penalty=0.0), (terms,))
                 runs.append(run)
@@ -1578,6 +1606,9 @@ def parse_query(
     if inverted_said:
         said = "», «".join(inverted_said)
         notes.append(f"weighs little: «{said}» (the verb of the question)")
+    if frames_said:
+        said = "», «".join(dict.fromkeys(frames_said))
+        notes.append(f"weighs little: «{said}» (frames the subject)")
     for clause in concept_clauses:
         if clause.alternatives:
             add(clause, (("concept:" + (clause.concept or ""),),))
