@@ -935,6 +935,21 @@ def test_the_rest_of_the_query_says_which_sense_a_typed_abbreviation_has(
     fatigue = index.search("TCC fatigue")
     assert fatigue.ids[0] == "tcc-cranien"
     assert fatigue.notes[0].startswith("«TCC» read as «traumatisme craniocérébral», as 2")
+    # On a tie, the thesaurus's sense: *TCC Alzheimer* had been read as the injury
+    # because one thesis on concussions names Alzheimer's disease too.
+    sommeil = als.Article(
+        id="tcc-sommeil",
+        title="Sommeil et traumatisme craniocérébral",
+        summary="Après un traumatisme craniocérébral (TCC), l'insomnie est fréquente.",
+    )
+    index.update([sommeil])
+    assert index.search("TCC").notes[0].startswith("«TCC» read as «traumatisme craniocérébral»")
+    tie = index.search("TCC insomnie")
+    assert tie.ids[0] == "tcc-insomnie"
+    assert tie.notes == (
+        "«TCC» read as «thérapie cognitivo-comportementale»: 1 article names it with "
+        "the rest of the query (1 «traumatisme craniocérébral»)",
+    )
 
 
 def test_an_abbreviation_spelt_out_is_no_word_of_the_same_letters(tmp_path: Path) -> None:

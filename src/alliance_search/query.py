@@ -440,8 +440,8 @@ class ParsedQuery:
           in the thesaurus's sense (*TCC* on papyrus: 18 as a brain injury, 5 as the
           therapy), or, for an abbreviation the thesaurus does not hold (*AS*,
           *agression sexuelle*), more than half of the articles that write it. The
-          thesaurus's sense stays if more of its articles than of the other's match
-          the rest of the query (*TCC insomnie*).
+          thesaurus's sense stays if at least as many of its articles as of the
+          other's match the rest of the query (*TCC insomnie*).
         - Otherwise a typed abbreviation of the thesaurus keeps its concept; a note
           says how many articles spell it out otherwise, and as what. One the
           thesaurus lacks is searched as written, also where articles spell it out
@@ -475,7 +475,9 @@ class ParsedQuery:
                     if enough and clause.concept is not None:
                         # the rest of the query may say which sense it means
                         meets = self._meeting_the_rest(searcher, clause, (best, clause.concept))
-                        if meets[clause.concept] > meets[best]:
+                        # (on a tie, the thesaurus's sense: *TCC Alzheimer* meets
+                        # one thesis on each)
+                        if meets[clause.concept] >= max(meets[best], 1):
                             owner = thesaurus.concepts[clause.concept].label
                             notes.append(
                                 f"«{typed.text}» read as «{owner}»: "
