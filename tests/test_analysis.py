@@ -187,6 +187,7 @@ def test_distinct_words_stay_distinct() -> None:
         ("présentéisme", "la thèse présentée"),  # at work while ill, not presented
         ("absentéisme", "absente"),
         ("publications", "santé publique"),
+        ("parentalité", "parents"),  # parenthood, a concept of its own
     ],
 )
 def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
@@ -216,6 +217,9 @@ def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
         ("présentéisme", "presenteismes"),
         ("médication", "médicaments"),  # joined to their family
         ("récidive", "récidivistes"),
+        ("famille", "familiale"),  # thérapie familiale, violence dans la famille
+        ("familles", "familiaux"),
+        ("parents", "parentales"),  # pratiques parentales, pratiques des parents
     ],
 )
 def test_words_with_their_own_stem_still_meet_their_forms(word: str, form: str) -> None:
