@@ -1023,3 +1023,23 @@ def test_a_name_of_several_words_weighs_as_the_concept_it_names(tmp_path: Path) 
     # alone, or beside a qualifier only, the name weighs by its words as before
     assert rarity("suicide en milieu scolaire") < rarity("milieu scolaire chez l'adulte")
     assert rarity("milieu scolaire chez l'adulte") == rarity("milieu scolaire")
+
+
+def test_death_is_found_by_the_words_articles_write_for_it(tmp_path: Path) -> None:
+    """*la mort d'un patient* had not met the thesis on *le décès de la personne
+    soignée*: the two words share no stem."""
+    articles = [
+        als.Article(
+            id="rites",
+            title="Les rites associés au décès de la personne soignée",
+            summary="Des infirmières décrivent ce qu'elles font quand un patient est décédé.",
+        ),
+        als.Article(id="horaires", title="Les horaires des infirmières de nuit"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("les infirmières face à la mort d'un patient")
+    assert results.ids[0] == "rites"
+    assert ("mort", "décès", "title") in {
+        (m.concept, m.found, m.field) for m in results[0].explanation
+    }
+    assert index.search("décès").ids == index.search("mourir").ids == ["rites"]
