@@ -289,3 +289,53 @@ def test_equally_close_words_are_chosen_by_the_rest_of_the_query(small_index) ->
     results = small_index.search("protection de la jeunese")
     assert results.corrected == "protection de la jeunesse"
     assert set(results.ids[:2]) == {"a3", "a4"}
+
+
+def test_a_word_that_completes_a_name_with_its_neighbours_is_corrected(tmp_path: Path) -> None:
+    """*dépendence*, *thérapeutic*, *anxiety*: English spellings articles write (so
+    known words) that, spelt the French way, complete a name of the thesaurus with the
+    words beside them. They had been searched as typed, which put English abstracts
+    on other subjects first."""
+    articles = [
+        als.Article(
+            id="en",
+            title="Alcohol dependence and therapeutic drug monitoring",
+            summary="Anxiety and affective symptoms were measured; a social network was mapped.",
+        ),
+        als.Article(id="dependance", title="La dépendance affective dans le couple"),
+        als.Article(id="alliance", title="L'alliance thérapeutique avec les adolescents"),
+        als.Article(id="anxiete", title="L'anxiété sociale à l'école"),
+        als.Article(id="dentaire", title="La santé dentale des enfants"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    for typed, meant, first in (
+        ("dépendence affective", "dépendance affective", "dependance"),
+        ("alliance thérapeutic", "alliance thérapeutique", "alliance"),
+        (
+            "Alliance Thérapeutic avec les adolescents",
+            "Alliance Thérapeutique avec les adolescents",
+            "alliance",
+        ),
+        ("anxiety sociale", "anxiété sociale", "anxiete"),
+        ('"dépendence affective"', '"dépendance affective"', "dependance"),
+    ):
+        results = index.search(typed)
+        assert results.corrected == meant, typed
+        assert results.ids[0] == first, typed
+    # a French word one letter from a name's word is another word, not a typo
+    assert index.search("maladie dentale").corrected is None
+    assert index.suggest("maladie dentale") is None
+    # nor is a word that names the concept with its neighbours as typed
+    assert index.search("anxiété sociale").corrected is None
+
+
+def test_a_completion_the_articles_write_as_typed_is_only_suggested(tmp_path: Path) -> None:
+    """An article that writes *alliance therapeutic* shows the words can be meant."""
+    articles = [
+        als.Article(id="en", title="The alliance therapeutic process in groups"),
+        als.Article(id="fr", title="L'alliance thérapeutique en groupe"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("alliance therapeutic")
+    assert results.corrected is None
+    assert results.suggestion == "alliance thérapeutique"

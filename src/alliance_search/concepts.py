@@ -382,6 +382,44 @@ class Thesaurus:
                         words.setdefault(fold(word), word)
         return words
 
+    @cached_property
+    def _names_by_word(self) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+        by_word: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for concept in self:
+            for term in concept.terms:
+                words = tuple(re.findall(r"[^\W_]+", term.lower()))
+                if len(words) < 2:
+                    continue
+                name = (tuple(fold(word) for word in words), words)
+                for word in set(name[0]):
+                    by_word.setdefault(word, []).append(name)
+        return by_word
+
+    @cached_property
+    def _abbreviations(self) -> frozenset[str]:
+        return frozenset(
+            fold(term) for concept in self for term in concept.terms if abbreviation(term)
+        )
+
+    def abbreviations(self) -> frozenset[str]:
+        """The abbreviations among the names, folded.
+
+        >>> {"tdah", "tpb"} <= default_thesaurus().abbreviations()
+        True
+        """
+        return self._abbreviations
+
+    def names_with(self, word: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """The names of several words that hold ``word`` (folded), each as its folded
+        words and as written (lower case).
+
+        >>> (("anxiete", "sociale"), ("anxiété", "sociale")) in default_thesaurus().names_with(
+        ...     "sociale"
+        ... )
+        True
+        """
+        return self._names_by_word.get(word, [])
+
     def vocabulary(self) -> dict[str, str]:
         """Folded word → its accented spelling, for every word of every term.
 

@@ -92,6 +92,32 @@ def keyboard_neighbours(letter: str) -> str:
     return ""
 
 
+#: English endings that French clinicians carry into French words, with the French
+#: ones they stand for (*thérapeutic*, *psychotherapy*, *personality*, *autism*).
+_ENGLISH_ENDINGS = (
+    ("ical", "ique"), ("ic", "ique"), ("ics", "iques"), ("ity", "ite"), ("y", "ie"),
+    ("y", "e"), ("ism", "isme"), ("ist", "iste"), ("ive", "if"),
+)  # fmt: skip
+#: How many articles :meth:`_Speller.completions` reads at most to tell whether they
+#: write the typed words as a phrase.
+_READ_AT_MOST = 200
+#: Words as :meth:`_Speller.completions` reads them: apart at apostrophes and hyphens.
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _distance_to(typed: str, word: str) -> tuple[int, bool]:
+    """The edit distance from ``typed`` to ``word`` (up to 3), and whether ``typed``
+    ends as the English for ``word``'s French ending (which then counts as one edit)."""
+    distance, english = edit_distance(typed, word, 2), False
+    for ending, french in _ENGLISH_ENDINGS:
+        if typed.endswith(ending) and word.endswith(french):
+            stems = typed[: -len(ending)], word[: -len(french)]
+            through = 1 + edit_distance(*stems, 1)
+            if through <= distance:
+                distance, english = through, True
+    return distance, english
+
+
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     """Edit distance counting insertions, deletions, substitutions and swaps of two
     neighbouring letters, one each (optimal string alignment).
@@ -142,6 +168,7 @@ class _Speller:
     def __init__(self, searcher: Searcher, thesaurus: Thesaurus) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
+        self.thesaurus = thesaurus
         self.accented = thesaurus.vocabulary()
 
     @cached_property
@@ -222,6 +249,96 @@ class _Speller:
             ),
         )
         return self.accented.get(best) or self.written(best), closest
+
+    def completions(self, segment: str) -> dict[int, tuple[int, str, bool]]:
+        """Words of ``segment`` that, spelt otherwise, complete a name of several words
+        with the words beside them (*dépendence affective*, *alliance thérapeutic*,
+        *anxiety sociale*), where the words typed name no concept as a whole: by the
+        start of each, its end, the name's word (as the thesaurus writes it), and
+        whether it is safe to search unasked (see :func:`correct`).
+
+        The word may be one articles write, in English or French; within one edit of
+        the name's word, or an English ending for a French one (*-ic* for *-ique*, *-y*
+        for *-ie*), or two edits for a word no article writes of
+        :data:`SHORT_LENGTH` letters or more."""
+        tokens = [(m.start(), m.end(), fold(m.group()).lower()) for m in _TOKEN.finditer(segment)]
+        if len(tokens) < 2:
+            return {}
+        named = [(m.start, m.end) for m in self.thesaurus.detect(segment)]
+        found: dict[int, tuple[int, str, bool]] = {}
+        for i, (start, end, typed) in enumerate(tokens):
+            if (
+                len(typed) < MIN_LENGTH
+                or is_stop_word(typed)
+                or in_capitals(segment[start:end])
+                or not _LETTERS.search(typed)
+            ):
+                continue
+            # A word articles write as typed is only read as English for French (*anxiety*
+            # sociale), not as another French word (*maladie dentale*).
+            english_only = self._written_as_typed(typed, segment[start:end].lower())
+            limit = 2 if len(typed) >= SHORT_LENGTH and not self.known(typed) else 1
+            best: tuple[int, str, tuple[int, int]] | None = None
+            for beside in (i - 1, i + 1):
+                if not 0 <= beside < len(tokens):
+                    continue
+                for folded, words in self.thesaurus.names_with(tokens[beside][2]):
+                    if typed in folded:
+                        continue  # the typed word is in the name as it is
+                    for j, word in enumerate(folded):
+                        window = (i - j, i - j + len(folded))
+                        if window[0] < 0 or window[1] > len(tokens):
+                            continue
+                        if any(
+                            tokens[window[0] + k][2] != other
+                            for k, other in enumerate(folded)
+                            if k != j
+                        ):
+                            continue
+                        distance, english = _distance_to(typed, word)
+                        if english_only and not english:
+                            continue
+                        if distance <= limit + english and (best is None or distance < best[0]):
+                            best = (distance, words[j], window)
+            if best is None:
+                continue
+            low, high = tokens[best[2][0]][0], tokens[best[2][1] - 1][1]
+            if any(s <= low and high <= e for s, e in named):
+                continue  # the words typed name a concept already
+            typed_words = [t for _, _, t in tokens[best[2][0] : best[2][1]]]
+            found[start] = (end, best[1], not self._written_together(typed_words))
+        return found
+
+    def _written_as_typed(self, word: str, typed: str) -> bool:
+        """Whether the folded ``word`` is one articles or the thesaurus write, with the
+        accents it was ``typed`` with (*dépendence* is not: articles write the English
+        *dependence*)."""
+        if not self.known(word):
+            return False
+        return typed == word or typed in (self.accented.get(word), self.written(word))
+
+    def _written_together(self, words: list[str]) -> bool:
+        """Whether an article writes these (folded) words one after the other, as far as
+        can be told by reading at most :data:`_READ_AT_MOST` of the articles that hold
+        them all (more: taken as written)."""
+        holding: set[int] | None = None
+        for word in words:
+            if is_stop_word(word):
+                continue
+            docs = set(self.searcher.docs_for_query(Term(VOCABULARY_FIELD, word)))
+            holding = docs if holding is None else holding & docs
+            if not holding:
+                return False
+        if holding is None or len(holding) > _READ_AT_MOST:
+            return True
+        size = len(words)
+        for doc in holding:
+            stored = self.searcher.stored_fields(doc)
+            text = " ".join(str(stored.get(f) or "") for f in SEARCHED_FIELDS)
+            written = [fold(m.group()).lower() for m in _TOKEN.finditer(text)]
+            if any(written[i : i + size] == words for i in range(len(written) - size + 1)):
+                return True
+        return False
 
     def _distances(self, word: str, maxdist: int) -> dict[str, int]:
         """Edit distances (up to ``maxdist``) to the corpus and thesaurus words that start
@@ -363,15 +480,26 @@ def _rewrite(
     for segment, quoted, words in segments:
         index = 0
         out: list[str] = []
+        completions = speller.completions(segment)
         for match, parts in words:
             for offset, length, terms in parts:
                 if not terms or len(terms[0]) < MIN_LENGTH or not _LETTERS.search(terms[0]):
                     continue
                 start = match.start() + offset
                 typed = segment[start : start + length].lower()  # its accents tell its stem
+                end = start + length
+                completion = completions.get(start)
+                if completion is not None and completion[0] == end:
+                    # a word that completes a name with its neighbours
+                    if sure_only and not completion[2]:
+                        continue
+                    out.append(segment[index:start])
+                    out.append(_cased(completion[1], segment[start:end]))
+                    index = end
+                    changed = True
+                    continue
                 # a function word kept in a compound (peut-on, bien-être) is no typo,
                 # nor an abbreviation (MMSE, MoCA), nor a verb form (qui fuguent)
-                end = start + length
                 if (
                     speller.known(terms[0])
                     or is_stop_word(typed)
@@ -385,11 +513,8 @@ def _rewrite(
                     continue
                 if sure_only and not speller.sure(typed, *found):
                     continue
-                better = found[0]
-                if segment[start].isupper():  # Alsheimer → Alzheimer
-                    better = better[:1].upper() + better[1:]
                 out.append(segment[index:start])
-                out.append(better)
+                out.append(_cased(found[0], segment[start:end]))
                 index = start + length
                 changed = True
         out.append(segment[index:])
@@ -398,3 +523,8 @@ def _rewrite(
     if not changed:
         return None
     return " ".join((text[:lead] + "".join(pieces)).split())
+
+
+def _cased(better: str, typed: str) -> str:
+    """``better`` with the capital initial of ``typed`` (*Alsheimer* → *Alzheimer*)."""
+    return better[:1].upper() + better[1:] if typed[:1].isupper() else better
