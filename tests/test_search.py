@@ -963,3 +963,24 @@ def test_words_that_frame_a_sentence_weigh_little(tmp_path) -> None:
     assert keywords.clauses[0].weight == 1.0
     plain = index.search("quel est l'impact de la taille des villes sur le risque routier ?")
     assert not any("frames the subject" in note for note in plain.notes)
+
+
+def test_words_typed_in_capitals_that_articles_write_as_words_are_words(tmp_path) -> None:
+    """*DEUIL*, *REGARD*, *ALCOOL* look like abbreviations (short, in capitals, left
+    whole by the stemmer); they were searched only where an article writes them in
+    capitals, so *REGARD* found nothing and *DEUIL* missed *Le deuil au Québec*."""
+    articles = [
+        als.Article(id="deuil", title="Le deuil au Québec", summary="Les deuils des familles."),
+        als.Article(id="regard", title="Un regard infirmier sur l'automutilation"),
+        als.Article(id="tdah", title="Le TDAH chez l'adulte", summary="Le TDAH persiste."),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    for word in ("DEUIL", "REGARD", "Regard"):
+        results = index.search(word)
+        assert results.ids == index.search(word.lower()).ids == [word.lower()], word
+        assert not results.notes, word
+    assert index.search("UN REGARD INFIRMIER SUR L'AUTOMUTILATION").ids[0] == "regard"
+    # an abbreviation articles write in capitals stays one, and so does one no
+    # article writes
+    assert index.search("TDAH").ids == ["tdah"]
+    assert index.search("MMSE").notes == ("no article holds «MMSE»",)

@@ -526,6 +526,35 @@ class ParsedQuery:
             clauses.append(_with_spelt_out_names(reread.get(number, clause), reader))
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
 
+    def with_words_in_capitals(
+        self, searcher: Searcher, thesaurus: Thesaurus | None
+    ) -> ParsedQuery:
+        """The query with each word typed in capitals that looks like an abbreviation
+        but is a word of the articles searched as a word, in all its forms (*DEUIL*,
+        *REGARD*, *ALCOOL*, a title pasted in capitals): articles write *TDAH* in
+        capitals whenever they write it, *regard* never. An abbreviation of the
+        thesaurus stays one, and so does a word no article writes (*MMSE*)."""
+        reader = searcher.reader()
+        known = thesaurus.abbreviations() if thesaurus is not None else frozenset()
+
+        def read(alt: Alternative) -> Alternative:
+            if not alt.written_only or alt.defined is not None:
+                return alt
+            if len(alt.exact) != 1 or alt.exact[0] in known:
+                return alt
+            plain = reader.doc_frequency(EXACT_FIELD, alt.exact[0])
+            capitals = sum(reader.doc_frequency(EXACT_FIELD, f) for f in _written_forms(alt))
+            return replace(alt, written_only=False) if 2 * capitals < plain else alt
+
+        clauses = []
+        for clause in self.clauses:
+            alternatives = tuple(map(read, clause.alternatives))
+            reference = read(clause.reference) if clause.reference is not None else None
+            if alternatives != clause.alternatives or reference != clause.reference:
+                clause = replace(clause, alternatives=alternatives, reference=reference)
+            clauses.append(clause)
+        return replace(self, clauses=tuple(clauses))
+
     def with_verb_forms(self, searcher: Searcher) -> ParsedQuery:
         """The query with each verb form in *-ent* that no article holds also searched
         by its infinitive's stem: Snowball leaves most of them whole (*automutilent*,

@@ -188,7 +188,8 @@ def search(
     searcher = index.searcher()
     if operators.prefixes:
         parsed = _with_prefixes(parsed, searcher, thesaurus, operators.prefixes)
-    parsed = parsed.narrowed(searcher).with_defined(searcher, expansion)
+    parsed = parsed.with_words_in_capitals(searcher, thesaurus).narrowed(searcher)
+    parsed = parsed.with_defined(searcher, expansion)
     parsed = parsed.with_verb_forms(searcher)
     verbs = _verb_notes(parsed.verb_forms(), searcher, thesaurus)
     parsed = replace(parsed, notes=parsed.notes + verbs)
