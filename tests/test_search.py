@@ -984,3 +984,31 @@ def test_words_typed_in_capitals_that_articles_write_as_words_are_words(tmp_path
     # article writes
     assert index.search("TDAH").ids == ["tdah"]
     assert index.search("MMSE").notes == ("no article holds «MMSE»",)
+
+
+def test_a_concept_typed_by_a_name_no_article_writes_weighs_as_its_written_names(
+    tmp_path,
+) -> None:
+    """No article writes *nurses*: it stands for *infirmières*, which many write, and
+    must not count as the rarest part of *burnout nurses* (the burnout theses had
+    fallen behind every thesis on nursing staff)."""
+    articles = [
+        als.Article(
+            id=f"dotation-{i}",
+            title=f"La dotation en infirmières des unités de soins ({i})",
+            summary="Les infirmières et les infirmiers auxiliaires se partagent les quarts.",
+        )
+        for i in range(4)
+    ]
+    articles += [
+        als.Article(
+            id="epuisement",
+            title="L'épuisement professionnel des soignants",
+            summary="Le burnout touche les infirmières des urgences.",
+        ),
+        als.Article(id="enseignants", title="Le burnout des enseignants"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("burnout nurses")
+    assert set(results.ids[:2]) == {"epuisement", "enseignants"}
+    assert results.ids == index.search("burnout infirmières").ids

@@ -690,7 +690,11 @@ class ParsedQuery:
         parts: list[wq.Query] = []
         rarities: list[float] = []
         clause_terms: list[QueryPart] = []
-        references = [clause.reference or clause.alternatives[0] for clause in self.clauses]
+        references = [
+            (_reference(clause, reader) if reader is not None else clause.reference)
+            or clause.alternatives[0]
+            for clause in self.clauses
+        ]
         strengths = [_strength(ref, idf) if idf else 0.0 for ref in references]
         holdings = [_holding(ref, reader) if reader is not None else None for ref in references]
         # A concept that narrows the subject weighs at most as much as the subject's
@@ -871,6 +875,18 @@ def rarity(alt: Alternative, reader: IndexReader) -> float:
 
 def _rarity(holding: list[int], count: int) -> float:
     return sum(math.log(1 + (count - n + 0.5) / (n + 0.5)) for n in holding)
+
+
+def _reference(clause: Clause, reader: IndexReader) -> Alternative | None:
+    """What ``clause`` is weighed by: what was typed, or for a concept typed by a name
+    no article writes (*nurses*, where the articles write *infirmières*), its first name
+    that some article holds, which the typed name stands for. Else an unheld word
+    would make its concept the rarest part of the query."""
+    typed = clause.reference
+    if clause.kind != "concept" or typed is None or _held(typed, reader):
+        return typed
+    names = (a for a in clause.alternatives if a.route == "synonym" and not a.written_only)
+    return next((name for name in names if _held(name, reader)), typed)
 
 
 def _holding(alt: Alternative, reader: IndexReader) -> list[int]:
