@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -720,15 +721,15 @@ class ParsedQuery:
         inner: dict[str, bool] = {}  # concept → whether every part is a concept
         positions: dict[str, int] = {}  # concept → its index in clause_terms
         unnamed: dict[str, QueryPart] = {}
-        for clause, reference_strength, holding in zip(
-            self.clauses, strengths, holdings, strict=True
+        for clause, reference, reference_strength, holding in zip(
+            self.clauses, references, strengths, holdings, strict=True
         ):
             weight = clause.weight
             if clause.penalty is not None and reference_strength > subject_strength > 0:
                 weight *= subject_strength / reference_strength
             # The exact form of a concept's other names stands in for what was typed
             # only if that matches no article, even through its stem (psychotique →
-            # psychose).
+            # psychose); or the name that stands for it (nurses → infirmière).
             names_exact = holding is not None and not all(holding)
             alternatives = []
             by_name: set[MatchKey] = set()
@@ -738,7 +739,8 @@ class ParsedQuery:
             typed = set((clause.reference or clause.alternatives[0]).words)
             for alt in clause.alternatives:
                 bonus = alt.route in ("exact", "phrase") or (alt.route == "synonym" and names_exact)
-                if alt.route == "synonym" and not names_exact and not alt.written_only:
+                bonus = bonus or alt is reference
+                if alt.route == "synonym" and not bonus and not alt.written_only:
                     alt = replace(alt, exact=())
                 scale = weight
                 if idf and reference_strength > 0:
@@ -885,8 +887,18 @@ def _reference(clause: Clause, reader: IndexReader) -> Alternative | None:
     typed = clause.reference
     if clause.kind != "concept" or typed is None or _held(typed, reader):
         return typed
-    names = (a for a in clause.alternatives if a.route == "synonym" and not a.written_only)
-    return next((name for name in names if _held(name, reader)), typed)
+    names = [
+        a
+        for a in clause.alternatives
+        if a.route == "synonym" and not a.written_only and _held(a, reader)
+    ]
+    # the name spelt most like it (*refugees*: *réfugiés*, not *migrants*), else the first
+    spelt = fold(typed.text).lower()
+    return max(
+        names,
+        key=lambda name: SequenceMatcher(None, spelt, fold(name.text).lower()).ratio(),
+        default=typed,
+    )
 
 
 def _holding(alt: Alternative, reader: IndexReader) -> list[int]:
