@@ -1012,3 +1012,34 @@ def test_a_concept_typed_by_a_name_no_article_writes_weighs_as_its_written_names
     results = index.search("burnout nurses")
     assert set(results.ids[:2]) == {"epuisement", "enseignants"}
     assert results.ids == index.search("burnout infirmières").ids
+
+
+def test_operators_on_groups_truncations_names_and_abbreviations(tmp_path) -> None:
+    """What a documentalist types: a group in parentheses, a truncated word that is
+    required, a word of a longer name (*santé mentale ET autochtones* had required
+    *mentale*, which *mentalités* matched), an abbreviation wanted in the title."""
+    articles = [
+        als.Article(id="dep-ado", title="La dépression des adolescents"),
+        als.Article(id="anx-ado", title="L'anxiété à l'adolescence"),
+        als.Article(id="dep-adulte", title="La dépression chez l'adulte"),
+        als.Article(id="mentalites", title="Les mentalités autochtones et le droit"),
+        als.Article(id="sm-autochtones", title="La santé mentale des jeunes autochtones"),
+        als.Article(id="tdah-titre", title="Le TDAH à l'école", summary="Un outil."),
+        als.Article(id="tdah-resume", title="Un outil scolaire", summary="Pour le TDAH."),
+        als.Article(id="autisme-ecole", title="La scolarisation des enfants autistes"),
+        als.Article(id="autisme", title="L'autisme chez l'adulte"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    grouped = index.search("(dépression OU anxiété) ET adolescents", limit=None)
+    assert set(grouped.ids) == {"dep-ado", "anx-ado"}
+    assert "required: «dépression» or «anxiété»" in grouped.notes
+    assert index.search("autis* ET scolari*", limit=None).ids == ["autisme-ecole"]
+    named = index.search("santé mentale ET autochtones", limit=None)
+    assert named.ids == ["sm-autochtones"]
+    assert "required: «santé mentale»" in named.notes
+    assert index.search("titre:TDAH", limit=None).ids == ["tdah-titre"]
+    nothing = index.search("démence ET autochtones")
+    assert nothing.ids == []
+    assert nothing.notes[-1] == (
+        "no article matches all that is required: «démence», «autochtones»"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import alliance_search as als
-from alliance_search.syntax import Operators, parse_operators, syntax_notes
+from alliance_search.syntax import Operators, group_items, parse_operators, syntax_notes
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,9 @@ def test_truncated_words_are_set_apart() -> None:
     # A truncated word is searched by the words it stands for (see search), a
     # negated one is an excluded word as typed.
     assert operators.prefixes == ("psychot",)
-    assert operators.required == ("cannabis",)
+    # ET requires the truncated word too (it had been left optional, silently)
+    assert operators.required == ("psychot*", "cannabis")
+    assert parse_operators("autis* +scolari*").required == ("scolari*",)
     assert operators.excluded == ("schizo*",)
     assert operators.text == "cannabis"
 
@@ -135,3 +137,26 @@ def test_items_an_operator_stands_between_are_not_read_as_one_name() -> None:
     text = parse_operators("psychose ET cannabis").text
     found = [m.concept.id for m in als.default_thesaurus().detect(text)]
     assert found == ["psychose", "cannabis"]
+
+
+def test_a_group_in_parentheses_is_one_item() -> None:
+    """*(dépression OU anxiété) ET adolescents* had required «anxiété)», with its
+    parenthesis, and left out the theses on depression in adolescents."""
+    operators = parse_operators("(dépression OU anxiété) ET adolescents")
+    assert operators.required == ("(dépression OU anxiété)", "adolescents")
+    assert operators.text == "dépression, anxiété, adolescents"
+    assert operators.notes == ("required: «dépression» or «anxiété»", "required: «adolescents»")
+    assert group_items('(psychose ET "premier épisode")') == (
+        ["psychose", '"premier épisode"'],
+        True,
+    )
+    excluded = parse_operators("psychose -(cannabis OU alcool)")
+    assert (excluded.text, excluded.excluded) == ("psychose", ("cannabis", "alcool"))
+    in_title = parse_operators("titre:(TDAH OU hyperactivité)")
+    assert in_title.in_title == ("(TDAH OU hyperactivité)",)
+    assert in_title.notes == ("in the title: «TDAH» or «hyperactivité»",)
+    # truncated words in a group stand for the words they start
+    truncations = parse_operators("(psych* OU anxi*) enfants")
+    assert (truncations.prefixes, truncations.text) == (("psych", "anxi"), "enfants")
+    # a parenthesis left open is no part of the word
+    assert parse_operators("(dépression ET anxiété").required == ("dépression", "anxiété")

@@ -30,7 +30,7 @@ from .query import (
 )
 from .results import Hit, Match, Results
 from .spelling import written
-from .syntax import Operators, parse_operators, syntax_notes, truncated
+from .syntax import Operators, group_items, is_group, parse_operators, said, syntax_notes, truncated
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -177,6 +177,8 @@ def search(
     corrected = operators.render(fixed) if fixed is not None else None
     if fixed is not None:
         operators = operators.corrected(fixed)
+    if thesaurus is not None and expand:
+        operators = _as_named(operators, thesaurus)
     if corrected is not None:
         log.info("searching %r instead of %r", corrected, query)
     parsed = parse_query(
@@ -231,6 +233,10 @@ def search(
         # also one whose words articles hold apart but never side by side.
         rest = [clause for clause in parsed.subject() if clause not in absent]
         parsed = replace(parsed, notes=parsed.notes + _absent_notes(rest))
+    elif not ranked and (operators.required or operators.in_title):
+        wanted = ", ".join(said(item) for item in (*operators.required, *operators.in_title))
+        note = f"no article matches all that is required: {wanted}"
+        parsed = replace(parsed, notes=(*parsed.notes, note))
     hits = _hits(searcher, ranked, parsed, thesaurus)
     if hits:
         indirect = _indirect_notes(parsed, searcher, ranked[:_BEST], hits[:_BEST])
@@ -458,6 +464,27 @@ def _starting_with(searcher: Searcher, prefix: str) -> list[str]:
     return sorted(written, key=lambda word: -reader.doc_frequency(EXACT_FIELD, word))
 
 
+def _as_named(operators: Operators, thesaurus: Thesaurus) -> Operators:
+    """The required and title words that are one word of a longer name in the ranked
+    text, as that name: *santé mentale ET autochtones* requires *santé mentale* (by
+    any of its names), not *mentale*, which *mentalité* matches too."""
+    text = operators.text
+    names = [text[m.start : m.end] for m in thesaurus.detect(text)]
+    names = [name for name in names if len(analyze(name)) > 1]
+
+    def named(item: str) -> str:
+        if item.startswith(('"', "(")) or truncated(item) or len(analyze(item)) != 1:
+            return item
+        word = next(terms for _, terms, _, _ in analyze(item))
+        return next((n for n in names if word in [t for _, t, _, _ in analyze(n)]), item)
+
+    return replace(
+        operators,
+        required=tuple(dict.fromkeys(map(named, operators.required))),
+        in_title=tuple(dict.fromkeys(map(named, operators.in_title))),
+    )
+
+
 def _constrained(
     index: Index,
     expansion: Expansion,
@@ -475,6 +502,12 @@ def _constrained(
     searcher = index.searcher()
 
     def holding(text: str, title: bool = False, excluded: bool = False) -> set[int]:
+        if is_group(text):  # (dépression OU anxiété): any of them, or all with ET
+            items, every = group_items(text)
+            found = [holding(item, title, excluded) for item in items]
+            if not found:
+                return set()
+            return set.intersection(*found) if every else set.union(*found)
         prefix = truncated(text)
         if prefix:  # any word starting with it
             clause = prefix_clause(prefix, _starting_with(searcher, prefix))
@@ -485,8 +518,12 @@ def _constrained(
         for clause in parsed.clauses:
             if clause.kind == "part":
                 continue
-            if title:  # an abbreviation is looked up as written, in every field
-                kept = tuple(a for a in clause.alternatives if not a.written_only)
+            if title:  # an abbreviation is looked up by its word in the title (TDAH)
+                kept = tuple(
+                    replace(a, written_only=False) if a.defined is None else a
+                    for a in clause.alternatives
+                    if not a.written_only or a.defined is None
+                )
                 clause = replace(clause, alternatives=kept)
             elif excluded and clause.concept in searched:
                 written = tuple(a for a in clause.alternatives[:1] if a.written_only)

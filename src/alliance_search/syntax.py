@@ -4,9 +4,10 @@
 (``NOT``) excludes it, ``OU`` (``OR``) is the default and is dropped, ``titre:mot``
 (``title:``) wants the word in the title, and ``psych*`` stands for every written
 word that starts with ``psych``. Each may apply to a quoted phrase
-(``-"santé mentale"``). Word operators count in capitals only, and not in a query
-written all in capitals (a pasted title such as *SCHIZOPHRÉNIE ET CANNABIS*), so
-that the French *et* and *ou* stay words.
+(``-"santé mentale"``) or to a group in parentheses: ``(dépression OU anxiété) ET
+adolescents`` requires one of the two words, and the other. Word operators count in
+capitals only, and not in a query written all in capitals (a pasted title such as
+*SCHIZOPHRÉNIE ET CANNABIS*), so that the French *et* and *ou* stay words.
 
 A query without operators is left exactly as typed.
 """
@@ -16,7 +17,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-__all__ = ["Operators", "parse_operators", "syntax_notes", "truncated"]
+__all__ = [
+    "Operators",
+    "group_items",
+    "is_group",
+    "parse_operators",
+    "said",
+    "syntax_notes",
+    "truncated",
+    "truncated_item",
+]
 
 #: Word operators, in capitals: what they do to the word or phrase after them (and,
 #: for ``ET``/``AND``, to the one before).
@@ -28,9 +38,10 @@ _FIELDS = frozenset({"titre", "title"})
 MIN_PREFIX = 3
 
 _TOKEN = re.compile(
-    r"""(?P<sign>[+-](?=[\w"«“„]))?
-        (?:(?P<field>\w+):(?=[\w"«“„]))?
-        (?:"(?P<q1>[^"]*)"|«(?P<q2>[^»]*)»|“(?P<q3>[^”]*)”|„(?P<q4>[^“]*)“|(?P<word>\S+))""",
+    r"""(?P<sign>[+-](?=[\w"«“„(]))?
+        (?:(?P<field>\w+):(?=[\w"«“„(]))?
+        (?:"(?P<q1>[^"]*)"|«(?P<q2>[^»]*)»|“(?P<q3>[^”]*)”|„(?P<q4>[^“]*)“
+           |\((?P<group>[^()]*)\)|(?P<word>\S+))""",
     re.VERBOSE,
 )
 _PREFIX = re.compile(r"^(\w+)\*[^\w\s]*$")
@@ -86,13 +97,38 @@ class Operators:
     @property
     def notes(self) -> tuple[str, ...]:
         """What the operators did, for ``Results.notes``."""
-        said = [("required", item) for item in self.required]
-        said += [("excluded", item) for item in self.excluded]
-        said += [("in the title", item) for item in self.in_title]
-        notes = [f"{what}: «{item.strip(chr(34))}»" for what, item in said]
+        said_items = [("required", item) for item in self.required]
+        said_items += [("excluded", item) for item in self.excluded]
+        said_items += [("in the title", item) for item in self.in_title]
+        notes = [f"{what}: {said(item)}" for what, item in said_items]
         if self.excluded and not self.text.strip() and not self.prefixes:
             notes.append("nothing left to search for: add the words the articles should name")
         return tuple(notes)
+
+
+def group_items(item: str) -> tuple[list[str], bool]:
+    """The words and phrases of a group in parentheses (``item``, parentheses
+    included), and whether all are wanted (``ET`` between them) or any one.
+
+    >>> group_items('(dépression OU "trouble anxieux")')
+    (['dépression', '"trouble anxieux"'], False)
+    """
+    items = _items(item[1:-1])
+    every = any(i.operator in _AND for i in items)
+    return [i.text for i in items if not i.operator and _WORD.search(i.bare)], every
+
+
+def is_group(item: str) -> bool:
+    """Whether ``item`` (a required, excluded or title item) is a group in parentheses."""
+    return item.startswith("(") and item.endswith(")")
+
+
+def said(item: str) -> str:
+    """``item`` as a note says it: «dépression» or «anxiété» for a group."""
+    if not is_group(item):
+        return f"«{item.strip(chr(34))}»"
+    words, every = group_items(item)
+    return (" and " if every else " or ").join(f"«{w.strip(chr(34))}»" for w in words)
 
 
 @dataclass(slots=True)
@@ -103,6 +139,7 @@ class _Item:
     field: str = ""
     operator: str = ""  # a word operator (ET, OU, SAUF, ...), else ""
     phrase: bool = False
+    group: bool = False  # a group in parentheses (text and bare keep them)
 
 
 def parse_operators(query: str) -> Operators:
@@ -117,7 +154,11 @@ def parse_operators(query: str) -> Operators:
     items = _items(query)
     capitals = not any(c.islower() for c in query)
     if not any(
-        item.sign or item.field or (item.operator and not capitals) or _truncated(item)
+        item.sign
+        or item.field
+        or item.group
+        or (item.operator and not capitals)
+        or _truncated(item)
         for item in items
     ):
         return Operators(text=query)
@@ -144,21 +185,35 @@ def parse_operators(query: str) -> Operators:
         truncated = _truncated(item)
         if truncated and sign != "-":
             _add(prefixes, truncated)
-            previous = None
+            if sign == "+":  # autis* ET scolari*: a word starting so is required
+                _add(required, item.text)
+            previous = item
             apart = True
             continue
         if sign == "-":
-            _add(excluded, item.text)
+            for part in group_items(item.text)[0] if item.group else [item.text]:
+                _add(excluded, part)
             apart = True
         else:
             if sign == "+":
                 _add(required, item.text)
             if item.field.lower() in _FIELDS:
                 _add(in_title, item.text)
-            if apart and kept:
-                kept[-1] += ","
-            kept.append(item.text)
-            apart = False
+            if item.group:
+                words = group_items(item.text)[0]
+                ranked = ", ".join(w for w in words if not truncated_item(w))
+                if ranked and kept:
+                    kept[-1] += ","
+                if ranked:
+                    kept.append(ranked)
+                for word in words:
+                    _add(prefixes, truncated_item(word))
+                apart = True
+            else:
+                if apart and kept:
+                    kept[-1] += ","
+                kept.append(item.text)
+                apart = False
         previous = item if sign != "-" else None
     return Operators(
         text=" ".join(kept),
@@ -170,7 +225,12 @@ def parse_operators(query: str) -> Operators:
 
 
 def _truncated(item: _Item) -> str:
-    return "" if item.phrase else truncated(item.bare)
+    return "" if item.phrase or item.group else truncated(item.bare)
+
+
+def truncated_item(item: str) -> str:
+    """The letters an item keeps if it is a truncated word (not a phrase), else ``""``."""
+    return "" if item.startswith('"') else truncated(item)
 
 
 def truncated(word: str) -> str:
@@ -207,7 +267,8 @@ def _items(query: str) -> list[_Item]:
     for match in _TOKEN.finditer(query):
         phrase = next((match[g] for g in ("q1", "q2", "q3", "q4") if match[g] is not None), None)
         sign, field = match["sign"] or "", match["field"] or ""
-        if not _WORD.search(phrase if phrase is not None else match["word"]):
+        body = next(b for b in (phrase, match["group"], match["word"]) if b is not None)
+        if not _WORD.search(body):
             items.append(_Item(match[0], match[0]))  # a stray sign or quote: no operator
             continue
         if field and field.lower() not in _FIELDS:  # a word with a colon, not a field
@@ -217,7 +278,11 @@ def _items(query: str) -> list[_Item]:
         if phrase is not None:
             items.append(_Item(f'"{phrase.strip()}"', phrase.strip(), sign, field, phrase=True))
             continue
-        word = match["word"]
+        if match["group"] is not None:
+            inner = " ".join(match["group"].split())
+            items.append(_Item(f"({inner})", inner, sign, field, group=True))
+            continue
+        word = match["word"].strip("()") or match["word"]  # a parenthesis left open
         operator = word if word in _AND | _OR | _NOT and not sign and not field else ""
         items.append(_Item(word, word, sign, field, operator))
     return items
