@@ -519,9 +519,7 @@ def test_user_thesaurus_changes_search(tmp_path: Path, seed_articles) -> None:
 
 def test_an_article_naming_the_concept_beats_one_with_a_related_term(tmp_path: Path) -> None:
     # The first article says «troubles cognitifs» (related to démence) in its title and
-    # short summary; the second names dementia once, in a long one. (It wrote «syndrome
-    # démentiel» until round 25; since then a typed name no article writes weighs as
-    # the written name that stands for it, which is another test.)
+    # short summary; the second names dementia once (syndrome démentiel), in a long one.
     related = als.Article(
         id="apparente",
         title="Troubles cognitifs et sommeil",
@@ -532,7 +530,7 @@ def test_an_article_naming_the_concept_beats_one_with_a_related_term(tmp_path: P
         title="Nuits à l'hôpital",
         summary="Le récit de nuits de soins à l'hôpital général, des visites du soir aux "
         "transmissions du matin, auprès de patients âgés dont le sommeil est perturbé, "
-        "l'un atteint de démence.",
+        "l'un présentant un syndrome démentiel.",
     )
     others = [
         als.Article(id=f"chronique{i}", title=f"Chronique {i}", summary="La vie du service.")
@@ -671,14 +669,12 @@ def test_an_explanation_says_an_abbreviation_in_the_sense_the_article_gives_it(
     assert ("TCC", "tcc") in {(m.found, m.concept) for m in therapy.explanation}
 
 
-def test_a_name_no_article_writes_stands_for_the_written_name_spelt_most_like_it(
+def test_uses_of_an_abbreviation_spelt_out_as_a_concept_add_to_its_name(
     tmp_path: Path,
 ) -> None:
-    """Neither article writes *état limite* nor *borderline*: each is searched as the
-    written name spelt most like it (*personnalité limite*, *trouble de la personnalité
-    limite*), with its weight and its exact-form bonus, not as a name rarer than any.
-    (Until round 25 every name then took the bonus, and the article that writes *TPL*
-    three times ranked first; asked for by a written name, it did not then either.)"""
+    """The article that says *TPL* three times more speaks of the disorder more than
+    the one that names it once among other words: asked for by another of its names,
+    it ranks first (before, *une-fois* did). What was typed still counts first."""
     once = als.Article(
         id="une-fois",
         title="Étude",
@@ -692,12 +688,8 @@ def test_a_name_no_article_writes_stands_for_the_written_name_spelt_most_like_it
         "le TPL, un TPL sévère.",
     )
     index = als.build_index([once, often], tmp_path / "ix")
-    written = index.search("personnalité limite").ids
-    assert written == ["une-fois", "souvent"]
-    assert index.search("état limite").ids == written
-    assert index.search("borderline").ids == index.search("trouble de la personnalité limite").ids
-    # the abbreviation they spell out still finds the one that writes it
-    assert index.search("TPL").ids[0] == "souvent"
+    assert index.search("état limite").ids == ["souvent", "une-fois"]
+    assert index.search("borderline").ids == ["souvent", "une-fois"]
 
 
 def test_a_typed_abbreviation_of_the_thesaurus_says_what_articles_spell_it_out_as(

@@ -17,7 +17,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -729,8 +728,9 @@ class ParsedQuery:
                 weight *= subject_strength / reference_strength
             # The exact form of a concept's other names stands in for what was typed
             # only if that matches no article, even through its stem (psychotique →
-            # psychose); or the name that stands for it (nurses → infirmière).
-            names_exact = holding is not None and not all(holding)
+            # psychose, nurses → infirmières).
+            stood_in = reference is not (clause.reference or clause.alternatives[0])
+            names_exact = holding is not None and (stood_in or not all(holding))
             alternatives = []
             by_name: set[MatchKey] = set()
             loose: set[MatchKey] = set()  # found through related terms or the broader concept
@@ -739,8 +739,7 @@ class ParsedQuery:
             typed = set((clause.reference or clause.alternatives[0]).words)
             for alt in clause.alternatives:
                 bonus = alt.route in ("exact", "phrase") or (alt.route == "synonym" and names_exact)
-                bonus = bonus or alt is reference
-                if alt.route == "synonym" and not bonus and not alt.written_only:
+                if alt.route == "synonym" and not names_exact and not alt.written_only:
                     alt = replace(alt, exact=())
                 scale = weight
                 if idf and reference_strength > 0:
@@ -881,24 +880,15 @@ def _rarity(holding: list[int], count: int) -> float:
 
 def _reference(clause: Clause, reader: IndexReader) -> Alternative | None:
     """What ``clause`` is weighed by: what was typed, or for a concept typed by a name
-    no article writes (*nurses*, where the articles write *infirmières*), its first name
-    that some article holds, which the typed name stands for. Else an unheld word
-    would make its concept the rarest part of the query."""
+    no article writes (*nurses*, where the articles write *infirmières*), its first
+    name that articles write (its label, most often), which then stands for what was
+    typed. Else an unwritten word would make its concept the rarest part of the
+    query."""
     typed = clause.reference
     if clause.kind != "concept" or typed is None or _held(typed, reader):
         return typed
-    names = [
-        a
-        for a in clause.alternatives
-        if a.route == "synonym" and not a.written_only and _held(a, reader)
-    ]
-    # the name spelt most like it (*refugees*: *réfugiés*, not *migrants*), else the first
-    spelt = fold(typed.text).lower()
-    return max(
-        names,
-        key=lambda name: SequenceMatcher(None, spelt, fold(name.text).lower()).ratio(),
-        default=typed,
-    )
+    names = (a for a in clause.alternatives if a.route == "synonym" and not a.written_only)
+    return next((name for name in names if _held(name, reader)), typed)
 
 
 def _holding(alt: Alternative, reader: IndexReader) -> list[int]:
