@@ -264,7 +264,7 @@ class _Speller:
         tokens = [(m.start(), m.end(), fold(m.group()).lower()) for m in _TOKEN.finditer(segment)]
         if len(tokens) < 2:
             return {}
-        named = [(m.start, m.end) for m in self.thesaurus.detect(segment)]
+        named: list[tuple[int, int]] | None = None
         found: dict[int, tuple[int, str, bool]] = {}
         for i, (start, end, typed) in enumerate(tokens):
             if (
@@ -274,11 +274,7 @@ class _Speller:
                 or not _LETTERS.search(typed)
             ):
                 continue
-            # A word articles write as typed is only read as English for French (*anxiety*
-            # sociale), not as another French word (*maladie dentale*).
-            english_only = self._written_as_typed(typed, segment[start:end].lower())
-            limit = 2 if len(typed) >= SHORT_LENGTH and not self.known(typed) else 1
-            best: tuple[int, str, tuple[int, int]] | None = None
+            candidates = []  # (distance, through an English ending, the name's word, window)
             for beside in (i - 1, i + 1):
                 if not 0 <= beside < len(tokens):
                     continue
@@ -295,18 +291,28 @@ class _Speller:
                             if k != j
                         ):
                             continue
-                        distance, english = _distance_to(typed, word)
-                        if english_only and not english:
-                            continue
-                        if distance <= limit + english and (best is None or distance < best[0]):
-                            best = (distance, words[j], window)
-            if best is None:
+                        candidates.append((*_distance_to(typed, word), words[j], window))
+            if not candidates:
                 continue
-            low, high = tokens[best[2][0]][0], tokens[best[2][1] - 1][1]
+            # A word articles write as typed is only read as English for French (*anxiety*
+            # sociale), not as another French word (*maladie dentale*).
+            english_only = self._written_as_typed(typed, segment[start:end].lower())
+            limit = 2 if len(typed) >= SHORT_LENGTH and not self.known(typed) else 1
+            kept = [
+                (distance, better, window)
+                for distance, english, better, window in candidates
+                if distance <= limit + english and (english or not english_only)
+            ]
+            if not kept:
+                continue
+            _, better, window = min(kept, key=lambda c: c[0])
+            if named is None:
+                named = [(m.start, m.end) for m in self.thesaurus.detect(segment)]
+            low, high = tokens[window[0]][0], tokens[window[1] - 1][1]
             if any(s <= low and high <= e for s, e in named):
                 continue  # the words typed name a concept already
-            typed_words = [t for _, _, t in tokens[best[2][0] : best[2][1]]]
-            found[start] = (end, best[1], not self._written_together(typed_words))
+            typed_words = [t for _, _, t in tokens[window[0] : window[1]]]
+            found[start] = (end, better, not self._written_together(typed_words))
         return found
 
     def _written_as_typed(self, word: str, typed: str) -> bool:
@@ -315,7 +321,7 @@ class _Speller:
         *dependence*)."""
         if not self.known(word):
             return False
-        return typed == word or typed in (self.accented.get(word), self.written(word))
+        return typed in (word, self.accented.get(word)) or typed == self.written(word)
 
     def _written_together(self, words: list[str]) -> bool:
         """Whether an article writes these (folded) words one after the other, as far as
