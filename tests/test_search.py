@@ -1043,3 +1043,18 @@ def test_operators_on_groups_truncations_names_and_abbreviations(tmp_path) -> No
     assert nothing.notes[-1] == (
         "no article matches all that is required: «démence», «autochtones»"
     )
+
+
+def test_a_rare_word_that_names_no_concept_does_not_outweigh_the_concept(tmp_path) -> None:
+    """*autisme scolarisation*: *scolarisation*, rarer than *autisme* here, had put the
+    thesis on school enrolment in economics first, above the theses on autism."""
+    articles = [
+        als.Article(id="economie", title="La scolarisation primaire universelle au Cameroun"),
+        *(als.Article(id=f"autisme-{i}", title=f"L'autisme chez l'enfant ({i})") for i in range(3)),
+        als.Article(id="ecole", title="L'inclusion scolaire et le soutien aux familles"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    assert index.search("autisme scolarisation").ids[0].startswith("autisme-")
+    # alone, or beside no concept, the word weighs by its own rarity
+    assert index.search("scolarisation").ids == ["economie"]
+    assert index.search("primaire scolarisation").ids[0] == "economie"

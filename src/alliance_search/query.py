@@ -716,6 +716,17 @@ class ParsedQuery:
         }
         if len(compared) < 2:
             compared = set()
+        # A word that names no concept weighs at most as much as the rarest concept of
+        # the subject: rarer, it narrows the subject but must not outweigh it
+        # (*autisme scolarisation* had put three theses on school economics first).
+        word_cap = max(
+            (
+                _rarity(h, count)
+                for c, h in zip(self.clauses, holdings, strict=True)
+                if c.kind == "concept" and c.penalty is None and h is not None
+            ),
+            default=0.0,
+        )
         named: dict[str, list[frozenset[MatchKey]]] = {}  # concept → its parts' keys
         inner: dict[str, bool] = {}  # concept → whether every part is a concept
         positions: dict[str, int] = {}  # concept → its index in clause_terms
@@ -762,6 +773,8 @@ class ParsedQuery:
                     clause.concept != clause.within
                 )
             clause_rarity = 1.0 if holding is None else _rarity(holding, count)
+            if clause.kind == "word" and clause.penalty is None and word_cap > 0:
+                clause_rarity = min(clause_rarity, word_cap)
             if reader is not None and clause.concept is not None and id(clause) in compared:
                 # Beside another concept, a name of several words is no rarer than the
                 # concept it names: *milieu scolaire* (5.4 summed) must not outweigh
