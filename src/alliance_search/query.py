@@ -718,7 +718,7 @@ class ParsedQuery:
             compared = set()
         # A word that names no concept weighs at most as much as the rarest concept of
         # the subject: rarer, it narrows the subject but must not outweigh it
-        # (*autisme scolarisation* had put three theses on school economics first).
+        # (*autisme scolarisation* had put three theses without autism first).
         word_cap = max(
             (
                 _rarity(h, count)
