@@ -1043,3 +1043,17 @@ def test_death_is_found_by_the_words_articles_write_for_it(tmp_path: Path) -> No
         (m.concept, m.found, m.field) for m in results[0].explanation
     }
     assert index.search("décès").ids == index.search("mourir").ids == ["rites"]
+
+
+def test_mental_health_beside_a_population_reaches_its_disorders(tmp_path: Path) -> None:
+    """*santé mentale Inuit*: the theses on anxiety or suicide among Inuit had ranked
+    below those on Inuit cinema, since *santé mentale* named none of its disorders."""
+    articles = [
+        als.Article(id="cinema", title="Le cinéma inuit contemporain"),
+        als.Article(id="chiens", title="Les courses de chiens chez les Inuit"),
+        als.Article(id="anxiete", title="L'anxiété des adolescents inuit du Nunavik"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    assert index.search("santé mentale Inuit").ids[0] == "anxiete"
+    hit = index.search("santé mentale Inuit")[0]
+    assert ("related", "anxiété") in {(m.route, m.found) for m in hit.explanation}
