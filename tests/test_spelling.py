@@ -340,3 +340,15 @@ def test_a_completion_the_articles_write_as_typed_is_only_suggested(tmp_path: Pa
     results = index.search("alliance therapeutic")
     assert results.corrected is None
     assert results.suggestion == "alliance thérapeutique"
+
+
+def test_an_english_name_of_the_thesaurus_is_not_corrected_into_french(tmp_path: Path) -> None:
+    """*prisoners*, which no article writes, had been corrected into *prisons*."""
+    articles = [
+        als.Article(id="prisons", title="Les prisons du Québec"),
+        als.Article(id="violence", title="La violence en milieu carcéral"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("violence prisoners")
+    assert results.corrected is None
+    assert results.ids[0] == "violence"
