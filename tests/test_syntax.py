@@ -22,6 +22,8 @@ from alliance_search.syntax import Operators, group_items, parse_operators, synt
         "ps* et toc",  # too short to truncate
         'alliance -" soins',  # a stray sign and quote
         "titre:« » démence",
+        "psychose (schizophrénie)",  # parentheses that clarify, not a group
+        "dépression (post-partum) et allaitement",
     ],
 )
 def test_a_query_without_operators_is_left_as_typed(query: str) -> None:

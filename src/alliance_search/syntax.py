@@ -33,6 +33,7 @@ __all__ = [
 _AND = frozenset({"ET", "AND"})
 _OR = frozenset({"OU", "OR"})
 _NOT = frozenset({"SAUF", "NOT"})
+_OPERATORS = _AND | _OR | _NOT
 _FIELDS = frozenset({"titre", "title"})
 #: Letters a truncated word keeps at least (``psy*`` would stand for half the index).
 MIN_PREFIX = 3
@@ -280,6 +281,10 @@ def _items(query: str) -> list[_Item]:
             continue
         if match["group"] is not None:
             inner = " ".join(match["group"].split())
+            if not sign and not field and not _OPERATORS.intersection(inner.split()):
+                # a clarification, not a group: *psychose (schizophrénie)*
+                items.extend(_items(inner))
+                continue
             items.append(_Item(f"({inner})", inner, sign, field, group=True))
             continue
         word = match["word"].strip("()") or match["word"]  # a parenthesis left open
