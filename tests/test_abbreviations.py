@@ -64,6 +64,12 @@ from alliance_search.abbreviations import definitions, singular
             "EEG",
             "électroencéphalographie",
         ),
+        # in square brackets, as some abstracts write it
+        (
+            "L'activité du cortex médian préfrontal [CMP] pendant la méditation.",
+            "CMP",
+            "cortex médian préfrontal",
+        ),
         # one word after a content word: the run goes on (*ambiant* alone is not AA)
         (
             "Des rats exposés à l'oxygène vs air ambiant (AA) du 3e au 10e jour.",

@@ -36,9 +36,10 @@ __all__ = [
     "unread",
 ]
 
-#: An abbreviation in parentheses, alone or before a comma or semicolon:
-#: *(TCC)*, *(TSA ; DSM-5)*. Two capitals or more, six characters at most.
-_PARENTHESIS = re.compile(r"\(\s*([^\W\d_][\w-]{1,5})\s*[);,]")
+#: An abbreviation in parentheses or square brackets, alone or before a comma or
+#: semicolon: *(TCC)*, *(TSA ; DSM-5)*, *[CMP]*. Two capitals or more, six characters
+#: at most.
+_PARENTHESIS = re.compile(r"[(\[]\s*([^\W\d_][\w-]{1,5})\s*[);,\]]")
 #: Where a long form cannot reach back over: the end of a clause (not a line break,
 #: which abstracts copied from a PDF hold in mid-sentence, nor the point of *1.5*).
 _CLAUSE_END = re.compile(r"[;:!?()\[\]]|\.(?!\d)")
