@@ -61,7 +61,7 @@ _CAPITALS = re.compile(r"(?<![\w‐-])([^\W\d_a-zß-ÿ]{2,6})s?(?![\w‐-])")
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
-DETECTION_VERSION = 6
+DETECTION_VERSION = 7
 
 
 def abbreviation(term: str) -> bool:
