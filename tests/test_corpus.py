@@ -238,3 +238,28 @@ def test_write_jsonl_round_trip(tmp_path: Path, seed_articles) -> None:
     als.write_jsonl(seed_articles, out)
     assert als.load_corpus(out) == seed_articles
     assert "’" in out.read_text("utf-8")  # typography kept, not escaped
+
+
+def test_a_csv_saved_by_a_french_spreadsheet_is_read(tmp_path: Path) -> None:
+    """French Excel separates cells with semicolons and may capitalise the header;
+    such a file had been refused for missing the columns it names."""
+    semicolons = tmp_path / "sommaire.csv"
+    semicolons.write_text("\ufeffID;Title;summary\ns1;Alliance;La relation, au centre.\n", "utf-8")
+    [article] = als.load_corpus(semicolons)
+    assert (article.id, article.title, article.summary) == (
+        "s1",
+        "Alliance",
+        "La relation, au centre.",
+    )
+    tabs = tmp_path / "tabs.csv"
+    tabs.write_text("id\ttitle\ns2\tDémence\n", "utf-8")
+    assert [a.id for a in als.load_corpus(tabs)] == ["s2"]
+
+
+@pytest.mark.parametrize(("name", "text"), [("vide.json", "[]"), ("entete.csv", "id,title\n")])
+def test_a_file_with_no_records_is_refused(tmp_path: Path, name: str, text: str) -> None:
+    """An empty JSON array or a header row alone had built an empty index silently."""
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    with pytest.raises(als.CorpusError, match=f"{name}: the file holds no records"):
+        als.load_corpus(path)

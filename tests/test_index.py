@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -285,3 +286,40 @@ def test_remembered_frequencies_are_those_of_the_last_commit(tmp_path) -> None:
     index.update([als.Article(id="b", title="Étude", summary="Une démence précoce.")])
     assert index.searcher().reader().doc_frequency("summary", "demenc") == 2
     assert index.search("démence").total == 2
+
+
+def test_articles_built_in_code_are_checked_as_records_are(tmp_path) -> None:
+    """An Article with an empty id, a title of None, or keywords as one string had
+    been indexed as given (the string letter by letter); a dict or a path gave a
+    bare traceback. Nothing already indexed is lost by a bad update."""
+    index = als.build_index(als.load_corpus()[:3], tmp_path / "ix", progress=False)
+    for bad, message in (
+        ([als.Article(id="", title="Sans id")], "article 1, field 'id': is required"),
+        (
+            [als.Article(id="ok", title="Bon"), als.Article(id="n2", title=None)],  # type: ignore[arg-type]
+            "article 2, field 'title': is required",
+        ),
+        ("corpus/", "update() takes articles, not a path"),
+        ([42], "article 1: expected an Article or a mapping"),
+    ):
+        with pytest.raises(
+            als.CorpusError if message.startswith("article") else als.AllianceSearchError,
+            match=re.escape(message),
+        ):
+            index.update(bad)  # type: ignore[arg-type]
+        assert len(index) == 3
+    index.update([als.Article(id="n4", title="Soins", keywords="alliance; soin", year="2009")])  # type: ignore[arg-type]
+    assert index.get("n4").keywords == ("alliance", "soin")
+    assert index.search("soins", year=2009).ids == ["n4"]
+    index.update([{"id": "n5", "title": "Anorexie"}])  # a mapping is read as a record
+    assert "n5" in index
+    # one id given alone is one id, not its letters
+    assert index.delete("n5") == 1 and "n5" not in index
+
+
+def test_a_damaged_index_says_how_to_rebuild_it(tmp_path) -> None:
+    path = tmp_path / "ix"
+    als.build_index(als.load_corpus()[:3], path, progress=False)
+    next(path.glob("*.seg")).unlink()
+    with pytest.raises(als.IndexDamagedError, match=r"cannot be read .* --rebuild"):
+        als.open_index(path).search("démence")

@@ -22,11 +22,13 @@ Main entry points: :func:`load_corpus`, :func:`parse_issue_toc`, :func:`build_in
 from ._errors import (
     AllianceSearchError,
     CorpusError,
+    IndexDamagedError,
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
     MissingExtraError,
     ThesaurusError,
+    UnknownConceptError,
 )
 from .analysis import analyze, french_analyzer
 from .check import CheckReport, check_index, rebuild_index, unlock_index
@@ -46,6 +48,7 @@ __all__ = [
     "CorpusError",
     "Hit",
     "Index",
+    "IndexDamagedError",
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexVersionError",
@@ -54,6 +57,7 @@ __all__ = [
     "Results",
     "Thesaurus",
     "ThesaurusError",
+    "UnknownConceptError",
     "__version__",
     "analyze",
     "build_index",

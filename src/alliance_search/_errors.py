@@ -72,6 +72,11 @@ class IndexVersionError(AllianceSearchError):
     """
 
 
+class IndexDamagedError(AllianceSearchError):
+    """The index files cannot be read (a file missing or cut short); the message says
+    how to rebuild it."""
+
+
 class IndexLockedError(AllianceSearchError):
     """Another process is writing the index.
 
@@ -84,6 +89,21 @@ class IndexLockedError(AllianceSearchError):
     alliance_search._errors.IndexLockedError: the index at ... is being written by ...
     >>> autre.cancel()
     """
+
+
+class UnknownConceptError(AllianceSearchError, KeyError):
+    """No concept of the thesaurus has this id, label or synonym; the message offers
+    close ones.
+
+    >>> from alliance_search import default_thesaurus
+    >>> default_thesaurus()["crayon"]
+    Traceback (most recent call last):
+    ...
+    alliance_search._errors.UnknownConceptError: unknown concept 'crayon'...
+    """
+
+    def __str__(self) -> str:  # KeyError would show the message quoted
+        return str(self.args[0]) if self.args else ""
 
 
 class ThesaurusError(AllianceSearchError, ValueError):

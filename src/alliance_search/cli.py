@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from ._errors import AllianceSearchError, IndexVersionError
+from ._errors import AllianceSearchError, IndexDamagedError, IndexVersionError
 from .check import check_index, rebuild_index, unlock_index
 from .concepts import load_thesaurus
 from .corpus import bundled_corpus_path, parse_issue_toc, write_jsonl
@@ -311,10 +311,11 @@ def _open(path: Path | None) -> Index:
         return build_index(bundled_corpus_path(), default)
     try:
         return open_index(default)
-    except IndexVersionError:
-        # Built by an older version of the library: the default index is rebuilt from
-        # the corpus files it records (the bundled corpus unless the user indexed others).
-        log.warning("rebuilding the default index at %s for this version", default)
+    except (IndexVersionError, IndexDamagedError):
+        # Built by an older version of the library, or damaged: the default index is
+        # rebuilt from the corpus files it records (the bundled corpus unless the user
+        # indexed others).
+        log.warning("rebuilding the default index at %s", default)
         return rebuild_index(default)
 
 

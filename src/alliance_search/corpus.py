@@ -117,6 +117,36 @@ class Article:
         return cls(**values)
 
 
+def checked(item: object, number: int) -> Article:
+    """``item``, the ``number``-th of those given to index, as a valid :class:`Article`:
+    an Article built in code is checked as a corpus record is (a non-empty id and
+    title, a year, lists of strings: *keywords* given as one string is split at
+    ``;``), and a mapping is read as one.
+
+    >>> checked(Article(id="sm-1", title="Démence", keywords="alliance; soin"), 1).keywords
+    ('alliance', 'soin')
+    >>> checked(Article(id="", title="Sans id"), 2)
+    Traceback (most recent call last):
+    ...
+    alliance_search._errors.CorpusError: article 2, field 'id': is required and must not be empty
+    """
+    source = f"article {number}"
+    if isinstance(item, Article):
+        record: Mapping[str, Any] = {name: getattr(item, name) for name in KNOWN_FIELDS}
+        record = {
+            name: list(value) if name in LIST_FIELDS and isinstance(value, tuple) else value
+            for name, value in record.items()
+        }
+        return Article.from_mapping(record, source=source)
+    if isinstance(item, Mapping):
+        return Article.from_mapping(item, source=source)
+    raise CorpusError(
+        f"expected an Article or a mapping with 'id' and 'title', got {type(item).__name__} "
+        f"{item!r:.40}",
+        source=source,
+    )
+
+
 def _parse_year(value: Any, fail: Any) -> int | None:
     if value in (None, ""):
         return None
@@ -267,11 +297,17 @@ def _read_file(path: Path) -> Iterator[tuple[int, Article]]:
         yield from _jsonl_records(path)
         return
     text = _read_text(path)
+    found = False
     if suffix == ".json":
         for number, record in _json_array_items(text, source):
+            found = True
             yield number, Article.from_mapping(record, source=source, line=number)
     else:
-        yield from _csv_records(text, source)
+        for item in _csv_records(text, source):
+            found = True
+            yield item
+    if not found:  # [] or a header row alone
+        raise CorpusError("the file holds no records", source=source)
 
 
 def _jsonl_records(path: Path) -> Iterator[tuple[int, Article]]:
@@ -336,14 +372,22 @@ def _json_array_items(text: str, source: str) -> Iterator[tuple[int, Any]]:
             )
 
 
+#: Cell separators of a CSV file: a comma, or the semicolon or tab that French
+#: spreadsheets save with.
+_CSV_DELIMITERS = ",;\t"
+
+
 def _csv_records(text: str, source: str) -> Iterator[tuple[int, Article]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
+    first = text.split("\n", 1)[0]
+    # the separator the header row uses most: *id;title;summary* from a French Excel
+    delimiter = max(_CSV_DELIMITERS, key=first.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [name for name in ("id", "title") if name not in header]
     if missing:
         raise CorpusError(
             "the CSV header row must name the columns 'id' and 'title' "
-            f"(missing: {', '.join(missing)})",
+            f"(missing: {', '.join(missing)}; found: {', '.join(map(repr, header[:8]))})",
             source=source,
             line=1,
         )

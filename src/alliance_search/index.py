@@ -20,12 +20,12 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import Term
 
 from . import _progress, _writer
-from ._errors import AllianceSearchError, IndexNotFoundError, IndexVersionError
+from ._errors import AllianceSearchError, IndexDamagedError, IndexNotFoundError, IndexVersionError
 from ._scoring import ScoreCache, TermScorer
 from ._storage import MappedStorage
 from .analysis import ANALYZER_VERSION, FrenchFrequency, Texts, french_analyzer
 from .concepts import Sense, Thesaurus, default_thesaurus
-from .corpus import Article, corpus_files, count_records, iter_corpus
+from .corpus import Article, checked, corpus_files, count_records, iter_corpus
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -198,6 +198,14 @@ def _open_dir(path: Path, tries: int = 20) -> whoosh.index.FileIndex:
             time.sleep(0.05)
 
 
+def _damaged(path: Path, exc: Exception) -> IndexDamagedError:
+    """The error for an index whose files cannot be read."""
+    return IndexDamagedError(
+        f"the index at {path} cannot be read ({type(exc).__name__}: {exc}); rebuild it "
+        f"from the corpus it records with `alliance-search check --index {path} --rebuild`"
+    )
+
+
 def _check_meta(path: Path) -> dict[str, Any]:
     """The index's metadata, checked: this version of the library can read it."""
     meta = read_meta(path)
@@ -248,7 +256,10 @@ class Index:
         self.path = Path(path)
         self.meta = _check_meta(self.path)
         self.thesaurus = thesaurus or default_thesaurus()
-        self._ix = _open_dir(self.path)
+        try:
+            self._ix = _open_dir(self.path)
+        except (FileNotFoundError, whoosh.index.EmptyIndexError) as exc:
+            raise _damaged(self.path, exc) from None
         self._searcher: Searcher | None = None
         self._scores = ScoreCache()
         tagged_with = self.meta.get("thesaurus")
@@ -294,7 +305,10 @@ class Index:
         15
         """
         if self._searcher is None:
-            self._searcher = _remembering(self._ix.searcher())
+            try:
+                self._searcher = _remembering(self._ix.searcher())
+            except (FileNotFoundError, whoosh.index.EmptyIndexError) as exc:
+                raise _damaged(self.path, exc) from None
         elif not self._searcher.up_to_date():
             self._searcher = _remembering(self._searcher.refresh())
             self._scores = ScoreCache()
@@ -419,7 +433,13 @@ class Index:
         >>> len(ix), ix.search("adolescence").ids
         (4, ['sm-nouveau'])
         """
-        batch = list({article.id: article for article in articles}.values())
+        if isinstance(articles, str | Path):
+            raise AllianceSearchError(
+                f"update() takes articles, not a path ({str(articles)!r:.60}); to index "
+                "corpus files, use add_files()"
+            )
+        valid = (checked(article, number) for number, article in enumerate(articles, 1))
+        batch = list({article.id: article for article in valid}.values())
         return self._write(batch, len(batch), timeout, procs, sources, progress, commit_every)
 
     def add_files(
@@ -547,6 +567,10 @@ class Index:
         >>> len(ix)
         2
         """
+        if isinstance(ids, str):  # one id
+            ids = [ids]
+        if not isinstance(ids, Iterable):
+            raise AllianceSearchError(f"delete() takes a list of ids, got {ids!r:.40}")
         writer = self._writer(timeout)
         deleted = 0
         try:
