@@ -1058,3 +1058,29 @@ def test_a_rare_word_that_names_no_concept_does_not_outweigh_the_concept(tmp_pat
     # alone, or beside no concept, the word weighs by its own rarity
     assert index.search("scolarisation").ids == ["economie"]
     assert index.search("primaire scolarisation").ids[0] == "economie"
+
+
+def test_search_options_given_wrongly_get_clear_errors(seed_index, tmp_path) -> None:
+    """A year as text, a float or three years, a negative weight had given bare
+    Python errors or silently dropped hits; one concept name given alone had been
+    read letter by letter; a query of concepts alone was told it had nothing to
+    search."""
+    for year in (2010.0, -5, (2010, 2011, 2012)):
+        with pytest.raises(als.AllianceSearchError, match="year must be a year such as 2009"):
+            seed_index.search("alliance", year=year)
+    dated = [
+        als.Article(id="a2009", title="L'alliance en 2009", year=2009),
+        als.Article(id="a2015", title="L'alliance en 2015", year=2015),
+    ]
+    index = als.build_index(dated, tmp_path / "ix", progress=False)
+    assert index.search("alliance", year="2009").ids == ["a2009"]
+    assert index.search("alliance", year=(2016, 2010)).ids == ["a2015"]
+    with pytest.raises(als.AllianceSearchError, match="related_weight must be a number ≥ 0"):
+        seed_index.search("TPB", related_weight=-5)
+    alone = seed_index.search("", concepts="demence")
+    assert alone.ids == [DEMENTIA] and alone.notes == ()
+    assert seed_index.more_like_this(DEMENTIA, limit=0).ids == []
+    with pytest.raises(als.AllianceSearchError, match="limit must be a whole number"):
+        seed_index.more_like_this(DEMENTIA, limit=-1)
+    with pytest.raises(als.UnknownConceptError, match="unknown concept 'crayon'"):
+        seed_index.thesaurus.explain("crayon")

@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ._errors import ThesaurusError
+from ._errors import AllianceSearchError, ThesaurusError, UnknownConceptError
 from .abbreviations import definitions, in_parentheses, initials_spell, singular, unread
 from .analysis import WORD_PATTERN, analyze, fold, in_capitals, side_by_side
 
@@ -258,7 +258,11 @@ class Thesaurus:
     def __getitem__(self, name: str) -> Concept:
         concept = self.find(name)
         if concept is None:
-            raise KeyError(name)
+            close = ", ".join(c.id for c in self.search(name)[:5])
+            hint = f" (close: {close})" if close else ""
+            raise UnknownConceptError(
+                f"unknown concept {name!r}{hint}; `alliance-search concepts` lists them"
+            )
         return concept
 
     def find(self, name: str) -> Concept | None:
@@ -269,6 +273,8 @@ class Thesaurus:
         >>> default_thesaurus().find("crayon") is None
         True
         """
+        if not isinstance(name, str):
+            raise AllianceSearchError(f"a concept name is a string, got {name!r:.40}")
         concept_id = self._by_key.get(name) or self._by_key.get(_key(name))
         if concept_id is None:
             mentions = self.detect(name)

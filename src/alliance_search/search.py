@@ -56,14 +56,7 @@ Words = list[tuple[int, tuple[str, ...], int, int]]
 
 def find_concept(thesaurus: Thesaurus, name: str) -> Concept:
     """The concept named ``name`` (id, label or synonym), or a clear error."""
-    found = thesaurus.find(name)
-    if found is None:
-        close = ", ".join(c.id for c in thesaurus.search(name)[:5])
-        hint = f" (close: {close})" if close else ""
-        raise AllianceSearchError(
-            f"unknown concept {name!r}{hint}; `alliance-search concepts` lists them"
-        )
-    return found
+    return thesaurus[name]
 
 
 def with_narrower(thesaurus: Thesaurus, name: str) -> list[Concept]:
@@ -92,11 +85,8 @@ def _filter(
     if journal:
         parts.append(wq.Term("journal", journal))
     if year is not None:
-        if isinstance(year, int):
-            parts.append(wq.NumericRange("year", year, year))
-        else:
-            low, high = year
-            parts.append(wq.NumericRange("year", low, high))
+        low, high = _years(year)
+        parts.append(wq.NumericRange("year", low, high))
     if concept:
         names = [concept] if isinstance(concept, str) else list(concept)
         ids = [c.id for name in names for c in with_narrower(thesaurus, name)]
@@ -104,6 +94,25 @@ def _filter(
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _years(year: object) -> tuple[int, int]:
+    """The years a ``year`` filter keeps, from and to: a year (*2009*, also written
+    ``"2009"``) or a pair of them."""
+
+    def one(value: object) -> int:
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9999:
+            raise AllianceSearchError(
+                f"year must be a year such as 2009 or a pair (2005, 2010), got {year!r}"
+            )
+        return value
+
+    if isinstance(year, tuple | list) and len(year) == 2:
+        low, high = one(year[0]), one(year[1])
+        return (low, high) if low <= high else (high, low)
+    return one(year), one(year)
 
 
 def search(
@@ -163,6 +172,17 @@ def search(
         raise AllianceSearchError(f"limit must be a whole number ≥ 0 or None, got {limit!r}")
     if not isinstance(related_share, int | float) or not 0 <= related_share <= 1:
         raise AllianceSearchError(f"related_share must be from 0 to 1, got {related_share!r}")
+    weights = {
+        "related_weight": related_weight,
+        "narrower_weight": narrower_weight,
+        "broader_weight": broader_weight,
+        "words_weight": words_weight,
+    }
+    for name, value in weights.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise AllianceSearchError(f"{name} must be a number ≥ 0, got {value!r}")
+    if isinstance(concepts, str):  # one concept
+        concepts = [concepts]
     thesaurus = index.thesaurus
     expansion = Expansion(
         thesaurus=thesaurus if expand else None,
@@ -197,7 +217,8 @@ def search(
     parsed = replace(parsed, notes=parsed.notes + verbs)
     if operators:
         parsed = replace(parsed, notes=parsed.notes + operators.notes)
-    parsed = replace(parsed, notes=parsed.notes + syntax_notes(query))
+    if query.strip() or not concepts:  # concepts=[...] alone have something to search
+        parsed = replace(parsed, notes=parsed.notes + syntax_notes(query))
     absent = parsed.absent(searcher)
     parsed = replace(parsed, notes=parsed.notes + _absent_notes(absent))
     # Looked up when asked for; words corrected unasked need no suggestion.
@@ -693,6 +714,8 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
     >>> index.more_like_this("sm-alliance-therapeutique-dans-la-demence").ids[0]
     'sm-l-alliance-therapeutique-un-concept-controverse'
     """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise AllianceSearchError(f"limit must be a whole number ≥ 0, got {limit!r}")
     searcher = index.searcher()
     stored = searcher.document(id=article_id)
     if stored is None:
@@ -713,7 +736,7 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
         alt = Alternative(surfaces.get(term, term), ((term,),), weight=weight)
         clauses.append(Clause(label=alt.text, alternatives=(alt,)))
     parsed = ParsedQuery(text=f"like {article_id}", clauses=tuple(clauses))
-    if not parsed:
+    if not parsed or limit == 0:
         return Results(parsed.text, [], total=0)
     whoosh_query = parsed.whoosh_query(DEFAULT_FIELD_WEIGHTS, searcher)
     itself = searcher.document_number(id=article_id)
