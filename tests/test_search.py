@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import alliance_search as als
 from alliance_search.analysis import analyze, fold
+from alliance_search.display import notes_lines
 from alliance_search.query import (
     FRAMING_WEIGHT,
     Expansion,
@@ -1084,3 +1085,18 @@ def test_search_options_given_wrongly_get_clear_errors(seed_index, tmp_path) -> 
         seed_index.more_like_this(DEMENTIA, limit=-1)
     with pytest.raises(als.UnknownConceptError, match="unknown concept 'crayon'"):
         seed_index.thesaurus.explain("crayon")
+
+
+def test_filters_that_keep_nothing_and_limit_zero_say_so(seed_index) -> None:
+    """A section typed with a capital, or a year in an index without years, had given
+    0 of 0 with no word; limit=0 had reported no match at all."""
+    results = seed_index.search("alliance", section="Dossier")
+    assert results.total == 0
+    assert results.notes == ("no article has section «Dossier» (sections: dossier, et-aussi)",)
+    assert seed_index.search("alliance", year=2010).notes == (
+        "no article of this index has a year",
+    )
+    counted = seed_index.search("alliance", limit=0)
+    assert counted.ids == [] and counted.total == seed_index.search("alliance", limit=None).total
+    assert sum(counted.facets()["sections"].values()) == counted.total > 0
+    assert not any("nearby" in line for line in notes_lines(counted))

@@ -281,6 +281,8 @@ class TermScorer:
             return allow is None or allow(doc)
 
         adjust = final or _unchanged
+        if limit == 0:  # how many match, not which
+            return [], _once(lambda: self._matching(q, allowed))
         if limit is None:
             scores = self.scores(q)
             scores = adjust({d: s for d, s in scores.items() if allowed(d)}, self._found)

@@ -157,7 +157,7 @@ def results_html(results: Results) -> str:
         caption += f" — did you mean «{results.suggestion}»?"
     if results.notes:  # what was set aside, narrowed, excluded or required
         caption += " — " + "; ".join(results.notes)
-    if not results:
+    if not results.total:  # nothing matched (limit=0 shows none of many)
         caption += "".join(" — " + line for line in _nearby_line(results))
     return hits_html(results.hits, caption)
 
@@ -171,7 +171,7 @@ def notes_lines(results: Results) -> list[str]:
     if results.suggestion:
         lines.append(f"Did you mean: {results.suggestion.rstrip(' ?')}?")
     lines.extend(f"note: {note}" for note in results.notes)
-    if not results:
+    if not results.total:  # nothing matched (limit=0 shows none of many)
         lines.extend(_nearby_line(results))
     return lines
 

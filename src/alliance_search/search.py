@@ -96,6 +96,43 @@ def _filter(
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
+def _unmet_filters(
+    searcher: Searcher,
+    section: str | Sequence[str] | None,
+    journal: str | None,
+    year: Year | None,
+    concept: str | Sequence[str] | None,
+) -> tuple[str, ...]:
+    """Notes on the filters that no article meets, with the values articles have."""
+    notes = []
+    reader = searcher.reader()
+    for name, wanted in (("section", section), ("journal", journal)):
+        if not wanted:
+            continue
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        held = (
+            sorted(t.decode() for t in reader.lexicon(name))
+            if name in reader.indexed_field_names()
+            else []
+        )
+        if not any(value in held for value in values):
+            have = ", ".join(held[:8]) if held else "none"
+            notes.append(f"no article has {name} «{', '.join(values)}» ({name}s: {have})")
+    if year is not None:
+        low, high = _years(year)
+        dated = set(searcher.docs_for_query(wq.NumericRange("year", None, None)))
+        if not dated:
+            notes.append("no article of this index has a year")
+        elif not set(searcher.docs_for_query(wq.NumericRange("year", low, high))):
+            notes.append(f"no article is from {low}" + (f" to {high}" if high != low else ""))
+    if concept and not notes:
+        names = [concept] if isinstance(concept, str) else list(concept)
+        notes.append(f"no article is tagged with «{', '.join(names)}»")
+    if not notes:
+        notes.append("no article meets all the filters together")
+    return tuple(notes)
+
+
 def _years(year: object) -> tuple[int, int]:
     """The years a ``year`` filter keeps, from and to: a year (*2009*, also written
     ``"2009"``) or a pair of them."""
@@ -225,7 +262,7 @@ def search(
     suggestion = partial(index.suggest, fixed or text) if text.strip() else None
     whoosh_filter = _filter(thesaurus, section, journal, year, concept)
     nearby = partial(_nearby, searcher, thesaurus, parsed, whoosh_filter)
-    if not parsed or limit == 0:
+    if not parsed:
         return Results(
             query,
             [],
@@ -241,6 +278,9 @@ def search(
     )
     allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
     allow: Callable[[int], bool] | None = allowed.__contains__ if allowed is not None else None
+    if allowed is not None and not allowed:  # say which filter keeps no article
+        unmet = _unmet_filters(searcher, section, journal, year, concept)
+        parsed = replace(parsed, notes=parsed.notes + unmet)
     if operators.required or operators.excluded or operators.in_title:
         searched = {clause.concept for clause in parsed.clauses if clause.concept}
         allow = _constrained(index, expansion, operators, allowed, searched)
@@ -249,12 +289,12 @@ def search(
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
         final = _Share(clause_terms, coordination, related_share)
     ranked, matching = scorer.top(whoosh_query, limit, allow, final)
-    if not ranked and allow is None:
+    if not ranked and limit != 0 and allow is None:
         # Nothing matched in the whole index: every part of the query is missing,
         # also one whose words articles hold apart but never side by side.
         rest = [clause for clause in parsed.subject() if clause not in absent]
         parsed = replace(parsed, notes=parsed.notes + _absent_notes(rest))
-    elif not ranked and (operators.required or operators.in_title):
+    elif not ranked and limit != 0 and (operators.required or operators.in_title):
         wanted = ", ".join(said(item) for item in (*operators.required, *operators.in_title))
         note = f"no article matches all that is required: {wanted}"
         parsed = replace(parsed, notes=(*parsed.notes, note))
