@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
         "query",
         help="the query, in French, with or without accents; -word or SAUF word leaves "
         "out, +word or word ET word requires, titre:word wants it in the title, psych* "
-        "truncates (put -- before a query that starts with -)",
+        "truncates, (a OU b) groups; for a query that starts with -, put the options "
+        'first, then --, then the query: search --index DIR -- "-démence alliance"',
     )
     _index_arg(p)
     p.add_argument(
