@@ -233,6 +233,18 @@ def test_unknown_fields_give_one_warning(tmp_path: Path, caplog: pytest.LogCaptu
     assert any("unknown field(s) doi" in r.getMessage() for r in caplog.records)
 
 
+def test_unknown_fields_are_said_once_per_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Zotero export with a *doi* field on each of 300 records had logged 300 lines."""
+    lines = [json.dumps({**RECORD, "id": f"a{i}", "doi": f"10.1/{i}"}) for i in range(300)]
+    path = write(tmp_path / "export.jsonl", "\n".join(lines) + "\n")
+    with caplog.at_level(logging.WARNING, logger="alliance_search"):
+        assert len(als.load_corpus(path)) == 300
+    said = [r.getMessage() for r in caplog.records if "unknown field" in r.getMessage()]
+    assert said == [f"{path}: ignoring unknown field(s) doi (300 records)"]
+
+
 def test_write_jsonl_round_trip(tmp_path: Path, seed_articles) -> None:
     out = tmp_path / "copy.jsonl"
     als.write_jsonl(seed_articles, out)

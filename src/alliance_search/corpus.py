@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from importlib import resources
@@ -79,7 +80,12 @@ class Article:
 
     @classmethod
     def from_mapping(
-        cls, record: Mapping[str, Any], *, source: str = "<record>", line: int | None = None
+        cls,
+        record: Mapping[str, Any],
+        *,
+        source: str = "<record>",
+        line: int | None = None,
+        unknown_fields: Counter[tuple[str, ...]] | None = None,
     ) -> Article:
         """Validate a raw record (from JSON or CSV) and build an :class:`Article`.
 
@@ -94,7 +100,9 @@ class Article:
         if not isinstance(record, Mapping):
             raise fail(f"expected an object with 'id' and 'title', got {type(record).__name__}")
         unknown = sorted(set(record) - KNOWN_FIELDS)
-        if unknown:
+        if unknown and unknown_fields is not None:  # said once per file by its reader
+            unknown_fields[tuple(unknown)] += 1
+        elif unknown:
             log.warning(
                 "%s, line %s: ignoring unknown field(s) %s", source, line, ", ".join(unknown)
             )
@@ -293,24 +301,35 @@ def _read_text(path: Path) -> str:
 def _read_file(path: Path) -> Iterator[tuple[int, Article]]:
     source = str(path)
     suffix = path.suffix.lower()
+    unknown: Counter[tuple[str, ...]] = Counter()
     if suffix == ".jsonl":
-        yield from _jsonl_records(path)
-        return
-    text = _read_text(path)
-    found = False
-    if suffix == ".json":
-        for number, record in _json_array_items(text, source):
-            found = True
-            yield number, Article.from_mapping(record, source=source, line=number)
+        yield from _jsonl_records(path, unknown)
     else:
-        for item in _csv_records(text, source):
-            found = True
-            yield item
-    if not found:  # [] or a header row alone
-        raise CorpusError("the file holds no records", source=source)
+        text = _read_text(path)
+        found = False
+        if suffix == ".json":
+            for number, record in _json_array_items(text, source):
+                found = True
+                yield (
+                    number,
+                    Article.from_mapping(
+                        record, source=source, line=number, unknown_fields=unknown
+                    ),
+                )
+        else:
+            for item in _csv_records(text, source, unknown):
+                found = True
+                yield item
+        if not found:  # [] or a header row alone
+            raise CorpusError("the file holds no records", source=source)
+    for fields, count in unknown.items():  # once per file, not once per record
+        records = "1 record" if count == 1 else f"{count:,} records"
+        log.warning("%s: ignoring unknown field(s) %s (%s)", source, ", ".join(fields), records)
 
 
-def _jsonl_records(path: Path) -> Iterator[tuple[int, Article]]:
+def _jsonl_records(
+    path: Path, unknown: Counter[tuple[str, ...]] | None = None
+) -> Iterator[tuple[int, Article]]:
     """Records of a JSON Lines file, read and decoded one line at a time."""
     source = str(path)
     found = False
@@ -337,7 +356,10 @@ def _jsonl_records(path: Path) -> Iterator[tuple[int, Article]]:
                     f"invalid JSON ({exc.msg} at column {exc.colno})", source=source, line=number
                 ) from None
             found = True
-            yield number, Article.from_mapping(record, source=source, line=number)
+            yield (
+                number,
+                Article.from_mapping(record, source=source, line=number, unknown_fields=unknown),
+            )
     if not found:
         raise CorpusError("the file is empty", source=source)
 
@@ -377,7 +399,9 @@ def _json_array_items(text: str, source: str) -> Iterator[tuple[int, Any]]:
 _CSV_DELIMITERS = ",;\t"
 
 
-def _csv_records(text: str, source: str) -> Iterator[tuple[int, Article]]:
+def _csv_records(
+    text: str, source: str, unknown: Counter[tuple[str, ...]] | None = None
+) -> Iterator[tuple[int, Article]]:
     first = text.split("\n", 1)[0]
     # the separator the header row uses most: *id;title;summary* from a French Excel
     delimiter = max(_CSV_DELIMITERS, key=first.count)
@@ -401,7 +425,10 @@ def _csv_records(text: str, source: str) -> Iterator[tuple[int, Article]]:
                 line=line + 1,
             )
         record = {k: v for k, v in row.items() if v is not None}
-        yield line + 1, Article.from_mapping(record, source=source, line=line + 1)
+        yield (
+            line + 1,
+            Article.from_mapping(record, source=source, line=line + 1, unknown_fields=unknown),
+        )
         line = reader.line_num
 
 
