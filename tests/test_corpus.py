@@ -275,3 +275,18 @@ def test_a_file_with_no_records_is_refused(tmp_path: Path, name: str, text: str)
     path.write_text(text, "utf-8")
     with pytest.raises(als.CorpusError, match=f"{name}: the file holds no records"):
         als.load_corpus(path)
+
+
+def test_a_quote_left_open_in_a_csv_is_named(tmp_path: Path) -> None:
+    """A quote never closed swallowed the rest of the file, which was reported as a
+    missing title; a multi-line quoted summary is still read."""
+    path = tmp_path / "guillemet.csv"
+    path.write_text('id,title\ns0,Bon\n"s1,Alliance\ns2,Autre\n', "utf-8")
+    with pytest.raises(
+        als.CorpusError, match=r"guillemet.csv, line 3: a quoted cell is not closed"
+    ):
+        als.load_corpus(path)
+    multi = tmp_path / "multi.csv"
+    multi.write_text('id,title,summary\ns1,"Le ""pacte""","Deux\nlignes."\n', "utf-8")
+    [article] = als.load_corpus(multi)
+    assert (article.title, article.summary) == ('Le "pacte"', "Deux\nlignes.")

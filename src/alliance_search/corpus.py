@@ -405,6 +405,12 @@ def _csv_records(
     first = text.split("\n", 1)[0]
     # the separator the header row uses most: *id;title;summary* from a French Excel
     delimiter = max(_CSV_DELIMITERS, key=first.count)
+    if text.count('"') % 2:  # a quote left open swallows the rest of the file
+        raise CorpusError(
+            'a quoted cell is not closed (the file holds an odd number of ")',
+            source=source,
+            line=_open_quote_line(text),
+        )
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in reader.fieldnames or []]
     missing = [name for name in ("id", "title") if name not in header]
@@ -430,6 +436,17 @@ def _csv_records(
             Article.from_mapping(record, source=source, line=line + 1, unknown_fields=unknown),
         )
         line = reader.line_num
+
+
+def _open_quote_line(text: str) -> int:
+    """The line of a CSV text where the quote that is never closed opens."""
+    opened, odd = 1, False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.count('"') % 2:
+            odd = not odd
+            if odd:
+                opened = number
+    return opened
 
 
 def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
