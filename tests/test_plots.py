@@ -50,7 +50,7 @@ def test_concept_frame_labels_and_ids(seed_index: als.Index) -> None:
     assert "état limite" in frame.columns and "démence" in frame.columns
     assert frame.loc[(BORDERLINE, "Etats limites et lien thérapeutique"), "état limite"] == 1
     assert frame.loc[(DEMENTIA, "Alliance thérapeutique dans la démence"), "état limite"] == 0
-    with pytest.raises(KeyError):
+    with pytest.raises(als.AllianceSearchError, match="no article with id 'no-such-article'"):
         concept_frame(seed_index, ["no-such-article"])
 
 
@@ -169,8 +169,19 @@ def test_facet_bars_are_the_facet_counts(seed_index: als.Index) -> None:
 
 
 def test_facets_of_a_bad_kind(seed_index: als.Index) -> None:
-    with pytest.raises(ValueError, match="concepts, sections"):
+    with pytest.raises(als.AllianceSearchError, match="concepts, sections"):
         plot_facets(seed_index.search("TPB"), kind="journals")
+
+
+def test_plots_given_the_wrong_thing_say_what_they_take(seed_index: als.Index) -> None:
+    """An Index given to plot_facets, or an unknown id, had given AttributeError and
+    KeyError tracebacks."""
+    with pytest.raises(als.AllianceSearchError, match="takes the Results of a search, got Index"):
+        plot_facets(seed_index)  # type: ignore[arg-type]
+    with pytest.raises(als.AllianceSearchError, match="no article with id 'zzz'"):
+        concept_frame(seed_index, ["zzz"])
+    with pytest.raises(als.AllianceSearchError, match="no hit with id 'zzz'"):
+        concept_frame(seed_index.search("TPB"), ["zzz"])
 
 
 def test_empty_plots_say_so(seed_index: als.Index) -> None:
@@ -221,7 +232,7 @@ def test_jupyter_shows_figures_as_png(seed_index: als.Index, monkeypatch) -> Non
         (lambda ix: ix.search("TPB").facets_frame(), "facets_frame()"),
         (lambda ix: ix.search("TPB").concept_frame(), "concept_frame()"),
         (lambda ix: concept_frame(ix), "concept_frame()"),
-        (lambda ix: plot_concepts(ix), "concept_frame()"),
+        (lambda ix: plot_concepts(ix), "plot_concepts()"),  # the function called
     ],
 )
 def test_without_pandas(seed_index: als.Index, monkeypatch, call, feature: str) -> None:

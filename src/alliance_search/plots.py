@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._errors import AllianceSearchError
 from .display import FACET_KINDS, facets_frame, require
 from .results import Results
 
@@ -65,6 +66,9 @@ def concept_frame(
 
             thesaurus = default_thesaurus()
         articles = {hit.id: hit.article for hit in source}
+        for i in ids or ():
+            if i not in articles:
+                raise AllianceSearchError(f"no hit with id {i!r} in these results")
         chosen = [articles[i] for i in ids] if ids is not None else list(articles.values())
         rows = [(a.id, a.title) for a in chosen]
         tags = [thesaurus.tag(a.title, a.summary, *a.keywords) for a in chosen]
@@ -74,6 +78,9 @@ def concept_frame(
         if ids is None:
             rows = [(a.id, a.title) for a in source.articles()]
         else:
+            for i in ids:
+                if i not in source:
+                    raise AllianceSearchError(f"no article with id {i!r} in {source.path}")
             rows = [(i, source.get(i).title) for i in ids]
         tags = [concept_map[article_id] for article_id, _ in rows]
     counts: dict[str, int] = {}
@@ -111,6 +118,7 @@ def plot_concepts(
     >>> [label.get_text() for label in figure.axes[0].get_yticklabels()]
     ['Etats limites et lien thérapeutique', 'Que le spectacle commence!']
     """
+    require("pandas", "plot_concepts()")
     require("matplotlib", "plot_concepts()")
     from matplotlib.colors import ListedColormap
 
@@ -180,8 +188,13 @@ def plot_facets(
     >>> [int(bar.get_width()) for bar in ax.patches][:3]
     [7, 2, 2]
     """
+    if not isinstance(results, Results):
+        raise AllianceSearchError(
+            f"plot_facets() takes the Results of a search, got {type(results).__name__}"
+        )
     if kind not in FACET_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(FACET_KINDS)}, not {kind!r}")
+        raise AllianceSearchError(f"kind must be one of {', '.join(FACET_KINDS)}, not {kind!r}")
+    require("pandas", "plot_facets()")
     require("matplotlib", "plot_facets()")
     from matplotlib.ticker import MaxNLocator
 
