@@ -377,6 +377,7 @@ def test_malformed_user_file_names_concept_and_field(tmp_path: Path, body: str, 
     with pytest.raises(als.ThesaurusError) as info:
         load_thesaurus(path, bundled=False)
     assert message in str(info.value)
+    assert str(info.value).startswith(str(path))  # the file too (broader, cycle: since round 25)
 
 
 def test_bundled_file_is_plain_toml_with_a_documented_header() -> None:

@@ -806,6 +806,7 @@ def load_thesaurus(*paths: str | Path, bundled: bool = True) -> Thesaurus:
     """
     concepts: dict[str, Concept] = {}
     sources: list[str] = []
+    origin: dict[str, str] = {}  # concept → the file that last defined it
     files: list[Path | None] = [None] if bundled else []
     files.extend(Path(p) for p in paths)
     for path in files:
@@ -813,17 +814,21 @@ def load_thesaurus(*paths: str | Path, bundled: bool = True) -> Thesaurus:
         sources.append(source)
         for concept_id, raw in raw_concepts.items():
             concepts[concept_id] = _concept(concept_id, raw, source)
+            origin[concept_id] = source
     for concept in concepts.values():
+        where = origin[concept.id]
         if concept.broader and concept.broader not in concepts:
             raise ThesaurusError(
-                f"concept {concept.id!r}, field 'broader': unknown concept {concept.broader!r}"
+                f"{where}: concept {concept.id!r}, field 'broader': unknown concept "
+                f"{concept.broader!r}"
             )
         seen = {concept.id}
         current = concept.broader
         while current:
             if current in seen:
                 raise ThesaurusError(
-                    f"concept {concept.id!r}, field 'broader': cycle through {current!r}"
+                    f"{where}: concept {concept.id!r}, field 'broader': cycle through "
+                    f"{current!r}"
                 )
             seen.add(current)
             current = concepts[current].broader
