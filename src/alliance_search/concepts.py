@@ -827,8 +827,7 @@ def load_thesaurus(*paths: str | Path, bundled: bool = True) -> Thesaurus:
         while current:
             if current in seen:
                 raise ThesaurusError(
-                    f"{where}: concept {concept.id!r}, field 'broader': cycle through "
-                    f"{current!r}"
+                    f"{where}: concept {concept.id!r}, field 'broader': cycle through {current!r}"
                 )
             seen.add(current)
             current = concepts[current].broader

@@ -119,7 +119,7 @@ class Article:
         for name in ("id", "title"):
             if not values[name]:
                 raise fail("is required and must not be empty", name)
-        values["year"] = _parse_year(record.get("year"), fail)
+        values["year"] = parse_year(record.get("year"), fail)
         for name in LIST_FIELDS:
             values[name] = _parse_list(record.get(name), name, fail)
         return cls(**values)
@@ -155,7 +155,9 @@ def checked(item: object, number: int) -> Article:
     )
 
 
-def _parse_year(value: Any, fail: Any) -> int | None:
+def parse_year(value: Any, fail: Any) -> int | None:
+    """A record's year (an int, or digits), ``None`` if empty; ``fail(message, field)``
+    makes the error to raise otherwise."""
     if value in (None, ""):
         return None
     if isinstance(value, bool):

@@ -14,6 +14,7 @@ from whoosh import sorting
 from ._errors import AllianceSearchError
 from .analysis import analyze, fold, in_capitals, side_by_side, stem_variants, term_positions
 from .concepts import Concept, Sense, Thesaurus, written_as
+from .corpus import parse_year
 from .index import article_from_stored
 from .query import (
     EXACT_FIELD,
@@ -133,18 +134,27 @@ def _unmet_filters(
     return tuple(notes)
 
 
+def _check_limit(limit: object, also: str = "") -> None:
+    """Raise a clear error unless ``limit`` is a whole number ≥ 0."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        allowed = f"a whole number ≥ 0 {also}".strip()
+        raise AllianceSearchError(f"limit must be {allowed}, got {limit!r}")
+
+
 def _years(year: object) -> tuple[int, int]:
     """The years a ``year`` filter keeps, from and to: a year (*2009*, also written
     ``"2009"``) or a pair of them."""
 
+    def fail(message: str, name: str) -> AllianceSearchError:
+        return AllianceSearchError(
+            f"year must be a year such as 2009 or a pair (2005, 2010), got {year!r}"
+        )
+
     def one(value: object) -> int:
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9999:
-            raise AllianceSearchError(
-                f"year must be a year such as 2009 or a pair (2005, 2010), got {year!r}"
-            )
-        return value
+        parsed = parse_year(value, fail)  # as the corpus reads a record's year
+        if parsed is None:
+            raise fail("", "year")
+        return parsed
 
     if isinstance(year, tuple | list) and len(year) == 2:
         low, high = one(year[0]), one(year[1])
@@ -205,8 +215,8 @@ def search(
     """
     if not isinstance(query, str):
         raise AllianceSearchError(f"the query must be a string, got {type(query).__name__}")
-    if limit is not None and (not isinstance(limit, int) or limit < 0):
-        raise AllianceSearchError(f"limit must be a whole number ≥ 0 or None, got {limit!r}")
+    if limit is not None:
+        _check_limit(limit, "or None")
     if not isinstance(related_share, int | float) or not 0 <= related_share <= 1:
         raise AllianceSearchError(f"related_share must be from 0 to 1, got {related_share!r}")
     weights = {
@@ -754,8 +764,7 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
     >>> index.more_like_this("sm-alliance-therapeutique-dans-la-demence").ids[0]
     'sm-l-alliance-therapeutique-un-concept-controverse'
     """
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-        raise AllianceSearchError(f"limit must be a whole number ≥ 0, got {limit!r}")
+    _check_limit(limit)
     searcher = index.searcher()
     stored = searcher.document(id=article_id)
     if stored is None:
@@ -776,7 +785,7 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
         alt = Alternative(surfaces.get(term, term), ((term,),), weight=weight)
         clauses.append(Clause(label=alt.text, alternatives=(alt,)))
     parsed = ParsedQuery(text=f"like {article_id}", clauses=tuple(clauses))
-    if not parsed or limit == 0:
+    if not parsed:
         return Results(parsed.text, [], total=0)
     whoosh_query = parsed.whoosh_query(DEFAULT_FIELD_WEIGHTS, searcher)
     itself = searcher.document_number(id=article_id)
