@@ -192,6 +192,13 @@ def test_parse_toc_command(capsys, tmp_path: Path) -> None:
     assert out_file.read_text("utf-8") == SEED_JSONL.read_text("utf-8")
 
 
+def test_parse_toc_of_an_empty_file_names_the_file(capsys, tmp_path: Path) -> None:
+    empty = tmp_path / "sommaire.txt"
+    empty.write_text("\n\n", "utf-8")
+    code, _, err = run(capsys, "parse-toc", str(empty))
+    assert code == 1 and f"{empty}: the table of contents is empty" in err
+
+
 def test_concepts_command(capsys) -> None:
     code, out, _ = run(capsys, "concepts", "TPB")
     assert code == 0 and out.startswith("état limite [etat-limite]") and "borderline" in out

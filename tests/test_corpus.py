@@ -75,6 +75,38 @@ def test_parse_issue_toc_on_another_pasted_issue() -> None:
     assert {a.year for a in articles} == {2015}
 
 
+def test_parse_issue_toc_reads_the_issue_line_above_the_contents() -> None:
+    toc = (
+        "Santé mentale n° 215 - Février 2017\n\n"
+        "Le dossier interroge la contention et ses effets sur les équipes.\n\n"
+        "Isolement et contention\n"
+        "La chambre d’isolement\n"
+        "Les soignants décrivent la mise en chambre d’isolement.\n"
+    )
+    articles = als.parse_issue_toc(toc, id_prefix="sm215-")
+    assert [a.title for a in articles] == ["Isolement et contention", "La chambre d’isolement"]
+    assert articles[0].summary.startswith("Le dossier interroge")
+    assert {(a.journal, a.issue, a.year, a.dossier) for a in articles} == {
+        ("Santé mentale", "n° 215 - Février 2017", 2017, "Isolement et contention")
+    }
+    given = als.parse_issue_toc(toc, journal="SM", issue="215", year=2016)
+    assert {(a.journal, a.issue, a.year) for a in given} == {("SM", "215", 2016)}
+
+
+def test_parse_issue_toc_keeps_a_dossier_title_that_only_names_a_date() -> None:
+    for blank in ("\n", "\n\n"):
+        toc = f"Mai 1968 et la psychiatrie{blank}La chambre d’isolement\nUn texte sur la chambre.\n"
+        articles = als.parse_issue_toc(toc)
+        assert [a.title for a in articles] == [
+            "Mai 1968 et la psychiatrie",
+            "La chambre d’isolement",
+        ]
+        assert {a.issue for a in articles} == {""}
+    dated = als.parse_issue_toc("Santé mentale, février 2017\n\n" + toc)
+    assert dated[0].title == "Mai 1968 et la psychiatrie"
+    assert (dated[0].issue, dated[0].year) == ("Santé mentale, février 2017", 2017)
+
+
 def test_parse_issue_toc_rejects_empty_text() -> None:
     with pytest.raises(als.CorpusError, match="empty"):
         als.parse_issue_toc("  \n\n ")

@@ -347,7 +347,12 @@ def _run(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise AllianceSearchError(f"{args.file}: cannot read as UTF-8 text ({exc})") from None
         articles = parse_issue_toc(
-            text, id_prefix=args.prefix, journal=args.journal, issue=args.issue, year=args.year
+            text,
+            id_prefix=args.prefix,
+            journal=args.journal,
+            issue=args.issue,
+            year=args.year,
+            source=str(args.file),
         )
         if args.output:
             write_jsonl(articles, args.output)

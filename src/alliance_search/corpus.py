@@ -468,6 +468,14 @@ def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
 _SKIP_LINES = frozenset({"sommaire", "au sommaire de ce dossier", "au sommaire de ce numéro"})
 _OTHER_SECTION = re.compile(r"^(et aussi|également) dans ce numéro\s*:?$", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?…»]\s+[A-ZÀ-ÖØ-Þ«]")
+# The issue line a journal site puts above its table of contents:
+# "Santé mentale n° 215 - Février 2017", "N° 180 – septembre 2013".
+_ISSUE_NUMBER = re.compile(r"(?:\bn[°o]\.?|\bnuméro|\bnumero|\bno\.)\s*(\d+)", re.IGNORECASE)
+_ISSUE_DATE = re.compile(
+    r"\b(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre"
+    r"|novembre|d[ée]cembre)[\s-]+((?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 
 
 def _slug(text: str) -> str:
@@ -491,6 +499,39 @@ def _join(previous: str, line: str) -> str:
     return f"{previous} {line}"
 
 
+def _ends_with_date(line: str) -> bool:
+    return any(date.end() == len(line) for date in _ISSUE_DATE.finditer(line))
+
+
+def _issue_header(text: str) -> tuple[str, str]:
+    """Split off an issue line standing alone above the table of contents.
+
+    Returns the line ("" when there is none) and the rest of the text. The line
+    must name an issue number or end with a month and year, and a blank line must
+    follow it.
+    """
+    head, sep, rest = text.lstrip("\n").partition("\n\n")
+    line = head.strip()
+    if (
+        not sep
+        or not rest.strip()
+        or "\n" in line
+        or len(line) > 120
+        or _is_summary_line(line, False)
+        or not (_ISSUE_NUMBER.search(line) or _ends_with_date(line))
+    ):
+        return "", text
+    return line, rest
+
+
+def _split_issue_line(header: str) -> tuple[str, str]:
+    """Journal and issue of an issue line: ("Santé mentale", "n° 215 - Février 2017")."""
+    number = _ISSUE_NUMBER.search(header)
+    if not number:
+        return "", header
+    return header[: number.start()].strip(" -–—,:"), header[number.start() :]
+
+
 def parse_issue_toc(
     text: str,
     *,
@@ -498,6 +539,7 @@ def parse_issue_toc(
     journal: str = "",
     issue: str = "",
     year: int | None = None,
+    source: str = "<table of contents>",
 ) -> list[Article]:
     """Turn a table of contents pasted from a journal site into articles.
 
@@ -505,13 +547,25 @@ def parse_issue_toc(
     paragraph, a blank line, the dossier title, then title lines each followed by
     the summary (possibly broken across lines); "Sommaire" lines are skipped and
     "Et aussi dans ce numéro" starts the ``et-aussi`` section. Ids are
-    ``id_prefix`` + a slug of the title.
+    ``id_prefix`` + a slug of the title. An issue line on top, alone before a blank
+    line ("Santé mentale n° 215 - Février 2017"), is not an article: it gives the
+    ``issue``, ``year`` and ``journal`` not given as arguments. ``source`` names the
+    text in errors (a file name, say).
 
     >>> toc = "Le dossier\\nLe soin\\nUn texte sur le soin en psychiatrie."
     >>> [a.title for a in parse_issue_toc(toc)]
     ['Le dossier', 'Le soin']
+    >>> toc = "Santé mentale n° 215 - Février 2017\\n\\n" + toc
+    >>> [(a.title, a.journal, a.year) for a in parse_issue_toc(toc)][0]
+    ('Le dossier', 'Santé mentale', 2017)
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header, text = _issue_header(text)
+    if header:
+        date = _ISSUE_DATE.search(header)
+        named_journal, named_issue = _split_issue_line(header)
+        journal, issue = journal or named_journal, issue or named_issue
+        year = year if year is not None else (int(date.group(1)) if date else None)
     presentation = ""
     blocks = text.split("\n\n", 1)
     first = [line.strip() for line in blocks[0].splitlines() if line.strip()]
@@ -528,7 +582,7 @@ def parse_issue_toc(
         else:
             lines.append(line)
     if not lines:
-        raise CorpusError("the table of contents is empty", source="<table of contents>")
+        raise CorpusError("the table of contents is empty", source=source)
 
     dossier = lines.pop(0)
     entries: list[dict[str, str]] = [
