@@ -284,6 +284,20 @@ def test_hits_carry_fields_and_marked_snippet(seed_index) -> None:
     assert ("borderline", "summary", "exact") in fields
 
 
+def test_asterisks_of_the_text_are_escaped_in_the_marked_snippet(tmp_path) -> None:
+    article = als.Article(
+        id="a1",
+        title="Soins sous contrainte",
+        summary="Les soins sans consentement ** marqués ** en psychiatrie (p < 0,05*).",
+    )
+    hit = als.build_index([article], tmp_path / "ix").search("soins consentement")[0]
+    assert hit.snippet == (
+        "Les **soins** sans **consentement** \\*\\* marqués \\*\\* en psychiatrie (p < 0,05\\*)."
+    )
+    assert hit.snippet_text == article.summary
+    assert hit.to_dict()["snippet"] == hit.snippet
+
+
 def test_snippet_falls_back_to_the_title_when_the_summary_is_empty(seed_index) -> None:
     hit = seed_index.search("psychose")[0]
     assert hit.id == PSYCHOSIS

@@ -49,7 +49,8 @@ class Match:
 class Hit:
     """One ranked article with its score, snippet and explanation.
 
-    ``snippet`` has the matched words between ``**``; ``snippet_text`` and
+    ``snippet`` has the matched words between ``**`` (an asterisk of the text is
+    written ``\\*``, as Markdown escapes it); ``snippet_text`` and
     ``snippet_spans`` give the same without markers, for renderers. Snippet and
     explanation are computed on first access, so hits never looked at cost nothing.
 
@@ -145,7 +146,9 @@ class Hit:
         >>> "**Charcot**" in index.search("Charcot")[0].snippet
         True
         """
-        return mark(self.snippet_text, self.snippet_spans, MARK_OPEN, MARK_CLOSE)
+        return mark(
+            self.snippet_text, self.snippet_spans, MARK_OPEN, MARK_CLOSE, escape=_escape_stars
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: id, title, section, score, rank, snippet, explanation...
@@ -183,6 +186,11 @@ class Hit:
         from .display import hits_html
 
         return hits_html([self])
+
+
+def _escape_stars(text: str) -> str:
+    """Escape asterisks as Markdown does, so that only the markers are ``**``."""
+    return text.replace("*", "\\*")
 
 
 def mark(
