@@ -188,6 +188,8 @@ def test_distinct_words_stay_distinct() -> None:
         ("absentéisme", "absente"),
         ("publications", "santé publique"),
         ("parentalité", "parents"),  # parenthood, a concept of its own
+        ("thérapeute", "thérapeutique"),  # the therapist, not alliance thérapeutique
+        ("psychothérapeutes", "psychothérapeutiques"),
     ],
 )
 def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
@@ -220,6 +222,9 @@ def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
         ("famille", "familiale"),  # thérapie familiale, violence dans la famille
         ("familles", "familiaux"),
         ("parents", "parentales"),  # pratiques parentales, pratiques des parents
+        ("thérapeute", "thérapeutes"),
+        ("théâtre", "théâtrale"),  # médiation théâtrale, atelier théâtre
+        ("théâtres", "théâtraux"),
     ],
 )
 def test_words_with_their_own_stem_still_meet_their_forms(word: str, form: str) -> None:

@@ -304,6 +304,13 @@ def test_snippet_falls_back_to_the_title_when_the_summary_is_empty(seed_index) -
     assert hit.snippet == "Le temps vécu dans la **psychose**"
 
 
+def test_the_therapist_is_not_found_in_therapeutic_alliance(seed_index) -> None:
+    """*thérapeute* is written in two summaries; eight hold *thérapeutique*."""
+    results = seed_index.search("thérapeute", limit=None)
+    assert results.total == 2
+    assert all(m.found == "thérapeute" for hit in results for m in hit.explanation)
+
+
 def test_stem_route_in_explanation(seed_index) -> None:
     hit = seed_index.search("infirmière")[0]
     assert any(m.route == "stem" and m.found.lower() == "infirmiers" for m in hit.explanation)

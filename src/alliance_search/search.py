@@ -762,7 +762,7 @@ def more_like_this(index: Index, article_id: str, limit: int = 5, *, numterms: i
     """Articles similar to ``article_id``: its distinctive words and its concepts.
 
     >>> index.more_like_this("sm-alliance-therapeutique-dans-la-demence").ids[0]
-    'sm-l-alliance-therapeutique-un-concept-controverse'
+    'sm-l-alliance-therapeutique-en-question'
     """
     _check_limit(limit)
     searcher = index.searcher()
