@@ -247,8 +247,12 @@ def test_search_with_operators(capsys) -> None:
 
 
 def test_json_output_keeps_what_the_search_says_on_stderr(capsys) -> None:
-    code, out, err = run(capsys, "search", "contre-transfert", "--json")
+    code, out, err = run(capsys, "search", "maladie de Parkinson", "--json")
     assert code == 0 and json.loads(out) == []
+    assert "nearby concepts with articles: trouble neurocognitif (1)" in err
+    code, out, err = run(capsys, "search", "contre-transfert", "--json")
+    assert code == 0 and DEMENTIA in {h["id"] for h in json.loads(out)}
+    assert "broader concept «relation thérapeutique»" in err
     assert "nearby concepts with articles: alliance thérapeutique (" in err
     code, out, err = run(capsys, "search", "lien thérapeutique -borderline", "--json")
     assert BORDERLINE not in {h["id"] for h in json.loads(out)}

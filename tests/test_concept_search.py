@@ -563,9 +563,8 @@ def test_a_part_whose_words_never_meet_is_noted_when_nothing_matches(seed_index)
     holds apart (*contre*, *transfert*, *réaction*...): no article names it, and with
     nothing found the note says so, as for a word no article holds."""
     results = seed_index.search("contre-transfert")
-    assert len(results) == 0
-    assert results.notes == (
-        "no article names «contre-transfert», nor its other names or related terms",
+    assert results.notes[0] == (
+        "no article names «contre-transfert», nor its other names or related terms"
     )
     # within filters, nothing found says nothing of the whole index
     assert seed_index.search("contre-transfert", section="dossier").notes == ()
@@ -574,9 +573,36 @@ def test_a_part_whose_words_never_meet_is_noted_when_nothing_matches(seed_index)
     assert mixed.ids[0] == DEMENTIA and mixed.notes == ()
 
 
+def test_nothing_matched_shows_the_broader_concept(seed_index) -> None:
+    """No article of the issue names the TCC: the two on psychotherapy stand in."""
+    results = seed_index.search("TCC")
+    assert [c.id for c in results.broadened] == ["psychotherapie"]
+    assert results.notes[-1] == (
+        "nothing matched: showing the articles on the broader concept «psychothérapie»"
+    )
+    assert set(results.ids) == {
+        "sm-l-alliance-therapeutique-dans-la-psychotherapie",
+        "sm-alliance-therapeutique-ce-que-dit-la-recherche",
+    }
+    assert results.total == 2
+    assert all("psychothérapie" in str(hit.explanation[0]) for hit in results)
+    assert results.facets()["concepts"]["psychotherapie"] == 2
+    # the query's own concepts, not the words around them, are broadened
+    assert [c.id for c in seed_index.search("contre-transfert").broadened] == [
+        "relation-therapeutique"
+    ]
+    # not when something matched, nor within filters, nor words only ...
+    assert seed_index.search("TCC démence").broadened == ()
+    assert len(seed_index.search("TCC", section="et-aussi")) == 0
+    assert len(seed_index.search("TCC", expand=False)) == 0
+    # ... nor to a chapter of the whole field (boulimie → TCA → trouble mental)
+    boulimie = seed_index.search("boulimie")
+    assert len(boulimie) == 0 and boulimie.broadened == ()
+
+
 def test_nearby_concepts_when_nothing_matches(seed_index) -> None:
     results = seed_index.search("contre-transfert")
-    assert len(results) == 0
+    assert results.broadened  # what is shown is not what was asked
     assert results.nearby[0][0].id == "alliance-therapeutique"  # the most named first
     nearby = {concept.id: n for concept, n in results.nearby}
     narrower = seed_index.thesaurus.narrower("alliance-therapeutique")

@@ -157,21 +157,22 @@ def results_html(results: Results) -> str:
         caption += f" — did you mean «{results.suggestion}»?"
     if results.notes:  # what was set aside, narrowed, excluded or required
         caption += " — " + "; ".join(results.notes)
-    if not results.total:  # nothing matched (limit=0 shows none of many)
+    if not results.total or results.broadened:  # nothing matched the query itself
         caption += "".join(" — " + line for line in _nearby_line(results))
     return hits_html(results.hits, caption)
 
 
 def notes_lines(results: Results) -> list[str]:
     """What the terminal says of a search besides its hits: the correction searched,
-    a spelling suggestion, the notes, and nearby concepts when nothing matched."""
+    a spelling suggestion, the notes, and nearby concepts when nothing matched the
+    query (limit=0 shows none of many)."""
     lines = []
     if results.corrected:
         lines.append(f"Showing results for: {results.corrected}")
     if results.suggestion:
         lines.append(f"Did you mean: {results.suggestion.rstrip(' ?')}?")
     lines.extend(f"note: {note}" for note in results.notes)
-    if not results.total:  # nothing matched (limit=0 shows none of many)
+    if not results.total or results.broadened:  # nothing matched the query itself
         lines.extend(_nearby_line(results))
     return lines
 

@@ -228,8 +228,12 @@ class Results(Sequence[Hit]):
         facets: Callable[[], dict[str, dict[str, int]]] | None = None,
         thesaurus: Thesaurus | None = None,
         corrected: str | None = None,
+        broadened: Sequence[Concept] = (),
     ) -> None:
         self.query = query
+        #: The broader concepts whose articles are shown because nothing matched the
+        #: query itself (*TCC* in an issue without any: *psychothérapie*), else ().
+        self.broadened = tuple(broadened)
         #: What was searched instead of ``query`` when some of its words were misspelt
         #: (see :func:`~alliance_search.spelling.correct`), else None.
         self.corrected = corrected

@@ -208,7 +208,9 @@ def search(
     A misspelt word that matches nothing is searched as its correction when that is
     safe (see :func:`~alliance_search.spelling.correct`; ``Results.corrected`` holds
     what was searched instead); ``correct=False`` searches the words as typed. Other
-    unknown words get a "did you mean" (``Results.suggestion``).
+    unknown words get a "did you mean" (``Results.suggestion``). When nothing matches
+    (no filter, no operator), the articles on the broader concept of the query's
+    concepts are shown instead, with a note (``Results.broadened``).
 
     >>> index.search("maladie d'Alzheimer", limit=3).ids
     ['sm-alliance-therapeutique-dans-la-demence']
@@ -299,12 +301,47 @@ def search(
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
         final = _Share(clause_terms, coordination, related_share)
     ranked, matching = scorer.top(whoosh_query, limit, allow, final)
-    if not ranked and limit != 0 and allow is None:
+    nothing = not ranked and limit != 0 and allow is None
+    if nothing:
         # Nothing matched in the whole index: every part of the query is missing,
         # also one whose words articles hold apart but never side by side.
         rest = [clause for clause in parsed.subject() if clause not in absent]
         parsed = replace(parsed, notes=parsed.notes + _absent_notes(rest))
-    elif not ranked and limit != 0 and (operators.required or operators.in_title):
+    wider = _broader_with_articles(parsed, searcher, thesaurus) if nothing and expand else []
+    if wider:
+        # ... but the broader concept of what was asked has articles: show those, and
+        # say so (*TCC* in an issue without any: its psychotherapies).
+        found = search(
+            index,
+            "",
+            limit,
+            concepts=[c.id for c in wider],
+            related_weight=related_weight,
+            narrower_weight=narrower_weight,
+            broader_weight=broader_weight,
+            words_weight=words_weight,
+            field_weights=field_weights,
+            proximity_weight=proximity_weight,
+            coordination=coordination,
+            related_share=related_share,
+            rarity_weighting=rarity_weighting,
+        )
+        labels = ", ".join(f"«{c.label}»" for c in wider)
+        concepts_ = "concepts" if len(wider) > 1 else "concept"
+        note = f"nothing matched: showing the articles on the broader {concepts_} {labels}"
+        return Results(
+            query,
+            found.hits,
+            total=lambda: found.total,
+            notes=(*parsed.notes, note),
+            suggestion=suggestion,
+            nearby=nearby,
+            facets=found.facets,
+            thesaurus=thesaurus,
+            corrected=corrected,
+            broadened=wider,
+        )
+    if not ranked and limit != 0 and (operators.required or operators.in_title):
         wanted = ", ".join(said(item) for item in (*operators.required, *operators.in_title))
         note = f"no article matches all that is required: {wanted}"
         parsed = replace(parsed, notes=(*parsed.notes, note))
@@ -324,6 +361,32 @@ def search(
         thesaurus=thesaurus,
         corrected=corrected,
     )
+
+
+#: The most concepts (with itself) a broader concept shown instead may stand for.
+_WIDEST = 50
+
+
+def _broader_with_articles(
+    parsed: ParsedQuery, searcher: Searcher, thesaurus: Thesaurus | None
+) -> list[Concept]:
+    """The broader concept of each concept of the query's subject, where articles of
+    the index name it (by itself or a narrower concept). Only one level up, and not
+    a chapter of more than :data:`_WIDEST` concepts (*trouble mental* would stand for
+    *troubles alimentaires*)."""
+    if thesaurus is None:
+        return []
+    reader = searcher.reader()
+    found: dict[str, Concept] = {}
+    for clause in parsed.subject():
+        if clause.kind != "concept" or clause.concept not in thesaurus.concepts:
+            continue
+        broader = thesaurus.concepts.get(thesaurus.concepts[clause.concept].broader or "")
+        below = with_narrower(thesaurus, broader.id) if broader is not None else []
+        named = any(reader.doc_frequency("concepts", c.id) for c in below)
+        if broader is not None and named and len(below) <= _WIDEST:
+            found.setdefault(broader.id, broader)
+    return list(found.values())
 
 
 #: How many of the best hits :func:`_indirect_notes` reads.
