@@ -90,6 +90,12 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("lésés médullaires", "lesion-moelle-epiniere"),
         ("jeunes de la rue", "itinerance"),
         ("facteurs de protection", "facteur-protection"),
+        ("conflit travail-famille", "conciliation-travail-famille"),
+        ("work-life balance", "conciliation-travail-famille"),
+        ("approche en réseau", "travail-en-reseau"),
+        ("harcèlement psychologique", "harcelement-au-travail"),  # as Québec law names it
+        ("crises épileptiques", "epilepsie"),
+        ("médiation théâtrale", "theatre-therapeutique"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
