@@ -298,6 +298,15 @@ def test_asterisks_of_the_text_are_escaped_in_the_marked_snippet(tmp_path) -> No
     assert hit.to_dict()["snippet"] == hit.snippet
 
 
+def test_a_title_match_shows_the_start_of_the_summary(seed_index) -> None:
+    """The title is shown beside the snippet: repeating it would tell nothing more."""
+    hit = seed_index.search("huit infirmiers")[0]
+    assert hit.id == "sm-j-ai-deja-aligne-huit-infirmiers"
+    assert hit.snippet_text.startswith("L’arrivée de Paul-Eudes, 15 ans")
+    assert hit.snippet_spans == () and "**" not in hit.snippet
+    assert {m.field for m in hit.explanation} == {"title"}
+
+
 def test_snippet_falls_back_to_the_title_when_the_summary_is_empty(seed_index) -> None:
     hit = seed_index.search("psychose")[0]
     assert hit.id == PSYCHOSIS

@@ -966,9 +966,9 @@ def describe(
         for alt in parsed.proximity:
             found, _ = _clause_matches(field, name, alt.text, [alt])
             matches.extend(m for m in found if (m.field, m.found) not in seen)
-    shown = "summary" if clause_spans["summary"] or not clause_spans["title"] else "title"
-    if not texts[shown]:
-        shown = "title"
+    # The summary, where the query matched or not: a title matched is shown beside
+    # the snippet anyway, and the summary's start tells what the article is about.
+    shown = "summary" if texts["summary"] else "title"
     snippet, spans = _window(texts[shown], sorted(word_spans[shown]), clause_spans[shown])
     # The same words found for a word and for the concept they name: say it once,
     # with the concept.
