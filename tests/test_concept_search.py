@@ -600,6 +600,23 @@ def test_nothing_matched_shows_the_broader_concept(seed_index) -> None:
     assert len(boulimie) == 0 and boulimie.broadened == ()
 
 
+def test_a_word_no_article_holds_is_searched_as_the_one_name_it_begins(seed_index) -> None:
+    """*théâtre* is in no article of the issue; the psychodrama workshop is written as a
+    *jeu scénique*, a name of *théâtre thérapeutique*, the one concept it begins."""
+    for query in ("théâtre", "theatre", "théâtres"):
+        results = seed_index.search(query)
+        assert results.ids == ["sm-que-le-spectacle-commence"]
+        assert f"«{query}»: also searched as «théâtre thérapeutique», whose name it begins" in (
+            results.notes
+        )
+    # a word articles hold is searched as itself (*jeu* of *jeu scénique*)
+    assert not any("also searched" in note for note in seed_index.search("jeu").notes)
+    # one that begins the names of many concepts stays a word (*syndrome de Korsakoff*...)
+    assert len(seed_index.search("syndrome")) == 0
+    # and words only, when asked
+    assert len(seed_index.search("théâtre", expand=False)) == 0
+
+
 def test_nearby_concepts_when_nothing_matches(seed_index) -> None:
     results = seed_index.search("contre-transfert")
     assert results.broadened  # what is shown is not what was asked

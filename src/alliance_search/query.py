@@ -586,6 +586,52 @@ class ParsedQuery:
                 clauses.append(clause)
         return replace(self, clauses=tuple(clauses)) if changed else self
 
+    def with_names_begun(self, searcher: Searcher, expansion: Expansion) -> ParsedQuery:
+        """The query with each word that no article holds, even through its stem, and
+        that begins the names of one concept only (*théâtre*: *théâtre thérapeutique*;
+        *asymétrie*: *asymétrie relationnelle*), also searched as that concept, with a
+        note: in a small collection the word may be missing where the concept is
+        written otherwise (*jeu scénique*)."""
+        thesaurus = expansion.thesaurus
+        if thesaurus is None:
+            return self
+        reader = searcher.reader()
+        own = {clause.concept for clause in self.clauses if clause.concept}
+        added: list[Clause] = []
+        notes: list[str] = []
+        for clause in self.clauses:
+            typed = clause.alternatives[0]
+            if (
+                clause.kind != "word"
+                or clause.penalty is not None
+                or typed.written_only
+                or len(typed.words) != 1
+                or _held(typed, reader)
+            ):
+                continue
+            word = fold(typed.text).lower()
+            forms = {word, word[:-1]} if word.endswith(("s", "x")) else {word}
+            begun = {
+                concept.id
+                for form in forms
+                for folded, written in thesaurus.names_with(form)
+                if folded[0] == form and (concept := thesaurus.find(" ".join(written)))
+            }
+            if len(begun) != 1 or begun <= own:
+                continue
+            concept = thesaurus.concepts[begun.pop()]
+            named = concept_clause(concept, expansion)
+            if not any(_held(alt, reader) for alt in named.alternatives):
+                continue
+            own.add(concept.id)
+            added.append(named)
+            notes.append(
+                f"«{typed.text}»: also searched as «{concept.label}», whose name it begins"
+            )
+        if not added:
+            return self
+        return replace(self, clauses=self.clauses + tuple(added), notes=self.notes + tuple(notes))
+
     def verb_forms(self) -> dict[str, tuple[str, ...]]:
         """Each verb form in *-ent* of the query that is also searched by its
         infinitive's stem → those stems; not the verb of a question that weighs

@@ -261,7 +261,7 @@ def search(
         parsed = _with_prefixes(parsed, searcher, thesaurus, operators.prefixes)
     parsed = parsed.with_words_in_capitals(searcher, thesaurus).narrowed(searcher)
     parsed = parsed.with_defined(searcher, expansion)
-    parsed = parsed.with_verb_forms(searcher)
+    parsed = parsed.with_verb_forms(searcher).with_names_begun(searcher, expansion)
     verbs = _verb_notes(parsed.verb_forms(), searcher, thesaurus)
     parsed = replace(parsed, notes=parsed.notes + verbs)
     if operators:
