@@ -96,6 +96,7 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("harcèlement psychologique", "harcelement-au-travail"),  # as Québec law names it
         ("crises épileptiques", "epilepsie"),
         ("médiation théâtrale", "theatre-therapeutique"),
+        ("patients difficiles", "patient-difficile"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
