@@ -97,6 +97,8 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("crises épileptiques", "epilepsie"),
         ("médiation théâtrale", "theatre-therapeutique"),
         ("patients difficiles", "patient-difficile"),
+        ("traumatismes dans l'enfance", "trauma-enfance"),
+        ("adverse childhood experiences", "trauma-enfance"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
