@@ -99,6 +99,8 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("patients difficiles", "patient-difficile"),
         ("traumatismes dans l'enfance", "trauma-enfance"),
         ("adverse childhood experiences", "trauma-enfance"),
+        ("violence envers les femmes", "violence-faite-aux-femmes"),
+        ("soins de longue durée", "ehpad"),  # the CHSLD
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
