@@ -101,6 +101,8 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("adverse childhood experiences", "trauma-enfance"),
         ("violence envers les femmes", "violence-faite-aux-femmes"),
         ("soins de longue durée", "ehpad"),  # the CHSLD
+        ("recours aux services de santé mentale", "utilisation-services-sante-mentale"),
+        ("service use", "utilisation-services"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
