@@ -197,6 +197,15 @@ def test_parse_toc_of_an_empty_file_names_the_file(capsys, tmp_path: Path) -> No
     empty.write_text("\n\n", "utf-8")
     code, _, err = run(capsys, "parse-toc", str(empty))
     assert code == 1 and f"{empty}: the table of contents is empty" in err
+    missing = tmp_path / "absent.txt"
+    code, _, err = run(capsys, "parse-toc", str(missing))
+    assert code == 1 and f"{missing}: cannot read (No such file or directory)" in err
+    from .conftest import SEED_TXT
+
+    nowhere = tmp_path / "no" / "such" / "dir" / "out.jsonl"
+    code, _, err = run(capsys, "parse-toc", str(SEED_TXT), "-o", str(nowhere))
+    assert code == 1 and f"{nowhere}: cannot write (No such file or directory)" in err
+    assert "Traceback" not in err
 
 
 def test_concepts_command(capsys) -> None:

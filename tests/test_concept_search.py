@@ -598,6 +598,14 @@ def test_nothing_matched_shows_the_broader_concept(seed_index) -> None:
     # ... nor to a chapter of the whole field (boulimie → TCA → trouble mental)
     boulimie = seed_index.search("boulimie")
     assert len(boulimie) == 0 and boulimie.broadened == ()
+    # limit=0 counts what would be shown
+    counted = seed_index.search("TCC", limit=0)
+    assert (len(counted), counted.total, counted.broadened) == (0, 2, results.broadened)
+    # a broader concept named only two levels down (revue rapide, under revue de
+    # littérature) finds nothing when searched: nothing is promised
+    case = seed_index.search("étude de cas")
+    assert len(case) == 0 and case.broadened == ()
+    assert not any("showing" in note for note in case.notes)
 
 
 def test_a_word_no_article_holds_is_searched_as_the_one_name_it_begins(seed_index) -> None:
@@ -615,6 +623,21 @@ def test_a_word_no_article_holds_is_searched_as_the_one_name_it_begins(seed_inde
     assert len(seed_index.search("syndrome")) == 0
     # and words only, when asked
     assert len(seed_index.search("théâtre", expand=False)) == 0
+    # not through an English name (*visible minorities*), nor for a concept no
+    # article names (*secteur psychiatrique*)
+    for word in ("visible", "secteur"):
+        assert not any("also searched" in note for note in seed_index.search(word).notes)
+
+
+def test_a_word_typed_without_its_accent_is_held_as_written(tmp_path) -> None:
+    """Snowball cuts *succes* (typed without its accent) to *succ* and *succès* to
+    *succes*: the written form, which the index keeps, finds the article, and no
+    note says that no article holds the word."""
+    article = als.Article(id="c1", title="Le succès de carrière des infirmières")
+    index = als.build_index([article], tmp_path / "ix")
+    results = index.search("succes de carriere")
+    assert results.ids == ["c1"]
+    assert not any(note.startswith("no article") for note in results.notes)
 
 
 def test_nearby_concepts_when_nothing_matches(seed_index) -> None:

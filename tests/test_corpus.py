@@ -93,18 +93,54 @@ def test_parse_issue_toc_reads_the_issue_line_above_the_contents() -> None:
     assert {(a.journal, a.issue, a.year) for a in given} == {("SM", "215", 2016)}
 
 
-def test_parse_issue_toc_keeps_a_dossier_title_that_only_names_a_date() -> None:
-    for blank in ("\n", "\n\n"):
-        toc = f"Mai 1968 et la psychiatrie{blank}La chambre d’isolement\nUn texte sur la chambre.\n"
+@pytest.mark.parametrize(
+    "dossier",
+    [
+        "Mai 1968 et la psychiatrie",
+        "Soins sans consentement : la loi du 5 juillet 2011",
+        "Le numéro 15, une revue qui soigne",
+    ],
+)
+def test_parse_issue_toc_keeps_a_dossier_title_that_names_a_date_or_a_number(
+    dossier: str,
+) -> None:
+    for blank in ("\n", "\n\n", "\n \u00a0\n"):
+        toc = f"{dossier}{blank}La chambre d’isolement\nUn texte sur la chambre.\n"
         articles = als.parse_issue_toc(toc)
-        assert [a.title for a in articles] == [
-            "Mai 1968 et la psychiatrie",
-            "La chambre d’isolement",
+        assert [a.title for a in articles] == [dossier, "La chambre d’isolement"]
+        assert {(a.issue, a.year) for a in articles} == {("", None)}
+
+
+@pytest.mark.parametrize(
+    ("line", "journal", "issue", "year"),
+    [
+        ("Santé mentale, février 2017", "Santé mentale", "février 2017", 2017),
+        ("N° 180 – septembre 2013", "", "N° 180 – septembre 2013", 2013),
+        ("Numéro 12, printemps 2020", "", "Numéro 12, printemps 2020", 2020),
+        ("Février 2017 - N° 215", "", "Février 2017 - N° 215", 2017),
+        ("Santé mentale nº 140", "Santé mentale", "nº 140", None),
+        ("Sommaire du n° 140 - sept. 2009", "", "n° 140 - sept. 2009", 2009),
+    ],
+)
+def test_parse_issue_toc_reads_issue_lines_as_journal_sites_write_them(
+    line: str, journal: str, issue: str, year: int | None
+) -> None:
+    # a "Sommaire" line above, a blank line holding spaces, Windows line ends, a BOM
+    toc = f"\ufeffSommaire\r\n{line}\r\n  \r\nLe dossier\r\nLe soin\r\nUn texte sur le soin.\r\n"
+    articles = als.parse_issue_toc(toc)
+    assert [a.title for a in articles] == ["Le dossier", "Le soin"]
+    assert {(a.journal, a.issue, a.year) for a in articles} == {(journal, issue, year)}
+
+
+def test_parse_issue_toc_reads_rubriques_and_aussi_dans_ce_numero_as_other_pages() -> None:
+    for heading in ("Rubriques", "Aussi dans ce numéro", "Et aussi dans ce numéro :"):
+        toc = f"Le dossier\nLe soin\nUn texte sur le soin.\n{heading}\nLa chronique\n"
+        articles = als.parse_issue_toc(toc)
+        assert [(a.title, a.section) for a in articles] == [
+            ("Le dossier", "dossier"),
+            ("Le soin", "dossier"),
+            ("La chronique", "et-aussi"),
         ]
-        assert {a.issue for a in articles} == {""}
-    dated = als.parse_issue_toc("Santé mentale, février 2017\n\n" + toc)
-    assert dated[0].title == "Mai 1968 et la psychiatrie"
-    assert (dated[0].issue, dated[0].year) == ("Santé mentale, février 2017", 2017)
 
 
 def test_parse_issue_toc_rejects_empty_text() -> None:

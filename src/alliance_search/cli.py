@@ -344,7 +344,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "parse-toc":
         try:
             text = args.file.read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
+            raise AllianceSearchError(f"{args.file}: cannot read ({exc.strerror or exc})") from None
+        except UnicodeDecodeError as exc:
             raise AllianceSearchError(f"{args.file}: cannot read as UTF-8 text ({exc})") from None
         articles = parse_issue_toc(
             text,

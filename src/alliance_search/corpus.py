@@ -22,7 +22,7 @@ from typing import Any
 
 from unidecode import unidecode
 
-from ._errors import CorpusError
+from ._errors import AllianceSearchError, CorpusError
 
 __all__ = [
     "CORPUS_SUFFIXES",
@@ -458,24 +458,40 @@ def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
     >>> [a.title for a in load_corpus(tmp_path / "extrait.jsonl")]
     ["L'alliance thérapeutique en question", 'L’alliance thérapeutique, un concept controversé']
     """
-    with open(path, "w", encoding="utf-8") as out:
-        for article in articles:
-            out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            for article in articles:
+                out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise AllianceSearchError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 # --------------------------------------------------------------------------- TOC parser
 
 _SKIP_LINES = frozenset({"sommaire", "au sommaire de ce dossier", "au sommaire de ce numéro"})
-_OTHER_SECTION = re.compile(r"^(et aussi|également) dans ce numéro\s*:?$", re.IGNORECASE)
+_OTHER_SECTION = re.compile(
+    r"^(?:(?:et )?aussi|également) dans ce numéro\s*:?$|^rubriques\s*:?$", re.IGNORECASE
+)
 _SENTENCE_BREAK = re.compile(r"[.!?…»]\s+[A-ZÀ-ÖØ-Þ«]")
-# The issue line a journal site puts above its table of contents:
-# "Santé mentale n° 215 - Février 2017", "N° 180 – septembre 2013".
-_ISSUE_NUMBER = re.compile(r"(?:\bn[°o]\.?|\bnuméro|\bnumero|\bno\.)\s*(\d+)", re.IGNORECASE)
-_ISSUE_DATE = re.compile(
-    r"\b(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre"
-    r"|novembre|d[ée]cembre)[\s-]+((?:19|20)\d\d)\b",
+# The issue line a journal site puts above its table of contents, alone before a
+# blank line: "Santé mentale n° 215 - Février 2017", "N° 180 – septembre 2013",
+# "Numéro 12, printemps 2020", "Février 2017 - N° 215". The whole line must be the
+# journal's name (a few words, no digit), an issue number and/or a month and year.
+_MONTH = (
+    r"(?:janvier|janv|f[ée]vrier|f[ée]vr?|mars|avril|avr|mai|juin|juillet|juil|ao[ûu]t"
+    r"|septembre|sept|octobre|oct|novembre|nov|d[ée]cembre|d[ée]c"
+    r"|printemps|[ée]t[ée]|automne|hiver)\.?"
+)
+_DATE = rf"{_MONTH}(?:\s*[-/–]\s*{_MONTH})?\s+(?:19|20)\d\d"
+_NUMBER = r"(?:n\s?[°º]|no\.?|num[ée]ro)\s*\d+(?:\s*[-/–]\s*\d+)?"
+_SEPARATORS = r"[\s,.:–—-]*"
+_ISSUE_LINE = re.compile(
+    rf"(?P<journal>(?:[^\W\d_][\w'’]*\s*){{0,6}}?){_SEPARATORS}"
+    rf"(?P<issue>{_NUMBER}(?:{_SEPARATORS}{_DATE})?|{_DATE}(?:{_SEPARATORS}{_NUMBER})?)",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SOMMAIRE = re.compile(r"^sommaire(?:\s+(?:du|de\s+ce))?\b\s*", re.IGNORECASE)
 
 
 def _slug(text: str) -> str:
@@ -499,37 +515,15 @@ def _join(previous: str, line: str) -> str:
     return f"{previous} {line}"
 
 
-def _ends_with_date(line: str) -> bool:
-    return any(date.end() == len(line) for date in _ISSUE_DATE.finditer(line))
-
-
-def _issue_header(text: str) -> tuple[str, str]:
-    """Split off an issue line standing alone above the table of contents.
-
-    Returns the line ("" when there is none) and the rest of the text. The line
-    must name an issue number or end with a month and year, and a blank line must
-    follow it.
-    """
+def _issue_header(text: str) -> tuple[re.Match[str] | None, str]:
+    """Split off an issue line standing alone above the table of contents: its
+    match of :data:`_ISSUE_LINE` (None when there is none) and the rest of the text."""
     head, sep, rest = text.lstrip("\n").partition("\n\n")
     line = head.strip()
-    if (
-        not sep
-        or not rest.strip()
-        or "\n" in line
-        or len(line) > 120
-        or _is_summary_line(line, False)
-        or not (_ISSUE_NUMBER.search(line) or _ends_with_date(line))
-    ):
-        return "", text
-    return line, rest
-
-
-def _split_issue_line(header: str) -> tuple[str, str]:
-    """Journal and issue of an issue line: ("Santé mentale", "n° 215 - Février 2017")."""
-    number = _ISSUE_NUMBER.search(header)
-    if not number:
-        return "", header
-    return header[: number.start()].strip(" -–—,:"), header[number.start() :]
+    issue = _ISSUE_LINE.fullmatch(line)
+    if not sep or not rest.strip() or issue is None:
+        return None, text
+    return issue, rest
 
 
 def parse_issue_toc(
@@ -559,13 +553,19 @@ def parse_issue_toc(
     >>> [(a.title, a.journal, a.year) for a in parse_issue_toc(toc)][0]
     ('Le dossier', 'Santé mentale', 2017)
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # Blank lines may hold spaces; "Sommaire" lines are skipped wherever they are.
+    text = "\n".join(
+        "" if line.strip().lower().rstrip(" :") in _SKIP_LINES else line.strip()
+        for line in text.split("\n")
+    )
     header, text = _issue_header(text)
-    if header:
-        date = _ISSUE_DATE.search(header)
-        named_journal, named_issue = _split_issue_line(header)
-        journal, issue = journal or named_journal, issue or named_issue
-        year = year if year is not None else (int(date.group(1)) if date else None)
+    if header is not None:
+        found = _YEAR.search(header["issue"])
+        named = _SOMMAIRE.sub("", header["journal"]).strip(" ,.:–—-")
+        journal = journal or named
+        issue = issue or header["issue"]
+        year = year if year is not None else (int(found.group()) if found else None)
     presentation = ""
     blocks = text.split("\n\n", 1)
     first = [line.strip() for line in blocks[0].splitlines() if line.strip()]

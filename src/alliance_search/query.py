@@ -256,12 +256,14 @@ INDIRECT = frozenset(["related", "broader"])
 
 def _held(alt: Alternative, reader: IndexReader) -> bool:
     """Whether some article can match ``alt``: all its words in a title, summary or
-    keywords (an abbreviation: as written)."""
+    keywords, by their stems or as written (*succes* typed without its accent is
+    *succès* as written, not by its stem); an abbreviation: as written."""
     if alt.written_only:
         return any(reader.doc_frequency(EXACT_FIELD, f) for f in _written_forms(alt))
     return all(
         any(reader.doc_frequency(f, term) for term in variants for f in _TEXT_FIELDS)
-        for variants in alt.words
+        or (form is not None and reader.doc_frequency(EXACT_FIELD, form) > 0)
+        for variants, form in zip(alt.words, alt.exact or (None,) * len(alt.words), strict=True)
     )
 
 
@@ -620,9 +622,12 @@ class ParsedQuery:
             if len(begun) != 1 or begun <= own:
                 continue
             concept = thesaurus.concepts[begun.pop()]
-            named = concept_clause(concept, expansion)
-            if not any(_held(alt, reader) for alt in named.alternatives):
+            # Its label must begin with the word (not an English name: *visible* of
+            # *visible minorities*), and articles must name it.
+            label = [fold(w).lower() for w in concept.label.split()]
+            if label[0] not in forms or not reader.doc_frequency(CONCEPTS_FIELD, concept.id):
                 continue
+            named = concept_clause(concept, expansion)
             own.add(concept.id)
             added.append(named)
             notes.append(

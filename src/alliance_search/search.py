@@ -301,13 +301,15 @@ def search(
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
         final = _Share(clause_terms, coordination, related_share)
     ranked, matching = scorer.top(whoosh_query, limit, allow, final)
-    nothing = not ranked and limit != 0 and allow is None
+    # limit=0 ranks none of the matches, and counts them
+    nothing = allow is None and not (ranked if limit != 0 else matching())
     if nothing:
         # Nothing matched in the whole index: every part of the query is missing,
         # also one whose words articles hold apart but never side by side.
         rest = [clause for clause in parsed.subject() if clause not in absent]
         parsed = replace(parsed, notes=parsed.notes + _absent_notes(rest))
     wider = _broader_with_articles(parsed, searcher, thesaurus) if nothing and expand else []
+    found = None
     if wider:
         # ... but the broader concept of what was asked has articles: show those, and
         # say so (*TCC* in an issue without any: its psychotherapies).
@@ -326,13 +328,14 @@ def search(
             related_share=related_share,
             rarity_weighting=rarity_weighting,
         )
+    if found is not None and found.total:
         labels = ", ".join(f"«{c.label}»" for c in wider)
         concepts_ = "concepts" if len(wider) > 1 else "concept"
         note = f"nothing matched: showing the articles on the broader {concepts_} {labels}"
         return Results(
             query,
             found.hits,
-            total=lambda: found.total,
+            total=found.total,
             notes=(*parsed.notes, note),
             suggestion=suggestion,
             nearby=nearby,
