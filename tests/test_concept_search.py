@@ -933,6 +933,16 @@ def test_results_that_only_hold_related_terms_say_so(tmp_path: Path) -> None:
     assert index.search("énurésie").notes == ()
 
 
+def test_results_found_by_the_broader_concept_only_say_so(seed_index) -> None:
+    """The seed names dementia, not Alzheimer's disease: the note names the route."""
+    results = seed_index.search("maladie d'Alzheimer")
+    assert results.ids == [DEMENTIA]
+    assert results.notes == (
+        "the best results do not name «maladie d'Alzheimer» nor its other names, "
+        "only its broader concept",
+    )
+
+
 def test_a_query_of_function_words_only_says_so(tmp_path: Path) -> None:
     """*celle-ci* and *le la* search nothing, and say so; *ci* is no abbreviation."""
     articles = [

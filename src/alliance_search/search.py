@@ -418,18 +418,27 @@ def _indirect_notes(
         for h in best
     ]
 
-    def found(clause: Clause, indirect: bool) -> bool:
+    def found(clause: Clause, route: Callable[[str], bool]) -> bool:
         return any(
             _holds(positions, alt)
             for alt in clause.alternatives
-            if (alt.route in INDIRECT) is indirect
+            if route(alt.route)
             for positions in texts
         )
 
+    # what finds it: its related terms, its broader concept (*démence* for *maladie
+    # d'Alzheimer*), or both
+    said = {
+        (True, False): "related terms",
+        (False, True): "its broader concept",
+        (True, True): "related terms and its broader concept",
+    }
     return tuple(
-        f"the best results do not name «{clause.label}» nor its other names, only related terms"
+        f"the best results do not name «{clause.label}» nor its other names, only "
+        + said[found(clause, "related".__eq__), found(clause, "broader".__eq__)]
         for clause in clauses
-        if found(clause, True) and not found(clause, False)
+        if found(clause, INDIRECT.__contains__)
+        and not found(clause, lambda route: route not in INDIRECT)
     )
 
 
