@@ -209,8 +209,8 @@ def search(
     safe (see :func:`~alliance_search.spelling.correct`; ``Results.corrected`` holds
     what was searched instead); ``correct=False`` searches the words as typed. Other
     unknown words get a "did you mean" (``Results.suggestion``). When nothing matches
-    (no filter, no operator), the articles on the broader concept of the query's
-    concepts are shown instead, with a note (``Results.broadened``).
+    (no filter, no word required or left out), the articles on the broader concept
+    of the query's concepts are shown instead, with a note (``Results.broadened``).
 
     >>> index.search("maladie d'Alzheimer", limit=3).ids
     ['sm-alliance-therapeutique-dans-la-demence']
