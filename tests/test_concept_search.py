@@ -623,6 +623,10 @@ def test_a_word_no_article_holds_is_searched_as_the_one_name_it_begins(seed_inde
     assert len(seed_index.search("syndrome")) == 0
     # and words only, when asked
     assert len(seed_index.search("théâtre", expand=False)) == 0
+    # required or left out, it stands for the concept as well
+    for query in ("théâtre ET adolescents", "adolescents +théâtre"):
+        assert seed_index.search(query).ids == ["sm-que-le-spectacle-commence"]
+    assert "sm-que-le-spectacle-commence" not in seed_index.search("adolescents -théâtre").ids
     # not through an English name (*visible minorities*), nor for a concept no
     # article names (*secteur psychiatrique*)
     for word in ("visible", "secteur"):

@@ -658,8 +658,9 @@ def _constrained(
         if prefix:  # any word starting with it
             clause = prefix_clause(prefix, _starting_with(searcher, prefix))
             parsed = ParsedQuery(text, (clause,) if clause else ())
-        else:
+        else:  # read as the search reads it (*théâtre*, in no article: its concept)
             parsed = parse_query(text, expansion=names_only, proximity_weight=0.0)
+            parsed = parsed.with_names_begun(searcher, names_only)
         clauses = []
         for clause in parsed.clauses:
             if clause.kind == "part":
