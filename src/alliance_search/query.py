@@ -260,10 +260,11 @@ def _held(alt: Alternative, reader: IndexReader) -> bool:
     *succès* as written, not by its stem); an abbreviation: as written."""
     if alt.written_only:
         return any(reader.doc_frequency(EXACT_FIELD, f) for f in _written_forms(alt))
+    written = alt.exact if len(alt.exact) == len(alt.words) else (None,) * len(alt.words)
     return all(
         any(reader.doc_frequency(f, term) for term in variants for f in _TEXT_FIELDS)
         or (form is not None and reader.doc_frequency(EXACT_FIELD, form) > 0)
-        for variants, form in zip(alt.words, alt.exact or (None,) * len(alt.words), strict=True)
+        for variants, form in zip(alt.words, written, strict=True)
     )
 
 
