@@ -590,9 +590,7 @@ def parse_issue_toc(
     ]
     section = "dossier"
     after_summary = False
-    for line in lines:
-        if line.lower().rstrip(" :") in _SKIP_LINES:
-            continue
+    for line in lines:  # the "Sommaire" lines were blanked above
         if _OTHER_SECTION.match(line):
             section, after_summary = "et-aussi", False
             continue

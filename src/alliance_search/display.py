@@ -157,8 +157,7 @@ def results_html(results: Results) -> str:
         caption += f" — did you mean «{results.suggestion}»?"
     if results.notes:  # what was set aside, narrowed, excluded or required
         caption += " — " + "; ".join(results.notes)
-    if not results.total or results.broadened:  # nothing matched the query itself
-        caption += "".join(" — " + line for line in _nearby_line(results))
+    caption += "".join(" — " + line for line in _nearby_line(results))
     return hits_html(results.hits, caption)
 
 
@@ -172,14 +171,14 @@ def notes_lines(results: Results) -> list[str]:
     if results.suggestion:
         lines.append(f"Did you mean: {results.suggestion.rstrip(' ?')}?")
     lines.extend(f"note: {note}" for note in results.notes)
-    if not results.total or results.broadened:  # nothing matched the query itself
-        lines.extend(_nearby_line(results))
+    lines.extend(_nearby_line(results))
     return lines
 
 
 def _nearby_line(results: Results) -> list[str]:
-    """Where to go when nothing matched: nearby concepts that articles name."""
-    if not results.nearby:
+    """Where to go when nothing matched the query itself (limit=0 shows none of many;
+    a broadened search shows its broader concept): nearby concepts that articles name."""
+    if (results.total and not results.broadened) or not results.nearby:
         return []
     shown = ", ".join(f"{concept.label} ({n})" for concept, n in results.nearby)
     return [f"nearby concepts with articles: {shown}"]
