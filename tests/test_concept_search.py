@@ -585,7 +585,14 @@ def test_nothing_matched_shows_the_broader_concept(seed_index) -> None:
         "sm-alliance-therapeutique-ce-que-dit-la-recherche",
     }
     assert results.total == 2
-    assert all("psychothérapie" in str(hit.explanation[0]) for hit in results)
+    # each hit says it was found through the broader concept of what was typed, also
+    # in --json and the notebook, which show no notes
+    for hit in results:
+        assert {(m.query, m.route, m.concept) for m in hit.explanation} == {
+            ("TCC", "broader", "psychotherapie")
+        }
+        assert hit.explanation[0].found.startswith("psychothérapie")
+        assert hit.to_dict()["explanation"][0]["route"] == "broader"
     assert results.facets()["concepts"]["psychotherapie"] == 2
     # the query's own concepts, not the words around them, are broadened
     assert [c.id for c in seed_index.search("contre-transfert").broadened] == [

@@ -290,12 +290,15 @@ def test_asterisks_of_the_text_are_escaped_in_the_marked_snippet(tmp_path) -> No
         title="Soins sous contrainte",
         summary="Les soins sans consentement ** marqués ** en psychiatrie (p < 0,05*).",
     )
-    hit = als.build_index([article], tmp_path / "ix").search("soins consentement")[0]
+    results = als.build_index([article], tmp_path / "ix").search("soins consentement")
+    hit = results[0]
     assert hit.snippet == (
         "Les **soins** sans **consentement** \\*\\* marqués \\*\\* en psychiatrie (p < 0,05\\*)."
     )
     assert hit.snippet_text == article.summary
     assert hit.to_dict()["snippet"] == hit.snippet
+    # plain terminal text is not Markdown: the text's asterisks stay as written
+    assert "sans **consentement** ** marqués ** en psychiatrie (p < 0,05*)." in str(results)
 
 
 def test_a_title_match_shows_the_start_of_the_summary(seed_index) -> None:

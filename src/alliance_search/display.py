@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import MissingExtraError
-from .results import mark
+from .results import MARK_CLOSE, MARK_OPEN, mark
 
 if TYPE_CHECKING:
     from .concepts import Thesaurus
@@ -69,10 +69,9 @@ def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
         body = mark(hit.snippet_text, hit.snippet_spans, _HIGHLIGHT, _RESET)
         lines = [indent + body]
     else:
-        lines = (
-            textwrap.wrap(hit.snippet, width=width, initial_indent=indent, subsequent_indent=indent)
-            or []
-        )
+        # Plain text: the text's own asterisks stay as written (Hit.snippet escapes them).
+        body = mark(hit.snippet_text, hit.snippet_spans, MARK_OPEN, MARK_CLOSE)
+        lines = textwrap.wrap(body, width=width, initial_indent=indent, subsequent_indent=indent)
     why = _explain_line(hit)
     if why:
         lines += textwrap.wrap(

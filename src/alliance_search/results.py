@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, overload
 
 from .corpus import Article
@@ -25,8 +25,8 @@ class Match:
     """Why a hit matched: one query clause found in one field.
 
     ``route`` is ``exact`` (the word as typed), ``stem`` (another form of the word),
-    ``phrase`` (a quoted or adjacent pair of words), ``synonym`` or ``related``
-    (through a thesaurus concept).
+    ``phrase`` (a quoted or adjacent pair of words), ``synonym``, ``narrower``,
+    ``broader`` or ``related`` (through a thesaurus concept).
 
     >>> match = index.search("borderline")[0].explanation[0]
     >>> print(match)
@@ -186,6 +186,22 @@ class Hit:
         from .display import hits_html
 
         return hits_html([self])
+
+
+def broadened_hit(hit: Hit, asked: Mapping[str, str], default: str) -> Hit:
+    """``hit`` of a search for broader concepts, explained as found through the broader
+    concept of what was asked (``asked``: broader concept id → the query's words for
+    the narrower one; ``default`` for a match through a concept not in it)."""
+    describe = hit._describe
+
+    def explain(article: Article) -> Description:
+        text, spans, matches = describe(article)
+        route = [
+            replace(m, query=asked.get(m.concept or "", default), route="broader") for m in matches
+        ]
+        return text, spans, tuple(route)
+
+    return Hit(hit.rank, hit.score, hit.article, explain)
 
 
 def _escape_stars(text: str) -> str:

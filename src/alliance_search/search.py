@@ -29,7 +29,7 @@ from .query import (
     parse_query,
     prefix_clause,
 )
-from .results import Hit, Match, Results
+from .results import Hit, Match, Results, broadened_hit
 from .spelling import written
 from .syntax import Operators, group_items, is_group, parse_operators, said, syntax_notes, truncated
 
@@ -308,7 +308,7 @@ def search(
         # also one whose words articles hold apart but never side by side.
         rest = [clause for clause in parsed.subject() if clause not in absent]
         parsed = replace(parsed, notes=parsed.notes + _absent_notes(rest))
-    wider = _broader_with_articles(parsed, searcher, thesaurus) if nothing and expand else []
+    wider = _broader_with_articles(parsed, searcher, thesaurus) if nothing and expand else {}
     found = None
     if wider:
         # ... but the broader concept of what was asked has articles: show those, and
@@ -317,7 +317,7 @@ def search(
             index,
             "",
             limit,
-            concepts=[c.id for c in wider],
+            concepts=list(wider),
             related_weight=related_weight,
             narrower_weight=narrower_weight,
             broader_weight=broader_weight,
@@ -329,12 +329,14 @@ def search(
             rarity_weighting=rarity_weighting,
         )
     if found is not None and found.total:
-        labels = ", ".join(f"«{c.label}»" for c in wider)
+        labels = ", ".join(f"«{c.label}»" for c, _ in wider.values())
         concepts_ = "concepts" if len(wider) > 1 else "concept"
         note = f"nothing matched: showing the articles on the broader {concepts_} {labels}"
+        asked = {concept_id: label for concept_id, (_, label) in wider.items()}
+        default = next(iter(asked.values())) if len(set(asked.values())) == 1 else query
         return Results(
             query,
-            found.hits,
+            [broadened_hit(hit, asked, default) for hit in found.hits],
             total=found.total,
             notes=(*parsed.notes, note),
             suggestion=suggestion,
@@ -342,7 +344,7 @@ def search(
             facets=found.facets,
             thesaurus=thesaurus,
             corrected=corrected,
-            broadened=wider,
+            broadened=[c for c, _ in wider.values()],
         )
     if not ranked and limit != 0 and (operators.required or operators.in_title):
         wanted = ", ".join(said(item) for item in (*operators.required, *operators.in_title))
@@ -372,15 +374,16 @@ _WIDEST = 50
 
 def _broader_with_articles(
     parsed: ParsedQuery, searcher: Searcher, thesaurus: Thesaurus | None
-) -> list[Concept]:
+) -> dict[str, tuple[Concept, str]]:
     """The broader concept of each concept of the query's subject, where articles of
-    the index name it (by itself or a narrower concept). Only one level up, and not
-    a chapter of more than :data:`_WIDEST` concepts (*trouble mental* would stand for
+    the index name it (by itself or a narrower concept), with what was asked for
+    (concept id → (concept, the clause's label)). Only one level up, and not a
+    chapter of more than :data:`_WIDEST` concepts (*trouble mental* would stand for
     *troubles alimentaires*)."""
     if thesaurus is None:
-        return []
+        return {}
     reader = searcher.reader()
-    found: dict[str, Concept] = {}
+    found: dict[str, tuple[Concept, str]] = {}
     for clause in parsed.subject():
         if clause.kind != "concept" or clause.concept not in thesaurus.concepts:
             continue
@@ -388,8 +391,8 @@ def _broader_with_articles(
         below = with_narrower(thesaurus, broader.id) if broader is not None else []
         named = any(reader.doc_frequency("concepts", c.id) for c in below)
         if broader is not None and named and len(below) <= _WIDEST:
-            found.setdefault(broader.id, broader)
-    return list(found.values())
+            found.setdefault(broader.id, (broader, clause.label))
+    return found
 
 
 #: How many of the best hits :func:`_indirect_notes` reads.
