@@ -124,9 +124,14 @@ def test_singular_query_meets_plural_text_as_a_phrase(tmp_path) -> None:
         ("Comment prendre en charge la schizophrénie ?", "prendre en charge la schizophrénie ?"),
         ("pourquoi l'alliance échoue-t-elle ?", "l'alliance échoue-t-elle ?"),
         ("que sait-on de la démence ?", "démence ?"),
+        ("etudes sur le methylphenidate", "methylphenidate"),  # studies, up to *sur*
+        ("Recherches récentes concernant la pair-aidance", "pair-aidance"),
         # Nothing asks for documents, or nothing would be left: searched as typed.
         ("recherche clinique et démence", "recherche clinique et démence"),
         ("études de cas", "études de cas"),
+        ("études de cas sur la psychose", "études de cas sur la psychose"),
+        ("recherche qualitative sur le deuil", "recherche qualitative sur le deuil"),
+        ("études sur", "études sur"),
         ("Article 64 du code pénal", "Article 64 du code pénal"),
         ("articles sur", "articles sur"),
         ("la porte ouverte", "la porte ouverte"),

@@ -1014,6 +1014,10 @@ _ASKING = frozenset(
     donner voudrais voulons veux aimerais existe existent sait savons connait dit disent
     """.split()  # noqa: SIM905
 )
+#: Words that, first in a query, ask for documents when a word of ``_ABOUT`` ends
+#: the lead: *études sur*, *recherches récentes concernant* (not *études de cas*).
+_STUDIES = frozenset({"etude", "etudes", "recherche", "recherches"})
+_ABOUT = frozenset({"sur", "concernant"})
 #: Question words that, first in a query, frame it: *comment* prendre en charge...
 _QUESTION = frozenset({"comment", "pourquoi", "quel", "quelle", "quels", "quelles"})
 #: Nouns that, after such a question word, frame it too: *quelle place pour* les
@@ -1071,7 +1075,8 @@ def request_end(text: str) -> int:
     asks too, as does *quel(le)(s)* first, with *place*, *rôle*, *intérêt* or *apport*
     after it (*quelle place pour*, *quel est le rôle de*), or with *lien*, *relation*,
     *association*, *rapport* or *différence* before *entre* (*quel est le lien
-    entre*; not *quel lien thérapeutique*).
+    entre*; not *quel lien thérapeutique*). *études* or *recherches* first asks too,
+    up to *sur* or *concernant* (*études sur*, not *études de cas*).
 
     >>> text = "Quels articles parlent des patients borderline ?"
     >>> text[request_end(text):]
@@ -1088,9 +1093,12 @@ def request_end(text: str) -> int:
     >>> text = "Quelle est la place des familles en psychiatrie ?"
     >>> text[request_end(text):]
     'familles en psychiatrie ?'
+    >>> text = "études récentes sur les commotions cérébrales"
+    >>> text[request_end(text):], request_end("études de cas sur la psychose")
+    ('commotions cérébrales', 0)
     """
     end = 0  # end of the lead so far, if it may stop there
-    asks = question = framed = before_between = False
+    asks = question = framed = before_between = studies = False
     for match in WORD_PATTERN.finditer(text):
         between = text[end : match.start()]
         if '"' in between or "«" in between:
@@ -1107,6 +1115,8 @@ def request_end(text: str) -> int:
             linking = linking and not all(is_stop_word(part) for part in parts)  # bien-être
         if not end and not asks and parts[0] in _QUESTION:
             asks = linking = question = True  # a question word may end the lead by itself
+        elif not end and not asks and parts == [parts[0]] and parts[0] in _STUDIES:
+            asks = linking = studies = True  # the lead ends at *sur* or *concernant*
         elif question and not framed and parts == [parts[0]] and parts[0] in _QUESTION_NOUNS:
             linking = framed = True  # quelle place pour, quel est le rôle de
         elif question and not framed and parts == [parts[0]] and parts[0] in _BETWEEN_NOUNS:
@@ -1116,7 +1126,7 @@ def request_end(text: str) -> int:
             asks = True
         elif not linking:
             break
-        if asks and linking:
+        if asks and linking and (not studies or end or parts[-1] in _ABOUT):
             end = match.end()
     rest = text[end:]
     if not end or not rest.strip(" \t?!.:;,"):
