@@ -404,6 +404,27 @@ def test_an_age_group_narrows_the_subject(tmp_path: Path) -> None:
     )
 
 
+def test_the_age_group_asked_for_outweighs_the_subject_in_a_title(tmp_path: Path) -> None:
+    """Anorexia in adolescents named in a summary ranks above anorexia in adults named in
+    a title: the age group asked for counts for more than where the subject is named."""
+    articles = _articles(
+        ("adultes", "Anorexie mentale : le poids du corps",
+         "L'anorexie mentale de la femme adulte : une maladie chronique, vingt ans après "
+         "le début."),
+        ("ados", "Adolescents hospitalisés en pédopsychiatrie",
+         "Des adolescents hospitalisés pour une anorexie mentale ou une dépression : le vécu "
+         "de l'hospitalisation et le retour au collège."),
+        ("sport", "Le sport à l'adolescence", "Des adolescents sportifs et leur estime de soi."),
+        ("alcool", "Alcool et travail", "La consommation d'alcool des salariés."),
+        ("tabac", "Arrêt du tabac", "Le sevrage tabagique en consultation."),
+        ("deuil", "Le deuil", "Accompagner les familles endeuillées."),
+        ("ecole", "Harcèlement à l'école", "Le harcèlement entre élèves au collège."),
+    )  # fmt: skip
+    index = als.build_index(articles, tmp_path / "ix")
+    for query in ("anorexie mentale chez les adolescents", "anorexie des adolescents"):
+        assert index.search(query).ids[:3] == ["ados", "adultes", "sport"], query
+
+
 def test_the_alliance_with_adolescents_finds_the_adolescent_unit_first(seed_index) -> None:
     results = seed_index.search("alliance thérapeutique avec les adolescents")
     assert results[0].id == CAID

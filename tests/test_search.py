@@ -843,9 +843,10 @@ def test_coverage_counts_a_part_that_narrows_the_subject_apart() -> None:
     design = QueryPart(frozenset({("summary", "revu")}), rarity=2.0, penalty=0.5)
     common = QueryPart(frozenset({("summary", "adult")}), rarity=1.0, penalty=0.5)
     assert _share([True, True], [subject, design]) == 1
-    # Missing the design: 1 - 0.5 × 4 / (4 + 4); missing the subject: (4 + 0) / (4 + 4).
+    # Missing the design: 1 - 0.5 × 4 / (4 + 4); missing the subject: (4 + 0) / (4 + 4),
+    # halved as the design alone is found.
     assert _share([True, False], [subject, design]) == pytest.approx(0.75)
-    assert _share([False, True], [subject, design]) == pytest.approx(0.5)
+    assert _share([False, True], [subject, design]) == pytest.approx(0.25)
     # A commoner qualifier costs less: 1 - 0.5 × 1 / (1 + 4).
     assert _share([True, False], [subject, common]) == pytest.approx(0.9)
     # Found through a related term (0.4 of it), a qualifier costs 0.6 of that.

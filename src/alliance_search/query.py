@@ -1573,7 +1573,7 @@ class Qualifier:
 #: group (*dépression chez l'adolescent*).
 QUALIFIERS: dict[str, Qualifier] = {
     "methode": Qualifier("a research design", weight=0.4, penalty=0.1),
-    "age": Qualifier("an age group", weight=0.4, penalty=0.5),
+    "age": Qualifier("an age group", weight=0.55, penalty=0.7),
 }
 _QUALIFIER_RANK = {category: rank for rank, category in enumerate(QUALIFIERS)}
 #: How much rarer than a qualifier's words a word must be to count as a subject.

@@ -763,6 +763,12 @@ def _mark(found: dict[int, int], keys: Iterable[MatchKey], holders: Holders, bit
             found[d] |= bit
 
 
+#: What an article that matches only parts narrowing the subject (an age group, a
+#: research design) keeps of its share: *adolescents et décrochage* stays below
+#: articles on *dépression* at other ages for *dépression chez l'adolescent*.
+_QUALIFIER_ONLY = 0.5
+
+
 def _share(found: Sequence[float], parts: Sequence[QueryPart]) -> float:
     """Share of the query an article matched, given how much of each of ``parts`` it
     ``found`` (1, 0, or less when only a related term found it): each part weighed
@@ -772,7 +778,8 @@ def _share(found: Sequence[float], parts: Sequence[QueryPart]) -> float:
     A part that narrows the subject counts apart: missing it multiplies by 1 - its
     penalty, scaled by its rarity squared over its own and the subject's (a part as
     common as *adulte* costs little, one the subject does not tell apart costs
-    the full penalty)."""
+    the full penalty). An article that matches none of the subject keeps
+    :data:`_QUALIFIER_ONLY` of its share."""
     subject = [(part, hit) for part, hit in zip(parts, found, strict=True) if part.penalty is None]
     weights = [part.rarity**2 for part, _ in subject]
     total = sum(weights)
@@ -781,6 +788,8 @@ def _share(found: Sequence[float], parts: Sequence[QueryPart]) -> float:
         mean = total / len(weights)
         matched = sum(w * hit for (_, hit), w in zip(subject, weights, strict=True))
         coverage = (mean + matched) / (mean + total)
+        if matched == 0:
+            coverage *= _QUALIFIER_ONLY
     for part, hit in zip(parts, found, strict=True):
         if part.penalty is not None and hit < 1:
             own = part.rarity**2
