@@ -103,6 +103,15 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("soins de longue durée", "ehpad"),  # the CHSLD
         ("recours aux services de santé mentale", "utilisation-services-sante-mentale"),
         ("service use", "utilisation-services"),
+        # round 27: French services, written out or as abbreviations
+        ("CSAPA", "csapa"),
+        ("addictologie de liaison", "elsa"),
+        ("hospitalisation libre", "soins-libres"),
+        ("ESMS", "esms"),
+        ("famille d'accueil thérapeutique", "accueil-familial-therapeutique"),
+        ("pédocriminalité", "abus-sexuel-enfance"),
+        ("psychiatrie transculturelle", "ethnopsychiatrie"),
+        ("chutes des personnes âgées", "chute-personne-agee"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
@@ -303,6 +312,16 @@ def test_names_of_several_words_do_not_shrink_to_a_common_word(thesaurus) -> Non
     # *mal de dos* names back pain, not the *mal-être* of old; nothing else is named.
     found = thesaurus.detect("le mal de dos et les défenses du moi au bord du lac")
     assert [m.concept.id for m in found] == ["lombalgie"]
+
+
+def test_french_services_are_not_named_by_words_of_other_senses(thesaurus) -> None:
+    """Round 27: the SAMU social is no SAMU, a longer name of a concept wins
+    (*unité de soins de longue durée* is no *soins de longue durée*, the CHSLD), and
+    bare *tutelle*, *exil*, *chute* name nothing (*la tutelle du ministère*)."""
+    found = thesaurus.detect("le Samu social, l'unité de soins de longue durée et le SAMU")
+    assert [m.concept.id for m in found] == ["samu-social", "usld", "samu"]
+    text = "la tutelle du ministère, l'exil d'un poète, la chute du mur"
+    assert thesaurus.detect(text) == []
 
 
 def test_a_related_term_is_never_a_name_of_its_own_concept(thesaurus) -> None:
