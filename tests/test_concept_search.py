@@ -444,6 +444,28 @@ def test_phrase_beats_scattered_words(tmp_path: Path) -> None:
     assert index.search("pacte de soins").ids == ["p", "s"]
 
 
+def test_a_synonym_in_a_title_outweighs_a_passing_mention_of_the_word(tmp_path: Path) -> None:
+    """*intimidation*: the thesis titled on peer victimisation, a name of the same
+    concept, comes before the one that writes *intimidation* once in a long summary."""
+    articles = _articles(
+        ("titre", "La victimisation par les pairs au secondaire",
+         "La victimisation par les pairs : une enquête auprès de 900 élèves sur les moqueries "
+         "et les exclusions répétées, leurs effets sur l'estime de soi et le décrochage."),
+        ("passant", "Le climat scolaire et la réussite",
+         "Une enquête auprès de 900 élèves sur le climat de la classe : la relation avec "
+         "l'enseignant, les règles, la sécurité perçue, le soutien des parents, les activités "
+         "parascolaires, la motivation, le sentiment d'appartenance, les résultats en "
+         "mathématiques et en français, et, parmi d'autres facteurs, l'intimidation. Les élèves "
+         "qui perçoivent un climat positif réussissent mieux, surtout au premier cycle, et la "
+         "relation avec l'enseignant explique la plus grande part de cet effet. Les écoles de "
+         "milieux défavorisés présentent un climat plus difficile."),
+        ("sommeil", "Le sommeil des adolescents", "Le sommeil des élèves du secondaire."),
+        ("deuil", "Le deuil", "Accompagner les familles endeuillées."),
+    )  # fmt: skip
+    index = als.build_index(articles, tmp_path / "ix")
+    assert index.search("intimidation").ids == ["titre", "passant"]
+
+
 def test_title_beats_summary(tmp_path: Path) -> None:
     in_title = als.Article(id="t", title="La contention en psychiatrie", summary="Une étude.")
     in_summary = als.Article(id="s", title="Une étude", summary="La contention en psychiatrie.")

@@ -975,6 +975,13 @@ def _strength(alt: Alternative, idf: Callable[[str, str], float]) -> float:
     return sum(max(idf("summary", v) for v in variants) for variants in alt.words)
 
 
+#: How much more a concept's synonyms weigh in a title than the field weights say,
+#: where the exact-form bonus that what was typed earns does not reach them: a thesis
+#: titled *victimisation par les pairs* then ranks with one that writes
+#: *intimidation* once in its summary. (A narrower concept's name stays as it was.)
+NAME_TITLE_FACTOR = 2.0
+
+
 def _fields_query(
     alt: Alternative,
     field_weights: dict[str, float],
@@ -986,12 +993,15 @@ def _fields_query(
 
     An abbreviation, searched in the exact field only, stands there for the summary
     (its weight), plus the exact field's own weight if it earns the exact-form
-    ``bonus`` (what the user typed, or a name standing in for it)."""
+    ``bonus`` (what the user typed, or a name standing in for it). A synonym without
+    that bonus weighs :data:`NAME_TITLE_FACTOR` times more in titles."""
     if alt.written_only:
         weight = field_weights.get("summary", 1.0)
         if bonus:
             weight += field_weights.get(EXACT_FIELD, 0.0)
         field_weights = {EXACT_FIELD: weight}
+    elif not bonus and alt.route == "synonym" and "title" in field_weights:
+        field_weights = {**field_weights, "title": field_weights["title"] * NAME_TITLE_FACTOR}
     per_field = []
     for name, weight in field_weights.items():
         q = alt.whoosh_query(name, reader)
