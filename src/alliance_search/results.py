@@ -196,10 +196,10 @@ def broadened_hit(hit: Hit, asked: Mapping[str, str], default: str) -> Hit:
 
     def explain(article: Article) -> Description:
         text, spans, matches = describe(article)
-        route = [
+        rerouted = [
             replace(m, query=asked.get(m.concept or "", default), route="broader") for m in matches
         ]
-        return text, spans, tuple(route)
+        return text, spans, tuple(rerouted)
 
     return Hit(hit.rank, hit.score, hit.article, explain)
 
