@@ -115,6 +115,9 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("patients pédiatriques", "enfant"),  # round 27, from the audits of unseen queries
         ("leucémie lymphoblastique", "leucemie"),
         ("réticence vaccinale", "hesitation-vaccinale"),
+        ("concussion", "traumatisme-craniocerebral-leger"),  # from an audit of English queries
+        ("intensive care unit", "soins-intensifs"),
+        ("behaviour problems", "trouble-comportement"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
@@ -325,6 +328,10 @@ def test_french_services_are_not_named_by_words_of_other_senses(thesaurus) -> No
     assert [m.concept.id for m in found] == ["samu-social", "usld", "samu"]
     text = "la tutelle du ministère, l'exil d'un poète, la chute du mur"
     assert thesaurus.detect(text) == []
+    # a substance is not its use: the drug trade names no consumption (round 27)
+    found = thesaurus.detect("le trafic de drogue au port, la drogue saisie")
+    assert [m.concept.id for m in found] == ["trafic-de-drogues"]
+    assert "drogue" in thesaurus["consommation-substances"].related
 
 
 def test_a_related_term_is_never_a_name_of_its_own_concept(thesaurus) -> None:
