@@ -118,6 +118,7 @@ def test_every_term_names_one_concept_only(thesaurus) -> None:
         ("concussion", "traumatisme-craniocerebral-leger"),  # from an audit of English queries
         ("intensive care unit", "soins-intensifs"),
         ("behaviour problems", "trouble-comportement"),
+        ("grief", "deuil"),
     ],
 )
 def test_lookup_by_any_name(thesaurus, name: str, concept_id: str) -> None:
