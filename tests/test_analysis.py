@@ -190,6 +190,9 @@ def test_distinct_words_stay_distinct() -> None:
         ("parentalité", "parents"),  # parenthood, a concept of its own
         ("thérapeute", "thérapeutique"),  # the therapist, not alliance thérapeutique
         ("psychothérapeutes", "psychothérapeutiques"),
+        ("traitement", "traits de personnalité"),  # round 27
+        ("traitant", "trait"),
+        ("lignée", "première ligne"),
     ],
 )
 def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
@@ -225,6 +228,9 @@ def test_words_snowball_cuts_onto_unrelated_words_keep_their_own_stem(
         ("thérapeute", "thérapeutes"),
         ("théâtre", "théâtrale"),  # médiation théâtrale, atelier théâtre
         ("théâtres", "théâtraux"),
+        ("traitement", "traiter"),  # round 27: apart from trait, together
+        ("traitements", "traitées"),
+        ("médecin traitant", "médecins traitants"),
     ],
 )
 def test_words_with_their_own_stem_still_meet_their_forms(word: str, form: str) -> None:
@@ -276,6 +282,9 @@ def test_stop_words_are_removed_and_positions_renumbered() -> None:
     for word in ["les", "ils", "cette", "nous", "été", "qui", "dont", "envers"]:
         assert word in FRENCH_STOP_WORDS
         assert analyze(word) == []
+    # determiners that name nothing (round 27: *pourquoi certains parents hésitent*)
+    assert terms("certains parents") == terms("plusieurs parents") == terms("parents")
+    assert terms("quelques études") == terms("études")
 
 
 def test_english_function_words_are_stop_words() -> None:
