@@ -237,6 +237,31 @@ def test_words_with_their_own_stem_still_meet_their_forms(word: str, form: str) 
     assert meet(word, form)
 
 
+@pytest.mark.parametrize(
+    ("word", "form"),
+    [
+        # Snowball cuts these apart from their noun, as it does not dépression from
+        # dépressif: symptômes anxieux are anxiety, régulation émotionnelle of emotions.
+        ("anxiété", "anxieux"),
+        ("anxiétés", "anxieuses"),
+        ("émotions", "émotionnelle"),
+        ("émotion", "émotionnels"),
+        ("définition", "définie"),
+        ("définitions", "définir"),
+        ("guérison", "guérir"),
+        ("guérisons", "guéris"),
+    ],
+)
+def test_adjectives_and_verbs_cut_apart_from_their_noun_meet_it(word: str, form: str) -> None:
+    assert meet(word, form)
+
+
+def test_joined_families_keep_apart_what_is_another_word() -> None:
+    assert not meet("définition", "définitivement")  # for good, not a definition
+    assert not meet("anxieux", "anxiolytique")
+    assert not meet("émotionnel", "émouvant")
+
+
 def test_plural_nouns_read_as_verb_forms_are_not_other_words() -> None:
     """Snowball reads *réflexions* and *permissions* as verb forms in -ons, and cuts
     them to the stems of *réflexe* and *permis*; they are stemmed as their singular."""

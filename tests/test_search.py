@@ -328,6 +328,13 @@ def test_the_therapist_is_not_found_in_therapeutic_alliance(seed_index) -> None:
     assert all(m.found == "thérapeute" for hit in results for m in hit.explanation)
 
 
+def test_a_definition_is_found_where_the_summary_defines(seed_index) -> None:
+    """*peut être définie comme*: the one summary that defines the alliance."""
+    hit = seed_index.search("définition de l'alliance")[0]
+    assert hit.id == "sm-l-alliance-therapeutique-un-concept-controverse"
+    assert any(m.found == "définie" and m.route == "stem" for m in hit.explanation)
+
+
 def test_stem_route_in_explanation(seed_index) -> None:
     hit = seed_index.search("infirmière")[0]
     assert any(m.route == "stem" and m.found.lower() == "infirmiers" for m in hit.explanation)

@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = 14
+ANALYZER_VERSION = 15
 
 #: Prefix of the ``exact`` field's terms for words written as abbreviations (see
 #: :func:`in_capitals`): ``^tsa`` for *TSA*, not for the Italian *di* of *DI*.
