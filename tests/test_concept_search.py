@@ -425,6 +425,22 @@ def test_the_age_group_asked_for_outweighs_the_subject_in_a_title(tmp_path: Path
         assert index.search(query).ids[:3] == ["ados", "adultes", "sport"], query
 
 
+def test_young_people_are_an_age_group_that_adolescents_belong_to(tmp_path: Path) -> None:
+    """*chez les jeunes* narrows the subject like an age group, and adolescents are
+    young people: their suicide ranks before that of the elderly."""
+    articles = _articles(
+        ("ages", "Le suicide des personnes âgées", "Le suicide après 75 ans."),
+        ("ados", "Le suicide à l'adolescence",
+         "Les tentatives de suicide des adolescents hospitalisés en pédopsychiatrie."),
+        ("tabac", "Arrêt du tabac", "Le sevrage tabagique en consultation."),
+    )  # fmt: skip
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("suicide chez les jeunes")
+    assert results.ids == ["ados", "ages"]
+    assert "«jeunes» narrows the subject (an age group): it weighs less" in results.notes
+    assert any(m.route == "related" and m.concept == "jeunes" for m in results[0].explanation)
+
+
 def test_the_alliance_with_adolescents_finds_the_adolescent_unit_first(seed_index) -> None:
     results = seed_index.search("alliance thérapeutique avec les adolescents")
     assert results[0].id == CAID
