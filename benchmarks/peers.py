@@ -448,6 +448,10 @@ class PostgresFTS:
         atexit.unregister(self.close)
 
 
+#: The title given to a dataset's record that has none (see :meth:`AllianceSearch.index`).
+UNTITLED = "—"
+
+
 class AllianceSearch:
     """alliance_search through its public API; keyword options go to ``index.search``."""
 
@@ -462,8 +466,14 @@ class AllianceSearch:
         self._index: Any = None
 
     def index(self, docs: list[dict], workdir: Path) -> None:
+        # The library requires a title; a dataset's record without one gets a dash,
+        # which holds no word, so its summary alone is searched, as by the peers.
         articles = [
-            als.Article(id=str(d["id"]), title=_text(d, "title"), summary=_text(d, "summary"))
+            als.Article(
+                id=str(d["id"]),
+                title=_text(d, "title").strip() or UNTITLED,
+                summary=_text(d, "summary"),
+            )
             for d in docs
         ]
         self._index = als.build_index(articles, workdir / "als")

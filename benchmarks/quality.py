@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alliance_search.evaluation import (
+    as_id,
     evaluate,
     evaluate_per_query,
     iter_jsonl,
@@ -66,16 +67,21 @@ class SystemRun:
 def load_docs(path: Path) -> list[dict]:
     """Read docs.jsonl into ``{"id", "title", "summary"}`` dicts (other fields dropped)."""
     docs: list[dict] = []
+    seen: set[str] = set()
     for lineno, record in iter_jsonl(path):
-        if not record.get("id"):
-            raise ValueError(f"{path}:{lineno}: expected an object with an 'id'")
-        docs.append(
-            {
-                "id": str(record["id"]),
-                "title": record.get("title") or "",
-                "summary": record.get("summary") or "",
-            }
-        )
+        doc_id = as_id(record.get("id"))
+        if doc_id is None:
+            raise ValueError(f"{path}:{lineno}: 'id' must be a non-empty string or a number")
+        if doc_id in seen:
+            raise ValueError(f"{path}:{lineno}: duplicate id {doc_id!r}")
+        seen.add(doc_id)
+        texts = {}
+        for name in ("title", "summary"):
+            value = record.get(name)
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{path}:{lineno}: {name!r} must be a string or null")
+            texts[name] = value or ""
+        docs.append({"id": doc_id, **texts})
     return docs
 
 
@@ -339,16 +345,20 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m benchmarks.quality``."""
     args = parse_args(argv)
     for directory in args.datasets:
-        benchmark(
-            directory,
-            args.systems,
-            args.k,
-            args.depth,
-            args.per_query,
-            args.typos,
-            args.template,
-            args.first_letter,
-        )
+        try:
+            benchmark(
+                directory,
+                args.systems,
+                args.k,
+                args.depth,
+                args.per_query,
+                args.typos,
+                args.template,
+                args.first_letter,
+            )
+        except (ValueError, OSError) as exc:  # a dataset that cannot be read
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 

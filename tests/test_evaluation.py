@@ -196,13 +196,24 @@ def test_load_queries(tmp_path: Path) -> None:
     assert load_queries(path) == [("q2", "démence"), ("q1", "patients borderline")]
 
 
+def test_load_queries_and_qrels_read_numbers_and_a_byte_order_mark(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.jsonl"
+    queries.write_bytes(b"\xef\xbb\xbf" + '{"qid": 3, "query": "démence"}\r\n'.encode())
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_bytes(b"\xef\xbb\xbf3 0 d1 2\r\n")
+    assert load_queries(queries) == [("3", "démence")]
+    assert load_qrels(qrels) == {"3": {"d1": 2}}
+
+
 @pytest.mark.parametrize(
     "bad_line",
     [
         '{"qid": "q2", "query": ',  # invalid JSON
         '["q2", "anorexie"]',  # not an object
         '{"qid": "q2"}',  # no query
-        '{"qid": 2, "query": "anorexie"}',  # qid not a string
+        '{"qid": 2.5, "query": "anorexie"}',  # qid neither a string nor a whole number
+        '{"qid": true, "query": "anorexie"}',
+        '{"qid": " ", "query": "anorexie"}',
         '{"qid": "q1", "query": "anorexie"}',  # duplicate qid
     ],
 )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "as_id",
     "average_precision",
     "evaluate",
     "evaluate_per_query",
@@ -36,7 +37,7 @@ def load_qrels(path: str | Path) -> Qrels:
     """
     path = Path(path)
     qrels: Qrels = {}
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         for lineno, line in enumerate(handle, start=1):
             fields = line.split()
             if not fields:
@@ -63,10 +64,10 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line number, object)`` for each non-blank line of a JSON Lines file.
 
     Invalid JSON or a line that is not an object raises ``ValueError`` naming the
-    file and line.
+    file and line. A byte-order mark at the start is skipped.
     """
     path = Path(path)
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         for lineno, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -82,16 +83,17 @@ def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
 def load_queries(path: str | Path) -> list[tuple[str, str]]:
     """Read JSONL queries (``{"qid": ..., "query": ...}`` per line) as ``(qid, query)`` pairs.
 
-    Blank lines are ignored; order is preserved. Invalid JSON, a missing or non-string
-    field, or a repeated qid raises ``ValueError`` naming the file and line.
+    Blank lines are ignored; order is preserved. A qid written as a whole number is
+    read as its digits (as in the qrels). Invalid JSON, a missing or mistyped field,
+    or a repeated qid raises ``ValueError`` naming the file and line.
     """
     path = Path(path)
     queries: list[tuple[str, str]] = []
     seen: set[str] = set()
     for lineno, record in iter_jsonl(path):
-        qid, query = record.get("qid"), record.get("query")
-        if not isinstance(qid, str) or not qid:
-            raise ValueError(f"{path}:{lineno}: 'qid' must be a non-empty string")
+        qid, query = as_id(record.get("qid")), record.get("query")
+        if qid is None:
+            raise ValueError(f"{path}:{lineno}: 'qid' must be a non-empty string or a number")
         if not isinstance(query, str):
             raise ValueError(f"{path}:{lineno}: 'query' must be a string")
         if qid in seen:
@@ -99,6 +101,16 @@ def load_queries(path: str | Path) -> list[tuple[str, str]]:
         seen.add(qid)
         queries.append((qid, query))
     return queries
+
+
+def as_id(value: object) -> str | None:
+    """An id read from JSON as text: a non-empty string as it is, a whole number as its
+    digits (*3*, as a qrels file writes it); ``None`` for anything else."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 def _unique(ranking: Iterable[str]) -> list[str]:

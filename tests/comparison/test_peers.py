@@ -174,6 +174,22 @@ def test_alliance_search_uses_the_public_contract(
     assert calls["search"] == ("démence", 7, {"expand": False})
 
 
+def test_alliance_search_indexes_records_without_a_title(tmp_path: Path) -> None:
+    # The library requires a title; a dataset may have records without one.
+    system = peers.AllianceSearch()
+    system.index(
+        [
+            {"id": "sans-titre", "title": "", "summary": "La démence et l'alliance thérapeutique."},
+            {"id": "vide", "title": None, "summary": None},
+            {"id": "titre", "title": "Schizophrénie et emploi", "summary": ""},
+        ],
+        tmp_path,
+    )
+    assert system.search("démence", 10) == ["sans-titre"]
+    assert system.search("schizophrénie", 10) == ["titre"]
+    assert system.search(peers.UNTITLED, 10) == []
+
+
 def test_postgres_fts_ranks_ors_and_stops(tmp_path: Path) -> None:
     if peers.PostgresFTS.missing:
         pytest.skip(peers.PostgresFTS.missing)

@@ -41,6 +41,48 @@ def test_quality_command_prints_a_table(tmp_path: Path, capsys: pytest.CaptureFi
     assert float(rows["alliance_search (no concepts)"].split("|")[2]) < 1.0
 
 
+def test_quality_command_reads_numbers_as_ids_and_a_byte_order_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As spreadsheet and Windows tools write them: a BOM, CRLF, numeric ids, a null summary.
+    docs = [
+        {"id": 1, "title": "Démence et alliance thérapeutique", "summary": None},
+        {"id": 2, "title": "Patients borderline", "summary": "Les patients états-limites."},
+    ]
+    (tmp_path / "docs.jsonl").write_bytes(
+        b"\xef\xbb\xbf" + "".join(json.dumps(d) + "\r\n" for d in docs).encode()
+    )
+    (tmp_path / "queries.jsonl").write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"qid": 7, "query": "TPB"}).encode() + b"\r\n"
+    )
+    (tmp_path / "qrels.txt").write_bytes(b"\xef\xbb\xbf7 0 2 2\r\n")
+    assert quality.main([str(tmp_path), "--systems", "als"]) == 0
+    out = capsys.readouterr().out
+    assert "2 documents, 1 queries, 1 with relevant documents" in out
+    assert "| alliance_search | 1.000 |" in out
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": "d9", "title": 12}', "docs.jsonl:4: 'title' must be a string or null"),
+        ('{"title": "Sans identifiant"}', "docs.jsonl:4: 'id' must be a non-empty string"),
+        ('{"id": "d1", "title": "Encore d1"}', "docs.jsonl:4: duplicate id 'd1'"),
+        ('{"id": "d9", "title": "Coupé', "docs.jsonl:4: invalid JSON"),
+    ],
+)
+def test_quality_command_names_the_line_of_an_unreadable_dataset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    write_dataset(tmp_path, QUERIES, QRELS)
+    with (tmp_path / "docs.jsonl").open("a", encoding="utf-8") as out:
+        out.write(line + "\n")
+    assert quality.main([str(tmp_path), "--systems", "als"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err
+    assert "Traceback" not in err
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_misspell_makes_one_typing_error_in_one_word(seed: int) -> None:
     query = "alliance thérapeutique et maladie d'Alzheimer"
