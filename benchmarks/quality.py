@@ -65,15 +65,18 @@ class SystemRun:
 
 
 def load_docs(path: Path) -> list[dict]:
-    """Read docs.jsonl into ``{"id", "title", "summary"}`` dicts (other fields dropped)."""
+    """Read docs.jsonl into ``{"id", "title", "summary"}`` dicts (other fields dropped;
+    a record whose id an earlier one has is skipped, with a warning)."""
     docs: list[dict] = []
     seen: set[str] = set()
+    repeated: list[int] = []  # lines whose id an earlier line has
     for lineno, record in iter_jsonl(path):
         doc_id = as_id(record.get("id"))
         if doc_id is None:
             raise ValueError(f"{path}:{lineno}: 'id' must be a non-empty string or a number")
         if doc_id in seen:
-            raise ValueError(f"{path}:{lineno}: duplicate id {doc_id!r}")
+            repeated.append(lineno)
+            continue
         seen.add(doc_id)
         texts = {}
         for name in ("title", "summary"):
@@ -82,6 +85,9 @@ def load_docs(path: Path) -> list[dict]:
                 raise ValueError(f"{path}:{lineno}: {name!r} must be a string or null")
             texts[name] = value or ""
         docs.append({"id": doc_id, **texts})
+    if repeated:
+        lines = ", ".join(map(str, repeated[:5])) + (", ..." if len(repeated) > 5 else "")
+        print(f"> warning: {path}: {len(repeated)} repeated ids skipped (lines {lines})")
     return docs
 
 

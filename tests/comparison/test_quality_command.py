@@ -67,7 +67,6 @@ def test_quality_command_reads_numbers_as_ids_and_a_byte_order_mark(
     [
         ('{"id": "d9", "title": 12}', "docs.jsonl:4: 'title' must be a string or null"),
         ('{"title": "Sans identifiant"}', "docs.jsonl:4: 'id' must be a non-empty string"),
-        ('{"id": "d1", "title": "Encore d1"}', "docs.jsonl:4: duplicate id 'd1'"),
         ('{"id": "d9", "title": "Coupé', "docs.jsonl:4: invalid JSON"),
     ],
 )
@@ -81,6 +80,19 @@ def test_quality_command_names_the_line_of_an_unreadable_dataset(
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err
     assert "Traceback" not in err
+
+
+def test_quality_command_keeps_the_first_of_repeated_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_dataset(tmp_path, QUERIES, QRELS)
+    with (tmp_path / "docs.jsonl").open("a", encoding="utf-8") as out:
+        out.write('{"id": "d1", "title": "Schizophrénie", "summary": "Encore d1."}\n')
+    assert quality.main([str(tmp_path), "--systems", "als,sqlite"]) == 0
+    out = capsys.readouterr().out
+    assert "docs.jsonl: 1 repeated ids skipped (lines 4)" in out
+    assert "3 documents, 3 queries" in out
+    assert "| alliance_search | 1.000 |" in out
 
 
 @pytest.mark.parametrize("seed", range(40))
