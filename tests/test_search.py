@@ -228,6 +228,21 @@ def test_a_pasted_title_still_finds_its_article(seed_index) -> None:
     assert seed_index.search(title)[0].id == "sm-alliance-therapeutique-ce-que-dit-la-recherche"
 
 
+def test_studies_asked_for_weigh_little_but_count(seed_index) -> None:
+    """*recherche sur …* asks for research: on the alliance, the article on what
+    research says comes first, not an article that never speaks of research."""
+    results = seed_index.search("recherche sur l'alliance thérapeutique")
+    assert results[0].id == "sm-alliance-therapeutique-ce-que-dit-la-recherche"
+    assert results.notes == (
+        "not searched: «recherche sur» (asks for documents; «recherche» weighs little)",
+    )
+    alliance = seed_index.search("l'alliance thérapeutique")
+    assert set(results.ids) == set(alliance.ids)  # the subject finds them all
+    # A verb that asks is no study: «recherche» in *je recherche des textes sur*.
+    verb = seed_index.search("je recherche des textes sur l'alliance thérapeutique")
+    assert verb.ids == alliance.ids
+
+
 def test_a_question_finds_what_its_subject_finds(seed_index, tmp_path) -> None:
     question = seed_index.search("Quels articles parlent des patients borderline ?")
     assert question.ids == seed_index.search("patients borderline").ids

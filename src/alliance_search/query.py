@@ -1144,6 +1144,34 @@ def request_end(text: str) -> int:
     return end + len(rest) - len(rest.lstrip())
 
 
+def _studies_asked(lead: str) -> list[str]:
+    """The words of a query's ``lead`` (see :func:`request_end`) that ask for studies,
+    first in it or after an article (*études sur*, *des recherches sur*; not the verb
+    of *je recherche des textes sur*): they say what kind of document is asked for,
+    which an article may be (*ce que dit la recherche*), so they weigh little rather
+    than nothing.
+
+    >>> _studies_asked("recherche sur l'"), _studies_asked("je recherche des textes sur")
+    (['recherche'], [])
+    >>> _studies_asked("je cherche des études sur la")
+    ['études']
+    """
+    found = []
+    previous = None
+    for match in WORD_PATTERN.finditer(lead):
+        word = match.group()
+        folded = fold(word[split_elision(word) :])
+        after_article = previous in _ARTICLES or split_elision(word) > 0
+        if folded in _STUDIES and (previous is None or after_article):
+            found.append(match.group()[split_elision(word) :])
+        previous = fold(word)
+    return found
+
+
+#: Articles before a noun that asks for studies (*des études*).
+_ARTICLES = frozenset({"des", "les", "de", "d", "la", "une", "un", "ces"})
+
+
 def request_tail(text: str, start: int = 0) -> int:
     """Where a question put after the subject of a query starts (``len(text)`` if
     there is none): *… : que dit la littérature ?*, *…, quels articles ?*, *… dans
@@ -1638,9 +1666,13 @@ def parse_query(
 
     concept_clauses = [concept_clause(concept, expansion) for concept in concepts]
     lead = request_end(text)
+    studies: list[str] = []  # *études*, *recherches* asked for: they weigh little
     if lead:
         asked = {fold(w[split_elision(w) :]) for w in WORD_PATTERN.findall(text[:lead])}
         why = "asks for documents" if asked & _DOCUMENTS else "frames the question"
+        studies = _studies_asked(text[:lead])
+        if studies:
+            why = f"asks for documents; «{'», «'.join(studies)}» weighs little"
         notes.append(f"not searched: «{text[:lead].strip()}» ({why})")
     tail = request_tail(text, lead)
     body = text[lead:tail]
@@ -1746,6 +1778,9 @@ def parse_query(
     for clause in concept_clauses:
         if clause.alternatives:
             add(clause, (("concept:" + (clause.concept or ""),),))
+    for surface in studies:  # a study, on papyrus any thesis; in a journal, research
+        word = _word(surface, analyze(surface)[0][1])
+        add(Clause(surface, (word,), weight=FRAMING_WEIGHT, penalty=0.0), word.words)
     question = text[tail:]
     framing = analyze(question)
     for _, terms, start, end in framing:
