@@ -441,6 +441,28 @@ def test_young_people_are_an_age_group_that_adolescents_belong_to(tmp_path: Path
     assert any(m.route == "related" and m.concept == "jeunes" for m in results[0].explanation)
 
 
+@pytest.mark.parametrize(
+    ("query", "kin"),
+    [
+        ("comment les parents d'enfants autistes vivent-ils l'annonce du diagnostic ?", True),
+        ("le deuil d'un enfant", True),
+        ("les mères d'adolescentes anorexiques", True),
+        ("leur enfant hospitalisé", True),
+        ("autisme chez les enfants", False),
+        ("le deuil chez l'enfant", False),
+    ],
+)
+def test_an_age_group_named_as_kin_is_part_of_the_subject(
+    tmp_path: Path, query: str, kin: bool
+) -> None:
+    """*parents d'enfants autistes*: the children are who the parents are, not an age
+    group that narrows the subject; *autisme chez les enfants* is one."""
+    articles = _articles(("un", "Enfants et parents", "Le deuil, l'autisme, l'anorexie."))
+    index = als.build_index(articles, tmp_path / "ix")
+    narrows = [n for n in index.search(query).notes if "narrows the subject" in n]
+    assert bool(narrows) is not kin
+
+
 def test_the_alliance_with_adolescents_finds_the_adolescent_unit_first(seed_index) -> None:
     results = seed_index.search("alliance thérapeutique avec les adolescents")
     assert results[0].id == CAID

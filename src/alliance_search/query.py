@@ -1168,6 +1168,21 @@ def _studies_asked(lead: str) -> list[str]:
     return found
 
 
+#: Words before an age group that make it someone's kin, not a population: *leur
+#: enfant*, *le deuil d'un enfant*, *parents d'enfants autistes*.
+_KIN_BEFORE = re.compile(
+    r"(?:\b(?:leurs?|son|sa|ses|mon|ma|mes|ton|ta|tes|notre|nos|votre|vos)\s+"
+    r"|\b(?:parents?|m[èe]res?|p[èe]res?|familles?|deuil|perte|d[ée]c[èe]s|mort|naissance)"
+    r"\s+(?:d['’]une?\s+|de\s+leurs?\s+|d['’]|des\s+|de\s+))$",
+    re.IGNORECASE,
+)
+
+
+def _as_kin(text: str, start: int) -> bool:
+    """Whether the age group named at ``start`` in ``text`` is someone's kin."""
+    return bool(_KIN_BEFORE.search(text[max(0, start - 40) : start]))
+
+
 #: Articles before a noun that asks for studies (*des études*).
 _ARTICLES = frozenset({"des", "les", "de", "d", "la", "une", "un", "ces"})
 
@@ -1618,13 +1633,21 @@ _QUALIFIER_RANK = {category: rank for rank, category in enumerate(QUALIFIERS)}
 _SUBJECT_RARITY = 1.25
 
 
-def _mark_qualifiers(clauses: list[Clause], thesaurus: Thesaurus) -> list[Clause]:
+def _mark_qualifiers(
+    clauses: list[Clause], thesaurus: Thesaurus, kin: frozenset[str] = frozenset()
+) -> list[Clause]:
     """Mark the concepts of a :data:`QUALIFIERS` category, and the words of their
-    names, with that category (see :meth:`ParsedQuery.narrowed`)."""
+    names, with that category (see :meth:`ParsedQuery.narrowed`); not those named
+    as someone's kin (``kin``)."""
     categories: dict[str, str] = {}
     for clause in clauses:
         concept = thesaurus.concepts.get(clause.concept or "")
-        if clause.kind == "concept" and concept is not None and concept.category in QUALIFIERS:
+        if (
+            clause.kind == "concept"
+            and concept is not None
+            and concept.category in QUALIFIERS
+            and concept.id not in kin
+        ):
             categories[concept.id] = concept.category
     return [
         replace(c, narrows=categories[c.concept])
@@ -1667,6 +1690,7 @@ def parse_query(
     concept_clauses = [concept_clause(concept, expansion) for concept in concepts]
     lead = request_end(text)
     studies: list[str] = []  # *études*, *recherches* asked for: they weigh little
+    kin: set[str] = set()  # age groups named as someone's kin (*leur enfant*)
     if lead:
         asked = {fold(w[split_elision(w) :]) for w in WORD_PATTERN.findall(text[:lead])}
         why = "asks for documents" if asked & _DOCUMENTS else "frames the question"
@@ -1706,6 +1730,8 @@ def parse_query(
         inner: dict[int, tuple[Clause, int]] = {}
         if thesaurus is not None:
             for mention in thesaurus.detect_words(words, segment):
+                if _as_kin(segment, mention.start):
+                    kin.add(mention.concept.id)
                 span = words[mention.first_word : mention.last_word + 1]
                 typed = _typed(segment, span, mention)
                 concept_clauses.append(concept_clause(mention.concept, expansion, typed))
@@ -1795,7 +1821,7 @@ def parse_query(
     if not clauses and WORD_PATTERN.search(body):
         notes.append(f"not searched: «{body.strip()}» (function words only)")
     if thesaurus is not None:
-        clauses = _mark_qualifiers(clauses, thesaurus)
+        clauses = _mark_qualifiers(clauses, thesaurus, frozenset(kin))
     if len(clauses) > MAX_CLAUSES:
         notes.append(f"only the first {MAX_CLAUSES} words of the query were used")
         clauses = clauses[:MAX_CLAUSES]
