@@ -1158,12 +1158,10 @@ def _studies_asked(lead: str) -> list[str]:
     """
     found = []
     previous = None
-    for match in WORD_PATTERN.finditer(lead):
-        word = match.group()
-        folded = fold(word[split_elision(word) :])
-        after_article = previous in _ARTICLES or split_elision(word) > 0
-        if folded in _STUDIES and (previous is None or after_article):
-            found.append(match.group()[split_elision(word) :])
+    for word in WORD_PATTERN.findall(lead):
+        cut = split_elision(word)  # d'études: after an article
+        if fold(word[cut:]) in _STUDIES and (previous is None or cut or previous in _ARTICLES):
+            found.append(word[cut:])
         previous = fold(word)
     return found
 
