@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from whoosh.query import Term
 
+from ._framing import infinitive_of, marked_as_verb, request_end
 from .analysis import WORD_PATTERN, analyze_word, fold, in_capitals, is_stop_word, stem_variants
-from .query import infinitive_of, marked_as_verb, request_end, split_quoted
+from .query import split_quoted
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
