@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from unidecode import unidecode
 
 from alliance_search.analysis import (
+    _FAMILY_STARTS,
     FRENCH_STOP_WORDS,
+    _literal_start,
     analyze,
+    fold,
     french_analyzer,
     stem_variants,
     term_positions,
@@ -459,3 +465,46 @@ def test_term_positions_on_a_seed_title_and_summary() -> None:
     assert found["allianc"] == [2, 5] and found["patient"] == [0, 6]
     assert found["etat"] == [7] and found["limit"] == [8]
     assert found["pact"] == [10] and found["soin"] == [11]
+
+
+_MIXED = "àâäçéèêëîïôöùûüÿœæÀÇÉÈŒÆ’«»–…ñøßĳа漢 aeE-'1"  # French, other scripts, ASCII
+
+
+@given(st.text(alphabet=st.sampled_from(_MIXED), max_size=30))
+def test_folding_agrees_with_unidecode_on_any_text(text: str) -> None:
+    """French letters are folded by a table of unidecode's own answers, other
+    characters by unidecode: the result is unidecode's, whatever the mix."""
+    assert fold(text) == re.sub(r"[^a-z0-9]+", "", unidecode(text).lower())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal"),
+    [
+        ("observances?", True),
+        ("agit(?:ations?|ee?s?|er)", True),
+        ("ab", True),
+        ("a?bc", False),  # the second letter may be the first
+        ("ab?c", False),  # the second letter may be missing
+        ("ab|cd", False),  # another start at the top level
+        ("(?:ab|cd)e", False),
+        ("[ae]bc", False),
+    ],
+)
+def test_a_family_pattern_says_its_first_letters_only_when_every_word_has_them(
+    pattern: str, literal: bool
+) -> None:
+    assert _literal_start(pattern) is literal
+
+
+def test_words_of_every_family_get_its_stem_through_the_first_letters() -> None:
+    """The check on the first two letters lets through every family's words."""
+    assert _FAMILY_STARTS is not None  # the bundled file says them all
+    for word, stem in [
+        ("observance", "observanc"),
+        ("agitation", "agitat"),
+        ("anxieuse", "anxiet"),
+        ("traitement", "traitement"),
+        ("attachements", "attachement"),
+    ]:
+        assert stem_variants(word)[0] == stem, word
+    assert stem_variants("observation") == ("observ",)  # no family: Snowball's stem
