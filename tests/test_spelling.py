@@ -59,7 +59,7 @@ def test_misspelt_words_are_searched_corrected(seed_index) -> None:
 
 def test_a_required_word_misspelt_is_required_corrected(seed_index) -> None:
     results = seed_index.search("alliance thérapeutque ET démence")
-    assert results.corrected == "alliance thérapeutique, démence"
+    assert results.corrected == "alliance thérapeutique ET démence"  # its operator kept
     assert results.ids[0] == DEMENTIA
     # corrected, the word completes a name, which is required whole (round 25)
     assert "required: «alliance thérapeutique»" in results.notes

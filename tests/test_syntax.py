@@ -162,3 +162,42 @@ def test_a_group_in_parentheses_is_one_item() -> None:
     assert (truncations.prefixes, truncations.text) == (("psych", "anxi"), "enfants")
     # a parenthesis left open is no part of the word
     assert parse_operators("(dépression ET anxiété").required == ("dépression", "anxiété")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["titre : dépression", "titre: dépression", "Titre :dépression", "titre\u00a0: dépression"],
+)
+def test_a_title_field_spaced_as_french_typography_spaces_it(query: str) -> None:
+    """*titre : dépression* had searched the word *titre*, and no title filter."""
+    operators = parse_operators(query)
+    assert (operators.text, operators.in_title) == ("dépression", ("dépression",))
+
+
+def test_a_colon_after_another_word_is_no_field() -> None:
+    query = "Schizophrénie : que dit la littérature ?"
+    assert not parse_operators(query)
+    assert parse_operators(query).text == query
+    assert parse_operators("titre :").text == "titre :"  # nothing after it: a word
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("alliance thérapeutque ET démence", "alliance thérapeutique ET démence"),
+        ("titre:alliance thérapeutque", "titre:alliance thérapeutique"),
+        ("(alliance OU démence) thérapeutque", "(alliance OU démence) thérapeutique"),
+        ("psych* thérapeutque", "psych* thérapeutique"),
+        ("schizofrénie -cannabis", "schizophrénie -cannabis"),
+    ],
+)
+def test_a_correction_shown_keeps_the_operators_where_they_were_typed(
+    seed_index: als.Index, query: str, shown: str
+) -> None:
+    """The correction shown had dropped *ET*, *titre:* and the parentheses, so that
+    searching it again searched something else (one article became nine)."""
+    results = seed_index.search(query)
+    assert results.corrected == shown
+    again = seed_index.search(shown)
+    assert again.corrected is None
+    assert again.ids == results.ids

@@ -243,7 +243,7 @@ def search(
     operators = parse_operators(query)
     text = operators.text
     fixed = index.correct(text) if correct and text.strip() else None
-    corrected = operators.render(fixed) if fixed is not None else None
+    corrected = operators.render(fixed, query) if fixed is not None else None
     if fixed is not None:
         operators = operators.corrected(fixed)
     if thesaurus is not None and expand:

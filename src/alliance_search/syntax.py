@@ -2,7 +2,8 @@
 
 ``+mot`` or ``mot ET mot`` (``AND``) requires a word, ``-mot`` or ``SAUF mot``
 (``NOT``) excludes it, ``OU`` (``OR``) is the default and is dropped, ``titre:mot``
-(``title:``) wants the word in the title, and ``psych*`` stands for every written
+(``title:``, or ``titre : mot`` as French typography spaces it) wants the word in
+the title, and ``psych*`` stands for every written
 word that starts with ``psych``. Each may apply to a quoted phrase
 (``-"santé mentale"``) or to a group in parentheses: ``(dépression OU anxiété) ET
 adolescents`` requires one of the two words, and the other. Word operators count in
@@ -40,7 +41,8 @@ MIN_PREFIX = 3
 
 _TOKEN = re.compile(
     r"""(?P<sign>[+-](?=[\w"«“„(]))?
-        (?:(?P<field>\w+):(?=[\w"«“„(]))?
+        (?:(?P<field>\w+):(?=[\w"«“„(])
+           |(?P<spaced>(?i:titre|title))[\ \t\u00a0\u202f]*:[\ \t\u00a0\u202f]*(?=[\w"«“„(]))?
         (?:"(?P<q1>[^"]*)"|«(?P<q2>[^»]*)»|“(?P<q3>[^”]*)”|„(?P<q4>[^“]*)“
            |\((?P<group>[^()]*)\)|(?P<word>\S+))""",
     re.VERBOSE,
@@ -69,21 +71,39 @@ class Operators:
     def __bool__(self) -> bool:
         return bool(self.required or self.excluded or self.in_title or self.prefixes)
 
-    def render(self, text: str) -> str:
-        """``text`` (what is ranked by, corrected) with the excluded and truncated
-        words put back as operators, for ``Results.corrected``."""
+    def render(self, text: str, query: str | None = None) -> str:
+        """The ``query`` these operators were read from, with the words of
+        :attr:`text` corrected as ``text`` spells them, for ``Results.corrected``:
+        its operators stay where they were typed, so that searching it again searches
+        the same. If the corrections change the number of words, ``text`` with the
+        excluded and truncated words put back as operators.
+
+        >>> ops = parse_operators("titre:alliance thérapeutque ET démence")
+        >>> ops.render("alliance thérapeutique, démence", "titre:alliance thérapeutque ET démence")
+        'titre:alliance thérapeutique ET démence'
+        """
+        changes = self._changes(text)
+        if query is not None and changes is not None:
+            return _WORDS.sub(lambda m: changes.get(m.group(), m.group()), query)
         extra = [f"-{item}" for item in self.excluded]
         extra += [f"{prefix}*" for prefix in self.prefixes]
         return " ".join([text, *extra]) if text else " ".join(extra)
+
+    def _changes(self, text: str) -> dict[str, str] | None:
+        """Typed word → corrected word, if ``text`` is :attr:`text` with some words
+        spelt otherwise (``None`` if the words do not line up)."""
+        typed, fixed = _WORDS.findall(self.text), _WORDS.findall(text)
+        if len(typed) != len(fixed):
+            return None
+        return {a: b for a, b in zip(typed, fixed, strict=True) if a != b}
 
     def corrected(self, text: str) -> Operators:
         """These operators for :attr:`text` corrected as ``text`` (the same words, some
         spelt otherwise): the required and title items take the corrections too, so
         that *alliance thérapeutque ET démence* requires *thérapeutique*."""
-        typed, fixed = _WORDS.findall(self.text), _WORDS.findall(text)
-        if len(typed) != len(fixed):
+        changes = self._changes(text)
+        if changes is None:
             return replace(self, text=text)
-        changes = {a: b for a, b in zip(typed, fixed, strict=True) if a != b}
 
         def fix(item: str) -> str:
             return _WORDS.sub(lambda m: changes.get(m.group(), m.group()), item)
@@ -267,7 +287,7 @@ def _items(query: str) -> list[_Item]:
     items = []
     for match in _TOKEN.finditer(query):
         phrase = next((match[g] for g in ("q1", "q2", "q3", "q4") if match[g] is not None), None)
-        sign, field = match["sign"] or "", match["field"] or ""
+        sign, field = match["sign"] or "", match["field"] or match["spaced"] or ""
         body = next(b for b in (phrase, match["group"], match["word"]) if b is not None)
         if not _WORD.search(body):
             items.append(_Item(match[0], match[0]))  # a stray sign or quote: no operator
