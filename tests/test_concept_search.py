@@ -750,6 +750,13 @@ def test_nearby_concepts_when_nothing_matches(seed_index) -> None:
     # counted within the search's filters: the "et aussi" pages name none of them
     assert seed_index.search("contre-transfert", section="dossier").nearby == results.nearby
     assert seed_index.search("contre-transfert", section="et-aussi").nearby == []
+    # ... and within its operators: the one article on dementia is the one left out
+    assert [c.id for c, _ in seed_index.search("maladie de Parkinson").nearby] == [
+        "trouble-neurocognitif"
+    ]
+    assert seed_index.search("maladie de Parkinson -alliance").nearby == []
+    parkinson = seed_index.search("maladie de Parkinson -borderline").nearby
+    assert [(c.id, n) for c, n in parkinson] == [("trouble-neurocognitif", 1)]
 
 
 # Abstracts that spell out the same letters in other senses (as Québec theses do).

@@ -159,8 +159,29 @@ def test_missing_index_directory(tmp_path: Path) -> None:
 
 
 def test_folder_without_metadata_is_not_opened(tmp_path: Path) -> None:
-    with pytest.raises(als.IndexNotFoundError, match="not an alliance_search index"):
+    with pytest.raises(als.IndexNotFoundError, match="not an alliance_search index") as empty:
         als.open_index(tmp_path)
+    assert f"--index {tmp_path}`" in str(empty.value)  # an empty folder: build it there
+
+
+def test_what_to_do_instead_of_a_folder_that_cannot_hold_an_index(
+    tmp_path: Path, seed_articles: list[als.Article]
+) -> None:
+    """The advice had been to build the index where building then failed: in a
+    folder of other files, or at a file's path."""
+    (tmp_path / "thèses").mkdir()
+    (tmp_path / "thèses" / "thèse.pdf").write_text("important")
+    (tmp_path / "notes.txt").write_text("notes")
+    for path, said in [
+        (tmp_path / "thèses", "in an empty or new folder"),
+        (tmp_path / "notes.txt", "it is a file; an index is a folder"),
+    ]:
+        with pytest.raises(als.IndexNotFoundError) as error:
+            als.open_index(path)
+        assert said in str(error.value)
+        assert f"--index {path}`" not in str(error.value)
+        with pytest.raises(als.AllianceSearchError):  # as the advice says
+            als.build_index(seed_articles, path)
 
 
 def test_incompatible_version_asks_for_a_rebuild(tmp_path: Path, seed_articles) -> None:

@@ -222,6 +222,11 @@ def _check_meta(path: Path) -> dict[str, Any]:
 
 def read_meta(path: Path) -> dict[str, Any]:
     """The metadata of the index at ``path``, whichever version wrote it."""
+    if path.exists() and not path.is_dir():
+        raise IndexNotFoundError(
+            f"no index at {path}: it is a file; an index is a folder (build one with "
+            "`alliance-search index CORPUS --index FOLDER`)"
+        )
     if not path.is_dir():
         raise IndexNotFoundError(
             f"no index at {path}: build one with `alliance-search index CORPUS --index {path}` "
@@ -229,9 +234,12 @@ def read_meta(path: Path) -> dict[str, Any]:
         )
     meta_path = path / META_FILE
     if not meta_path.is_file():
+        empty = not any(path.iterdir())
+        where = f"there with `alliance-search index CORPUS --index {path}`"
+        elsewhere = "in an empty or new folder: `alliance-search index CORPUS --index FOLDER`"
         raise IndexNotFoundError(
-            f"{path} is not an alliance_search index (no {META_FILE}); build one there with "
-            f"`alliance-search index CORPUS --index {path}`"
+            f"{path} is not an alliance_search index (no {META_FILE}); build one "
+            + (where if empty else elsewhere)
         )
     try:
         meta = json.loads(meta_path.read_text("utf-8"))

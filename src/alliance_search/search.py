@@ -273,7 +273,13 @@ def search(
     # Looked up when asked for; words corrected unasked need no suggestion.
     suggestion = partial(index.suggest, fixed or text) if text.strip() else None
     whoosh_filter = _filter(thesaurus, section, journal, year, concept)
-    nearby = partial(_nearby, searcher, thesaurus, parsed, whoosh_filter)
+    searched = {clause.concept for clause in parsed.clauses if clause.concept}
+    operated = bool(operators.required or operators.excluded or operators.in_title)
+
+    def operators_allow() -> Callable[[int], bool] | None:  # when nearby is asked for
+        return _constrained(index, expansion, operators, None, searched) if operated else None
+
+    nearby = partial(_nearby, searcher, thesaurus, parsed, whoosh_filter, operators_allow)
     if not parsed:
         return Results(
             query,
@@ -293,8 +299,7 @@ def search(
     if allowed is not None and not allowed:  # say which filter keeps no article
         unmet = _unmet_filters(searcher, section, journal, year, concept)
         parsed = replace(parsed, notes=parsed.notes + unmet)
-    if operators.required or operators.excluded or operators.in_title:
-        searched = {clause.concept for clause in parsed.clauses if clause.concept}
+    if operated:
         allow = _constrained(index, expansion, operators, allowed, searched)
     scorer = index._scorer()
     final = None
@@ -548,11 +553,13 @@ def _nearby(
     thesaurus: Thesaurus,
     parsed: ParsedQuery,
     within: wq.Query | None = None,
+    operators_allow: Callable[[], Callable[[int], bool] | None] = lambda: None,
 ) -> list[tuple[Concept, int]]:
     """Concepts next to those the query names (see :meth:`Thesaurus.neighbours`), or
     whose names or related terms hold a word it typed, that articles of the index name
     (by themselves or their narrower concepts; only articles the search's filters,
-    ``within``, let through): the most named first, with how many articles."""
+    ``within``, and its operators, ``operators_allow()``, let through): the most named
+    first, with how many articles."""
     own = {clause.concept for clause in parsed.clauses if clause.concept}
     candidates: dict[str, Concept] = {}
     for clause in parsed.clauses:
@@ -569,12 +576,14 @@ def _nearby(
             if concept.id not in own:
                 candidates.setdefault(concept.id, concept)
     counted = []
+    allow = operators_allow() if candidates else None
     for concept in candidates.values():
         ids = [c.id for c in with_narrower(thesaurus, concept.id)]
         naming: wq.Query = wq.Or([wq.Term("concepts", i) for i in ids])
         if within is not None:
             naming = wq.And([naming, within])
-        articles = len(list(searcher.docs_for_query(naming)))
+        docs = searcher.docs_for_query(naming)
+        articles = sum(1 for doc in docs if allow is None or allow(doc))
         if articles:
             counted.append((concept, articles))
     counted.sort(key=lambda pair: -pair[1])  # ties keep the nearest first
