@@ -125,3 +125,36 @@ def test_an_empty_result_points_to_nearby_concepts(seed_index) -> None:
     assert line in format_results(results)
     assert line in results._repr_html_()
     assert "nearby concepts" not in format_results(seed_index.search("alliance"))
+
+
+def test_line_breaks_in_a_title_or_snippet_stay_out_of_the_terminal_layout(
+    tmp_path: Path,
+) -> None:
+    """Titles pasted from PDFs hold line breaks (125 of the 3,377 papyrus theses): the
+    rank line had broken in two, its score on a line of its own."""
+    article = als.Article(
+        id="t1",
+        title="Le rôle de l'alliance thérapeutique :\r\nune étude de trajectoire",
+        summary="L'alliance thérapeutique\nchez les adolescents\r\nhospitalisés.",
+    )
+    results = als.build_index([article], tmp_path / "ix").search("alliance thérapeutique")
+    for color in (False, True):
+        lines = format_results(results, color=color).splitlines()
+        rank = next(line for line in lines if line.startswith(" 1. "))
+        assert "une étude de trajectoire" in rank and "score" in rank
+        snippet = lines[lines.index(rank) + 1]
+        assert "adolescents" in snippet and "\r" not in snippet, color
+
+
+def test_a_long_query_is_shown_shortened(seed_index) -> None:
+    query = "alliance thérapeutique " * 40
+    results = seed_index.search(query)
+    header = format_results(results).splitlines()[0]
+    assert len(header) < 200 and header.endswith("…»")
+    assert "…" in repr(results) and query.strip() not in repr(results)
+    assert query.strip() not in results._repr_html_()
+
+
+def test_concept_ids_are_not_broken_at_their_hyphen(seed_index) -> None:
+    text = format_results(seed_index.search("états limites"))  # the README sample
+    assert "etat-\n" not in text and "(exact, etat-limite)" in text.replace("\n      ", " ")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 import importlib
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import MissingExtraError
-from .results import MARK_CLOSE, MARK_OPEN, mark
+from .results import MARK_CLOSE, MARK_OPEN, mark, shortened
 
 if TYPE_CHECKING:
     from .concepts import Thesaurus
@@ -50,6 +51,10 @@ def require(module: str, feature: str, extra: str = "notebook") -> Any:
 _BOLD, _DIM, _HIGHLIGHT, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m"
 
 
+#: Any one whitespace character (a line break in a snippet, shown on one line).
+_ANY_SPACE = re.compile(r"\s")
+
+
 def _explain_line(hit: Hit) -> str:
     parts = []
     for m in hit.explanation:
@@ -63,10 +68,12 @@ def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
     bold, dim, reset = (_BOLD, _DIM, _RESET) if color else ("", "", "")
     section = f" [{hit.section}]" if hit.section else ""
     meta = f"{dim}score {hit.score:.2f}  id {hit.id}{reset}"
-    head = f"{hit.rank:>2}. {bold}{hit.title}{reset}{section}  {meta}"
+    title = " ".join(hit.title.split())  # a title may hold line breaks (pasted PDFs)
+    head = f"{hit.rank:>2}. {bold}{title}{reset}{section}  {meta}"
     indent = "    "
     if color:
-        body = mark(hit.snippet_text, hit.snippet_spans, _HIGHLIGHT, _RESET)
+        text = _ANY_SPACE.sub(" ", hit.snippet_text)  # one for one: the spans still fit
+        body = mark(text, hit.snippet_spans, _HIGHLIGHT, _RESET)
         lines = [indent + body]
     else:
         # Plain text: the text's own asterisks stay as written (Hit.snippet escapes them).
@@ -75,7 +82,11 @@ def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
     why = _explain_line(hit)
     if why:
         lines += textwrap.wrap(
-            f"matched: {why}", width=width, initial_indent=indent, subsequent_indent=indent + "  "
+            f"matched: {why}",
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+            break_on_hyphens=False,  # concept ids (etat-limite) and words stay whole
         )
         if color:
             lines = lines[:-1] + [f"{dim}{line}{reset}" for line in lines[-1:]]
@@ -84,7 +95,7 @@ def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
 
 def format_results(results: Results, *, color: bool = False, width: int = 100) -> str:
     """All hits as terminal text, with a header line and any suggestion or note."""
-    head = f"{len(results)} of {results.total} articles for «{results.query}»"
+    head = f"{len(results)} of {results.total} articles for «{shortened(results.query)}»"
     lines = [head, *notes_lines(results)]
     blocks = [format_hit(hit, color=color, width=width) for hit in results]
     return "\n\n".join(["\n".join(lines), *blocks])
@@ -149,7 +160,7 @@ def hits_html(hits: Sequence[Hit], caption: str = "") -> str:
 
 def results_html(results: Results) -> str:
     """The HTML shown for :class:`Results` in Jupyter."""
-    caption = f"{len(results)} of {results.total} articles for «{results.query}»"
+    caption = f"{len(results)} of {results.total} articles for «{shortened(results.query)}»"
     if results.corrected:
         caption += f" — showing results for «{results.corrected}»"
     if results.suggestion:

@@ -224,6 +224,20 @@ def mark(
     return "".join(out)
 
 
+#: How many characters of a query a header or caption shows.
+SHOWN_QUERY = 160
+
+
+def shortened(query: str, limit: int = SHOWN_QUERY) -> str:
+    """``query`` on one line, cut to ``limit`` characters with an ellipsis if longer.
+
+    >>> shortened("états limites"), shortened("dépression " * 40, 20)
+    ('états limites', 'dépression dépressi…')
+    """
+    query = " ".join(query.split())
+    return query if len(query) <= limit else query[: limit - 1] + "…"
+
+
 class Results(Sequence[Hit]):
     """The ranked hits of one query (a sequence of :class:`Hit`).
 
@@ -400,7 +414,7 @@ class Results(Sequence[Hit]):
         more = ", ..." if len(self.hits) > 5 else ""
         searched = f" (searched {self.corrected!r})" if self.corrected else ""
         return (
-            f"<Results {self.query!r}{searched}: {len(self.hits)} of {self.total} hits"
+            f"<Results {shortened(self.query)!r}{searched}: {len(self.hits)} of {self.total} hits"
             f" [{shown}{more}]>"
         )
 
