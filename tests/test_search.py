@@ -1098,3 +1098,33 @@ def test_filters_that_keep_nothing_and_limit_zero_say_so(seed_index) -> None:
     assert counted.ids == [] and counted.total == seed_index.search("alliance", limit=None).total
     assert sum(counted.facets()["sections"].values()) == counted.total > 0
     assert not any("nearby" in line for line in notes_lines(counted))
+
+
+def test_filters_that_hide_every_match_say_how_many_match_without_them(
+    seed_index, tmp_path
+) -> None:
+    """*démence* in the *et aussi* pages had given 0 of 0 with no word, although an
+    article of the dossier is on dementia."""
+    results = seed_index.search("démence", section="et-aussi")
+    assert results.total == 0
+    assert results.notes == (
+        "no article matches within the filters (section «et-aussi»); "
+        "1 article matches without them",
+    )
+    hysteria = seed_index.search("hystérie", section="dossier", concept="démence")
+    assert hysteria.notes[-1] == (
+        "no article matches within the filters (section «dossier», concept «démence»); "
+        "1 article matches without them"
+    )
+    # filters that keep nothing together, though each keeps articles
+    together = seed_index.search("démence", section="et-aussi", concept="démence")
+    assert together.notes == ("no article meets all the filters together",)
+    assert seed_index.search("xqzw", section="et-aussi").notes[-1].startswith("no article holds")
+    # a section no article has: said as such, not as an empty list of sections
+    undated = als.build_index(
+        [als.Article(id="a", title="La démence", summary="Vivre avec une démence.")],
+        tmp_path / "ix",
+    )
+    assert undated.search("démence", section="dossier").notes == (
+        "no article of this index has a section",
+    )

@@ -74,10 +74,10 @@ def with_narrower(thesaurus: Thesaurus, name: str) -> list[Concept]:
 
 def _filter(
     thesaurus: Thesaurus,
-    section: str | Sequence[str] | None,
-    journal: str | None,
-    year: Year | None,
-    concept: str | Sequence[str] | None,
+    section: str | Sequence[str] | None = None,
+    journal: str | None = None,
+    year: Year | None = None,
+    concept: str | Sequence[str] | None = None,
 ) -> wq.Query | None:
     parts: list[wq.Query] = []
     if section:
@@ -97,8 +97,27 @@ def _filter(
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
+def _filters_said(
+    section: str | Sequence[str] | None,
+    journal: str | None,
+    year: Year | None,
+    concept: str | Sequence[str] | None,
+) -> str:
+    """The filters of a search, as a note says them: *section «dossier», 2009 to 2012*."""
+    said = []
+    for name, wanted in (("section", section), ("journal", journal), ("concept", concept)):
+        if wanted:
+            values = [wanted] if isinstance(wanted, str) else list(wanted)
+            said.append(f"{name} «{', '.join(values)}»")
+    if year is not None:
+        low, high = _years(year)
+        said.append(str(low) if low == high else f"{low} to {high}")
+    return ", ".join(said)
+
+
 def _unmet_filters(
     searcher: Searcher,
+    thesaurus: Thesaurus,
     section: str | Sequence[str] | None,
     journal: str | None,
     year: Year | None,
@@ -116,8 +135,11 @@ def _unmet_filters(
             if name in reader.indexed_field_names()
             else []
         )
-        if not any(value in held for value in values):
-            have = ", ".join(held[:8]) if held else "none"
+        held = [value for value in held if value]
+        if not held:
+            notes.append(f"no article of this index has a {name}")
+        elif not any(value in held for value in values):
+            have = ", ".join(held[:8])
             notes.append(f"no article has {name} «{', '.join(values)}» ({name}s: {have})")
     if year is not None:
         low, high = _years(year)
@@ -126,7 +148,8 @@ def _unmet_filters(
             notes.append("no article of this index has a year")
         elif not set(searcher.docs_for_query(wq.NumericRange("year", low, high))):
             notes.append(f"no article is from {low}" + (f" to {high}" if high != low else ""))
-    if concept and not notes:
+    tagged = searcher.docs_for_query(_filter(thesaurus, concept=concept)) if concept else ()
+    if concept and not notes and next(iter(tagged), None) is None:
         names = [concept] if isinstance(concept, str) else list(concept)
         notes.append(f"no article is tagged with «{', '.join(names)}»")
     if not notes:
@@ -297,7 +320,7 @@ def search(
     allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
     allow: Callable[[int], bool] | None = allowed.__contains__ if allowed is not None else None
     if allowed is not None and not allowed:  # say which filter keeps no article
-        unmet = _unmet_filters(searcher, section, journal, year, concept)
+        unmet = _unmet_filters(searcher, thesaurus, section, journal, year, concept)
         parsed = replace(parsed, notes=parsed.notes + unmet)
     if operated:
         allow = _constrained(index, expansion, operators, allowed, searched)
@@ -351,6 +374,14 @@ def search(
             corrected=corrected,
             broadened=[c for c, _ in wider.values()],
         )
+    if not ranked and limit != 0 and allowed:  # the filters keep articles, none matching
+        unfiltered = _constrained(index, expansion, operators, None, searched) if operated else None
+        outside = len(scorer.top(whoosh_query, 0, unfiltered, final)[1]())
+        if outside:
+            filters = _filters_said(section, journal, year, concept)
+            without = "1 article matches" if outside == 1 else f"{outside} articles match"
+            note = f"no article matches within the filters ({filters}); {without} without them"
+            parsed = replace(parsed, notes=(*parsed.notes, note))
     if not ranked and limit != 0 and (operators.required or operators.in_title):
         wanted = ", ".join(said(item) for item in (*operators.required, *operators.in_title))
         note = f"no article matches all that is required: {wanted}"
