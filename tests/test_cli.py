@@ -389,3 +389,27 @@ def test_the_readme_shows_what_its_first_command_prints(capsys, tmp_path: Path) 
     assert run(capsys, "index", str(SEED_JSONL.parent), "--index", str(target))[0] == 0
     code, out, _ = run(capsys, "search", "états limites", "--index", str(target))
     assert code == 0 and out.splitlines()[: len(shown)] == shown
+
+
+def test_year_spans_on_the_command_line(capsys, tmp_path) -> None:
+    """``--year 2014-2016`` had been refused (*invalid int value*), though the library
+    takes a pair of years."""
+    corpus = tmp_path / "dated.jsonl"
+    records = [
+        {"id": f"a{year}", "title": f"L'alliance thérapeutique en {year}", "year": year}
+        for year in (2009, 2014, 2016, 2020)
+    ]
+    corpus.write_text("\n".join(json.dumps(r) for r in records), "utf-8")
+    index = str(tmp_path / "ix")
+    assert run(capsys, "index", str(corpus), "--index", index)[0] == 0
+    for span, ids in [
+        ("2014", {"a2014"}),
+        ("2014-2016", {"a2014", "a2016"}),
+        ("2016–2014", {"a2014", "a2016"}),
+        ("2016-", {"a2016", "a2020"}),
+        ("-2014", {"a2009", "a2014"}),
+    ]:
+        code, out, _ = run(capsys, "search", "alliance", "--index", index, "--json", "--year", span)
+        assert code == 0 and {h["id"] for h in json.loads(out)} == ids, span
+    code, _, err = run(capsys, "search", "alliance", "--index", index, "--year", "2014-16")
+    assert code == 2 and "years such as 2014-2016" in err

@@ -546,6 +546,24 @@ def test_filters_by_concept_section_and_narrower(seed_index) -> None:
     assert seed_index.search("alliance", section="et-aussi", concept="etat-limite").ids == []
 
 
+def test_a_concept_filter_alone_lists_the_articles_on_it(seed_index) -> None:
+    """An empty query with a concept filter had found nothing (*nothing to search
+    for*), though ``concepts=`` found the articles."""
+    concept_map = seed_index.concept_map()
+    for name, concept_id in [
+        ("démence", "demence"),
+        ("alliance thérapeutique", "alliance-therapeutique"),
+    ]:
+        alone = seed_index.search("", concept=name)
+        below = {concept_id} | {c.id for c in seed_index.thesaurus.narrower(concept_id)}
+        tagged = {doc for doc, ids in concept_map.items() if below & set(ids)}
+        assert set(alone.ids) == tagged and not alone.notes, name
+        ranked = seed_index.search("", concepts=[name]).ids  # ranked as concepts= ranks them
+        assert alone.ids == [doc for doc in ranked if doc in tagged]
+    assert seed_index.search("", concept="démence").ids == [DEMENTIA]
+    assert seed_index.search("", concept="démence", section="et-aussi").ids == []
+
+
 def test_facets_count_all_matches(seed_index) -> None:
     results = seed_index.search("alliance", limit=2)
     facets = results.facets()

@@ -358,3 +358,19 @@ def test_a_quote_left_open_in_a_csv_is_named(tmp_path: Path) -> None:
     multi.write_text('id,title,summary\ns1,"Le ""pacte""","Deux\nlignes."\n', "utf-8")
     [article] = als.load_corpus(multi)
     assert (article.title, article.summary) == ('Le "pacte"', "Deux\nlignes.")
+
+
+def test_years_written_as_floats_are_years(tmp_path: Path) -> None:
+    """A spreadsheet or a pandas export writes years as *2009.0* when some are missing
+    (NaN): such a corpus had been refused (*must be a year such as 2009, got 2009.0*)."""
+    path = tmp_path / "articles.jsonl"
+    lines = [
+        {"id": "a", "title": "La démence", "year": 2009.0},
+        {"id": "b", "title": "Le deuil", "year": "2011.0"},
+        {"id": "c", "title": "L'autisme", "year": float("nan")},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines), "utf-8")
+    assert [a.year for a in als.load_corpus(path)] == [2009, 2011, None]
+    path.write_text(json.dumps({"id": "d", "title": "Le jeu", "year": 2009.5}), "utf-8")
+    with pytest.raises(als.CorpusError, match=r"articles.jsonl, line 1, field 'year'.*2009\.5"):
+        als.load_corpus(path)

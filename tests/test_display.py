@@ -158,3 +158,16 @@ def test_a_long_query_is_shown_shortened(seed_index) -> None:
 def test_concept_ids_are_not_broken_at_their_hyphen(seed_index) -> None:
     text = format_results(seed_index.search("états limites"))  # the README sample
     assert "etat-\n" not in text and "(exact, etat-limite)" in text.replace("\n      ", " ")
+
+
+def test_to_pandas_keeps_years_whole_where_some_are_missing(tmp_path: Path) -> None:
+    """Years had come out as floats (2016.0, nan) as soon as one was missing."""
+    articles = [
+        als.Article(id="a", title="La démence au quotidien", year=2016),
+        als.Article(id="b", title="La démence à domicile"),
+    ]
+    frame = als.build_index(articles, tmp_path / "ix").search("démence").to_pandas()
+    years = dict(zip(frame["id"], frame["year"], strict=True))
+    assert str(frame["year"].dtype) == "Int64"
+    assert years["a"] == 2016 and str(years["a"]) == "2016"
+    assert frame.loc[frame["id"] == "b", "year"].isna().all()

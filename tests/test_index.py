@@ -344,3 +344,10 @@ def test_a_damaged_index_says_how_to_rebuild_it(tmp_path) -> None:
     next(path.glob("*.seg")).unlink()
     with pytest.raises(als.IndexDamagedError, match=r"cannot be read .* --rebuild"):
         als.open_index(path).search("démence")
+
+
+def test_the_default_index_folder_expands_a_tilde(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ALLIANCE_SEARCH_INDEX="~/ix"`` (quoted: no shell expands it) had made a folder
+    named ``~`` in the working directory."""
+    monkeypatch.setenv("ALLIANCE_SEARCH_INDEX", "~/alliance-ix")
+    assert als.default_index_dir() == Path.home() / "alliance-ix"

@@ -1064,7 +1064,7 @@ def test_search_options_given_wrongly_get_clear_errors(seed_index, tmp_path) -> 
     Python errors or silently dropped hits; one concept name given alone had been
     read letter by letter; a query of concepts alone was told it had nothing to
     search."""
-    for year in (2010.0, -5, (2010, 2011, 2012)):
+    for year in (2010.5, -5, (2010, 2011, 2012), (None, None)):
         with pytest.raises(als.AllianceSearchError, match="year must be a year such as 2009"):
             seed_index.search("alliance", year=year)
     dated = [
@@ -1074,6 +1074,14 @@ def test_search_options_given_wrongly_get_clear_errors(seed_index, tmp_path) -> 
     index = als.build_index(dated, tmp_path / "ix", progress=False)
     assert index.search("alliance", year="2009").ids == ["a2009"]
     assert index.search("alliance", year=(2016, 2010)).ids == ["a2015"]
+    # a wide span: Whoosh's NumericRange had let 2015 through 1000 to 2010
+    assert index.search("alliance", year=(1000, 2010)).ids == ["a2009"]
+    # open ranges, and a year written as a float (as pandas writes them)
+    assert index.search("alliance", year=(2010, None)).ids == ["a2015"]
+    assert index.search("alliance", year=(None, 2010)).ids == ["a2009"]
+    assert index.search("alliance", year=2009.0).ids == ["a2009"]
+    late = index.search("alliance", year=(2016, None))
+    assert late.notes == ("no article is from 2016 or after",)
     with pytest.raises(als.AllianceSearchError, match="related_weight must be a number ≥ 0"):
         seed_index.search("TPB", related_weight=-5)
     alone = seed_index.search("", concepts="demence")

@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -143,7 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="number of results (default 10)",
     )
     p.add_argument("--section", action="append", help="only this section (repeatable)")
-    p.add_argument("--year", type=int, help="only this year")
+    p.add_argument(
+        "--year",
+        type=_year_span,
+        metavar="YEAR",
+        help="only this year, or these: 2014-2016, 2014- (from 2014), -2016 (up to 2016)",
+    )
     p.add_argument(
         "--concept",
         action="append",
@@ -286,6 +292,21 @@ def _non_negative(text: str, least: int = 0) -> int:
     if value < least:
         raise argparse.ArgumentTypeError(f"must be {least} or more, got {value}")
     return value
+
+
+def _year_span(text: str) -> int | tuple[int | None, int | None]:
+    """A year (*2014*) or years (*2014-2016*, *2014-*, *-2016*; an en dash too)."""
+    match = re.fullmatch(r"\s*(\d{4})?\s*(?:([-–])\s*(\d{4})?)?\s*", text)
+    if match is None or not (match[1] or match[3]):
+        raise argparse.ArgumentTypeError(
+            "expected a year such as 2014, or years such as 2014-2016, 2014- or -2016, "
+            f"got {text!r}"
+        )
+    if match[2] is None:  # no dash: one year
+        return int(match[1])
+    low = int(match[1]) if match[1] else None
+    high = int(match[3]) if match[3] else None
+    return low, high
 
 
 def _fraction(text: str) -> float:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -155,13 +156,24 @@ def checked(item: object, number: int) -> Article:
     )
 
 
+#: A year written as a float (*2009.0*), or NaN, as spreadsheets and pandas write them.
+_WHOLE_FLOAT = re.compile(r"\d{4}\.0*|nan|NaN", re.IGNORECASE)
+
+
 def parse_year(value: Any, fail: Any) -> int | None:
     """A record's year (an int, or digits), ``None`` if empty; ``fail(message, field)``
-    makes the error to raise otherwise."""
+    makes the error to raise otherwise. A whole float (*2009.0*, as a spreadsheet or
+    pandas writes years when some are missing) is its year, and NaN is empty."""
     if value in (None, ""):
         return None
     if isinstance(value, bool):
         raise fail(f"must be a year such as 2009, got {value!r}", "year")
+    if isinstance(value, str) and _WHOLE_FLOAT.fullmatch(value.strip()):
+        value = float(value)
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, int):
         year = value
     elif isinstance(value, str) and value.strip().isdigit():

@@ -249,7 +249,9 @@ def to_pandas(results: Results) -> Any:
         "journal",
         "url",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["year"] = frame["year"].astype("Int64")  # whole years, <NA> where missing
+    return frame
 
 
 FACET_KINDS = ("concepts", "sections")

@@ -55,8 +55,8 @@ def default_index_dir() -> Path:
     ...     default_index_dir().as_posix()
     '/cache/alliance_search/index'
     """
-    if os.environ.get("ALLIANCE_SEARCH_INDEX"):
-        return Path(os.environ["ALLIANCE_SEARCH_INDEX"])
+    if os.environ.get("ALLIANCE_SEARCH_INDEX"):  # ~ too, which no shell expands in quotes
+        return Path(os.environ["ALLIANCE_SEARCH_INDEX"]).expanduser()
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(cache) / "alliance_search" / "index"
 

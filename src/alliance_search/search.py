@@ -73,6 +73,7 @@ def with_narrower(thesaurus: Thesaurus, name: str) -> list[Concept]:
 
 
 def _filter(
+    searcher: Searcher,
     thesaurus: Thesaurus,
     section: str | Sequence[str] | None = None,
     journal: str | None = None,
@@ -87,7 +88,8 @@ def _filter(
         parts.append(wq.Term("journal", journal))
     if year is not None:
         low, high = _years(year)
-        parts.append(wq.NumericRange("year", low, high))
+        kept = [y for y in _years_held(searcher) if _within_years(y, low, high)]
+        parts.append(wq.Or([wq.Term("year", y) for y in kept]) if kept else wq.NullQuery)
     if concept:
         names = [concept] if isinstance(concept, str) else list(concept)
         ids = [c.id for name in names for c in with_narrower(thesaurus, name)]
@@ -95,6 +97,18 @@ def _filter(
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _years_held(searcher: Searcher) -> list[int]:
+    """The years the index's articles have, each once (Whoosh's ``NumericRange`` is
+    not used: over wide spans, such as 1000 to 2010, its ranges of shifted terms let
+    later years through)."""
+    field = searcher.schema["year"]
+    return [field.from_bytes(term) for term in field.sortable_terms(searcher.reader(), "year")]
+
+
+def _within_years(year: int, low: int | None, high: int | None) -> bool:
+    return (low is None or year >= low) and (high is None or year <= high)
 
 
 def _filters_said(
@@ -110,8 +124,7 @@ def _filters_said(
             values = [wanted] if isinstance(wanted, str) else list(wanted)
             said.append(f"{name} «{', '.join(values)}»")
     if year is not None:
-        low, high = _years(year)
-        said.append(str(low) if low == high else f"{low} to {high}")
+        said.append(_span(*_years(year)))
     return ", ".join(said)
 
 
@@ -143,12 +156,13 @@ def _unmet_filters(
             notes.append(f"no article has {name} «{', '.join(values)}» ({name}s: {have})")
     if year is not None:
         low, high = _years(year)
-        dated = set(searcher.docs_for_query(wq.NumericRange("year", None, None)))
-        if not dated:
+        held = _years_held(searcher)
+        if not held:
             notes.append("no article of this index has a year")
-        elif not set(searcher.docs_for_query(wq.NumericRange("year", low, high))):
-            notes.append(f"no article is from {low}" + (f" to {high}" if high != low else ""))
-    tagged = searcher.docs_for_query(_filter(thesaurus, concept=concept)) if concept else ()
+        elif not any(_within_years(y, low, high) for y in held):
+            notes.append(f"no article is from {_span(low, high)}")
+    tagging = _filter(searcher, thesaurus, concept=concept)
+    tagged = searcher.docs_for_query(tagging) if tagging is not None else ()
     if concept and not notes and next(iter(tagged), None) is None:
         names = [concept] if isinstance(concept, str) else list(concept)
         notes.append(f"no article is tagged with «{', '.join(names)}»")
@@ -164,13 +178,13 @@ def _check_limit(limit: object, also: str = "") -> None:
         raise AllianceSearchError(f"limit must be {allowed}, got {limit!r}")
 
 
-def _years(year: object) -> tuple[int, int]:
+def _years(year: object) -> tuple[int | None, int | None]:
     """The years a ``year`` filter keeps, from and to: a year (*2009*, also written
-    ``"2009"``) or a pair of them."""
+    ``"2009"``) or a pair of them, either of which may be ``None`` (no bound)."""
 
     def fail(message: str, name: str) -> AllianceSearchError:
         return AllianceSearchError(
-            f"year must be a year such as 2009 or a pair (2005, 2010), got {year!r}"
+            f"year must be a year such as 2009 or a pair (2005, 2010), (2005, None), got {year!r}"
         )
 
     def one(value: object) -> int:
@@ -180,9 +194,24 @@ def _years(year: object) -> tuple[int, int]:
         return parsed
 
     if isinstance(year, tuple | list) and len(year) == 2:
-        low, high = one(year[0]), one(year[1])
-        return (low, high) if low <= high else (high, low)
+        if year[0] is None and year[1] is None:
+            raise fail("", "year")
+        low = None if year[0] is None else one(year[0])
+        high = None if year[1] is None else one(year[1])
+        if low is not None and high is not None and low > high:
+            return high, low
+        return low, high
     return one(year), one(year)
+
+
+def _span(low: int | None, high: int | None) -> str:
+    """Years from ``low`` to ``high`` as a note says them: *2009*, *2009 to 2012*,
+    *2009 or after*, *2012 or before*."""
+    if low == high:
+        return str(low)
+    if low is None:
+        return f"{high} or before"
+    return f"{low} or after" if high is None else f"{low} to {high}"
 
 
 def search(
@@ -222,7 +251,8 @@ def search(
     :data:`alliance_search.query.QUALIFIERS`).
     ``expand=False`` searches the words only; ``concepts=["etat-limite"]`` names
     concepts explicitly. ``section``, ``journal``, ``year`` (a year or a ``(from,
-    to)`` pair) and ``concept`` (with its narrower concepts) filter.
+    to)`` pair) and ``concept`` (with its narrower concepts) filter; with an empty
+    query, ``concept`` also ranks the articles on it, as ``concepts`` would.
 
     Operators (see :mod:`alliance_search.syntax`): ``-mot`` or ``SAUF mot`` leaves out
     the articles naming it, ``+mot`` or ``mot ET mot`` keeps only those, ``titre:mot``
@@ -255,6 +285,8 @@ def search(
             raise AllianceSearchError(f"{name} must be a number ≥ 0, got {value!r}")
     if isinstance(concepts, str):  # one concept
         concepts = [concepts]
+    if not query.strip() and not concepts and concept:  # the articles on a concept
+        concepts = [concept] if isinstance(concept, str) else list(concept)
     thesaurus = index.thesaurus
     expansion = Expansion(
         thesaurus=thesaurus if expand else None,
@@ -295,7 +327,7 @@ def search(
     parsed = replace(parsed, notes=parsed.notes + _absent_notes(absent))
     # Looked up when asked for; words corrected unasked need no suggestion.
     suggestion = partial(index.suggest, fixed or text) if text.strip() else None
-    whoosh_filter = _filter(thesaurus, section, journal, year, concept)
+    whoosh_filter = _filter(searcher, thesaurus, section, journal, year, concept)
     searched = {clause.concept for clause in parsed.clauses if clause.concept}
     operated = bool(operators.required or operators.excluded or operators.in_title)
 
