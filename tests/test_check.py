@@ -124,3 +124,61 @@ def test_check_json(tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[
     )
     assert main(["check", "--index", str(tmp_path / "ix"), "--unlock"]) == 0
     assert "was not locked" in capsys.readouterr().out
+
+
+_LUDO = """
+[concepts.ludotherapie]
+label = "ludothérapie"
+category = "traitement"
+synonyms = ["thérapie par le jeu", "play therapy", "jeu scénique"]
+"""
+
+
+def test_an_index_tagged_with_a_user_thesaurus_opens_with_it_and_rebuilds_with_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An index built with one's own thesaurus file had opened with the bundled one
+    only (so from the terminal its concepts were lost), and a rebuild dropped them."""
+    thesaurus_file = tmp_path / "mes-concepts.toml"
+    thesaurus_file.write_text(_LUDO, "utf-8")
+    path = tmp_path / "ix"
+    thesaurus = als.load_thesaurus(thesaurus_file)
+    als.build_index(SEED_JSONL, path, thesaurus=thesaurus)
+    meta = json.loads((path / META_FILE).read_text("utf-8"))
+    assert meta["thesaurus_files"] == [str(thesaurus_file.resolve())]
+    reopened = als.open_index(path)  # no thesaurus given: the one it records
+    assert "ludotherapie" in reopened.thesaurus.concepts
+    assert reopened.search("ludothérapie").ids == ["sm-que-le-spectacle-commence"]
+    assert check_ok(path)
+    # the file changes: check says the tags are out of date, and a rebuild takes it in
+    thesaurus_file.write_text(_LUDO.replace(', "jeu scénique"', ""), "utf-8")
+    report = als.check_index(path)
+    assert not report.ok and "tagged with another thesaurus" in report.problems[0]
+    rebuilt = als.rebuild_index(path)
+    assert "ludotherapie" in rebuilt.thesaurus.concepts and check_ok(path)
+    # a file that can no longer be loaded: said, searched with the bundled one, and
+    # a rebuild refuses rather than drop the user's concepts
+    thesaurus_file.write_text(_LUDO.replace('category = "traitement"', 'category = "jeu"'))
+    with caplog.at_level("WARNING", logger="alliance_search"):
+        fallback = als.open_index(path)
+    assert "ludotherapie" not in fallback.thesaurus.concepts
+    assert "cannot be loaded now" in caplog.text and "another thesaurus" not in caplog.text
+    assert "cannot be loaded" in als.check_index(path).problems[0]
+    with pytest.raises(als.ThesaurusError, match=r"ludotherapie.*category"):
+        als.rebuild_index(path)
+    assert json.loads((path / META_FILE).read_text("utf-8"))["thesaurus_files"]
+
+
+def check_ok(path: Path) -> bool:
+    return als.check_index(path).ok
+
+
+def test_the_index_command_takes_a_thesaurus_file(tmp_path: Path, capsys) -> None:
+    thesaurus_file = tmp_path / "mes-concepts.toml"
+    thesaurus_file.write_text(_LUDO, "utf-8")
+    index = str(tmp_path / "ix")
+    args = ["index", str(SEED_JSONL), "--index", index, "--thesaurus", str(thesaurus_file)]
+    assert main(args) == 0
+    assert main(["search", "thérapie par le jeu", "--index", index, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("[") :])[0]["id"] == "sm-que-le-spectacle-commence"

@@ -15,9 +15,17 @@ from typing import Any
 from whoosh.reading import SegmentReader
 
 from . import _writer
-from ._errors import AllianceSearchError, CorpusError
+from ._errors import AllianceSearchError, CorpusError, ThesaurusError
 from .corpus import Article, load_corpus
-from .index import Index, _check_meta, _open_dir, article_from_stored, build_index, read_meta
+from .index import (
+    Index,
+    _check_meta,
+    _open_dir,
+    article_from_stored,
+    build_index,
+    read_meta,
+    recorded_thesaurus,
+)
 
 __all__ = ["CheckReport", "check_index", "rebuild_index", "unlock_index"]
 
@@ -123,6 +131,19 @@ def check_index(path: str | Path, corpus: Sequence[str | Path] | None = None) ->
         report.problems.append(str(exc))
         return report
     _check_lock(report)
+    tagged_with = report.meta.get("thesaurus")
+    now: str | None = tagged_with
+    try:
+        now = recorded_thesaurus(report.meta).fingerprint
+    except ThesaurusError as exc:
+        report.problems.append(f"the thesaurus it was tagged with cannot be loaded: {exc}")
+    if tagged_with and tagged_with != now:
+        report.problems.append(
+            "its articles were tagged with another thesaurus than the one it opens with (a "
+            "thesaurus file or the library changed since); concept filters and facets may "
+            f"be out of date: rebuild it with `alliance-search check --index {report.path} "
+            "--rebuild`"
+        )
     try:
         ix = _open_dir(report.path)
         with ix.reader() as reader:  # one committed state, whatever writers do meanwhile
@@ -246,4 +267,11 @@ def rebuild_index(
         raise AllianceSearchError(
             f"no corpus recorded for {target}; say which files to rebuild it from with --corpus"
         )
-    return build_index(load_sources(sources), target, sources=sources, progress=progress)
+    try:
+        meta = read_meta(target)
+    except AllianceSearchError:
+        meta = {}
+    thesaurus = recorded_thesaurus(meta)  # tagged with the same thesaurus as before
+    return build_index(
+        load_sources(sources), target, thesaurus=thesaurus, sources=sources, progress=progress
+    )

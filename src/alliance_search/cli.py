@@ -102,9 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
         "alliance-search index numero-140.jsonl numero-141.csv --index mon-index",
         "alliance-search index nouveaux.jsonl --index mon-index --update",
         "alliance-search index export-2024.jsonl --index mon-index --update --commit-every 50000",
+        "alliance-search index corpus/ --index mon-index --thesaurus mes-concepts.toml",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="corpus files or folders")
     _index_arg(p)
+    p.add_argument(
+        "--thesaurus",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="also tag and search with this thesaurus file (adds or overrides concepts; "
+        "recorded in the index, which loads it again whenever it is opened)",
+    )
     p.add_argument(
         "--update",
         action="store_true",
@@ -351,15 +360,17 @@ def _run(args: argparse.Namespace) -> int:
                 "--commit-every needs --update: a rebuilt index replaces the old one only "
                 "once it is complete"
             )
+        thesaurus = load_thesaurus(*args.thesaurus) if args.thesaurus else None
         if args.update:
-            with open_index(target) as index:
+            with open_index(target, thesaurus) as index:
                 added = index.add_files(
                     *args.paths, progress=args.progress, commit_every=args.commit_every
                 )
                 count = len(index)
             print(f"updated {added} articles; the index at {target} holds {count}", file=out)
         else:
-            with build_index(list(args.paths), target, progress=args.progress) as index:
+            paths = list(args.paths)
+            with build_index(paths, target, thesaurus=thesaurus, progress=args.progress) as index:
                 print(f"indexed {len(index)} articles into {target}", file=out)
         return 0
     if args.command == "parse-toc":

@@ -59,6 +59,9 @@ Words = tuple[tuple[str, ...], ...]
 #: A word of two to six capitals, perhaps with a plural *s* (not a part of *IL-6*).
 _CAPITALS = re.compile(r"(?<![\w‐-])([^\W\d_a-zß-ÿ]{2,6})s?(?![\w‐-])")
 
+#: How :attr:`Thesaurus.sources` names the bundled thesaurus file.
+BUNDLED = "thesaurus.toml (bundled)"
+
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
 DETECTION_VERSION = 7
@@ -779,7 +782,7 @@ def _concept(concept_id: str, raw: Any, source: str) -> Concept:
 def _read(path: Path | None) -> tuple[str, dict[str, Any]]:
     if path is None:
         text = resources.files("alliance_search").joinpath("data/thesaurus.toml").read_text("utf-8")
-        source = "thesaurus.toml (bundled)"
+        source = BUNDLED
     else:
         source = str(path)
         try:

@@ -20,11 +20,17 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import Term
 
 from . import _progress, _writer
-from ._errors import AllianceSearchError, IndexDamagedError, IndexNotFoundError, IndexVersionError
+from ._errors import (
+    AllianceSearchError,
+    IndexDamagedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    ThesaurusError,
+)
 from ._scoring import ScoreCache, TermScorer
 from ._storage import MappedStorage
 from .analysis import ANALYZER_VERSION, FrenchFrequency, Texts, french_analyzer
-from .concepts import Sense, Thesaurus, default_thesaurus
+from .concepts import BUNDLED, Sense, Thesaurus, default_thesaurus, load_thesaurus
 from .corpus import Article, checked, corpus_files, count_records, iter_corpus
 
 if TYPE_CHECKING:
@@ -169,6 +175,28 @@ def _meta() -> dict[str, Any]:
     }
 
 
+def _thesaurus_meta(thesaurus: Thesaurus) -> dict[str, Any]:
+    """What an index records of the thesaurus it is tagged with: its fingerprint, and
+    the files it was loaded from (absolute), so that opening the index loads them
+    again (see :func:`recorded_thesaurus`)."""
+    meta: dict[str, Any] = {"thesaurus": thesaurus.fingerprint}
+    files = [source for source in thesaurus.sources if source != BUNDLED]
+    if files:  # a user's files, besides the bundled one or instead of it
+        meta["thesaurus_files"] = [str(Path(file).resolve()) for file in files]
+        meta["thesaurus_bundled"] = BUNDLED in thesaurus.sources
+    return meta
+
+
+def recorded_thesaurus(meta: dict[str, Any]) -> Thesaurus:
+    """The thesaurus an index (described by ``meta``) was tagged with: the files it
+    records, loaded again, or else the bundled thesaurus. Raises
+    :class:`ThesaurusError` if those files can no longer be loaded."""
+    files = meta.get("thesaurus_files")
+    if not files:
+        return default_thesaurus()
+    return load_thesaurus(*files, bundled=bool(meta.get("thesaurus_bundled", True)))
+
+
 def _write_meta(path: Path, meta: dict[str, Any]) -> None:
     """Replace the metadata file atomically (a reader sees the old or the new one)."""
     temporary = path / f".{META_FILE}.{os.getpid()}"
@@ -263,7 +291,20 @@ class Index:
     def __init__(self, path: str | Path, thesaurus: Thesaurus | None = None) -> None:
         self.path = Path(path)
         self.meta = _check_meta(self.path)
-        self.thesaurus = thesaurus or default_thesaurus()
+        recorded = True  # whether the thesaurus the index records could be loaded
+        if thesaurus is None:
+            try:
+                thesaurus = recorded_thesaurus(self.meta)
+            except ThesaurusError as exc:
+                log.warning(
+                    "the index at %s was tagged with the thesaurus %s, which cannot be "
+                    "loaded now (%s); searching with the bundled thesaurus",
+                    self.path,
+                    ", ".join(self.meta.get("thesaurus_files", ())),
+                    exc,
+                )
+                thesaurus, recorded = default_thesaurus(), False
+        self.thesaurus = thesaurus
         try:
             self._ix = _open_dir(self.path)
         except (FileNotFoundError, whoosh.index.EmptyIndexError) as exc:
@@ -271,7 +312,7 @@ class Index:
         self._searcher: Searcher | None = None
         self._scores = ScoreCache()
         tagged_with = self.meta.get("thesaurus")
-        if tagged_with and tagged_with != self.thesaurus.fingerprint:
+        if recorded and tagged_with and tagged_with != self.thesaurus.fingerprint:
             log.warning(
                 "the index at %s was tagged with another thesaurus; concept filters, "
                 "facets and the abbreviations articles spell out may be out of date "
@@ -674,7 +715,7 @@ def build_index(
     try:
         whoosh.index.create_in(str(staging), make_schema())
         thesaurus = thesaurus or default_thesaurus()
-        meta = {**_meta(), "thesaurus": thesaurus.fingerprint}
+        meta = {**_meta(), **_thesaurus_meta(thesaurus)}
         _write_meta(staging, meta)
         with Index(staging, thesaurus) as fresh:
             if files is None:
