@@ -217,7 +217,11 @@ def test_concepts_command(capsys) -> None:
     _, out, _ = run(capsys, "concepts", "démence", "--json")
     assert json.loads(out)[0]["id"] == "demence"
     code, _, err = run(capsys, "concepts", "zzzz")
-    assert code == 1 and "no concept matches 'zzzz'" in err
+    assert code == 1 and "no concept matches 'zzzz'" in err and "did you mean" not in err
+    # a misspelt name is offered the concepts it may mean, as search corrects it
+    for typed, meant in [("schizofrénie", "schizophrénie"), ("borderlinne", "état limite")]:
+        code, _, err = run(capsys, "concepts", typed)
+        assert code == 1 and f"did you mean: {meant}" in err, err
 
 
 def test_search_with_concepts_suggestion_and_explanations(capsys) -> None:
@@ -413,3 +417,25 @@ def test_year_spans_on_the_command_line(capsys, tmp_path) -> None:
         assert code == 0 and {h["id"] for h in json.loads(out)} == ids, span
     code, _, err = run(capsys, "search", "alliance", "--index", index, "--year", "2014-16")
     assert code == 2 and "years such as 2014-2016" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "-démence"], 'goes after --: alliance-search search -- "-démence alliance"'),
+        (["search", "démence", "--related-weight", "-1"], "must be 0 or more, got -1"),
+        (["search", "démence", "--related-weight", "beaucoup"], "expected a number ≥ 0"),
+    ],
+)
+def test_usage_errors_say_what_to_type(capsys, args, message) -> None:
+    """A query starting with a dash had got only *the following arguments are
+    required: query*; a negative weight exited with status 1, naming the Python
+    parameter, where other bad options are usage errors (status 2)."""
+    code, _, err = run(capsys, *args)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_verbose_may_follow_the_command(capsys) -> None:
+    code, out, _ = run(capsys, "search", "démence", "-v", "--json")
+    assert code == 0 and DEMENTIA in {h["id"] for h in json.loads(out)}
+    assert main(["search", "démence", "--json"]) == 0  # without it, as before

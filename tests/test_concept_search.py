@@ -693,6 +693,11 @@ def test_nothing_matched_shows_the_broader_concept(seed_index) -> None:
         assert hit.explanation[0].found.startswith("psychothérapie")
         assert hit.to_dict()["explanation"][0]["route"] == "broader"
     assert results.facets()["concepts"]["psychotherapie"] == 2
+    # an article found through a concept below the broader one names the broader one:
+    # Charcot is under the history of psychiatry, not broader than Winnicott
+    winnicott = seed_index.search("Winnicott")
+    assert [c.id for c in winnicott.broadened] == ["histoire-psychiatrie"]
+    assert {m.concept for m in winnicott[0].explanation} == {"histoire-psychiatrie"}
     # the query's own concepts, not the words around them, are broadened
     assert [c.id for c in seed_index.search("contre-transfert").broadened] == [
         "relation-therapeutique"

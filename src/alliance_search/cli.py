@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from ._errors import AllianceSearchError, IndexDamagedError, IndexVersionError
@@ -42,12 +42,18 @@ EXAMPLES = """examples:
 def _command(commands: Any, name: str, help_: str, *examples: str) -> argparse.ArgumentParser:
     """A sub-command whose ``--help`` ends with examples."""
     lines = "\n".join(f"  {example}" for example in examples)
-    return commands.add_parser(  # type: ignore[no-any-return]
+    parser = commands.add_parser(
         name,
         help=help_,
         epilog=f"example{'s' if len(examples) > 1 else ''}:\n{lines}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    # -v also after the command (alliance-search search démence -v); not given, it
+    # leaves the value given before the command
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    return parser  # type: ignore[no-any-return]
 
 
 def _index_arg(parser: argparse.ArgumentParser) -> None:
@@ -83,8 +89,21 @@ def _quiet_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a hint for the usage errors that a query or an option's place
+    causes."""
+
+    def error(self, message: str) -> NoReturn:
+        if "required: query" in message:
+            message += (
+                "; a query that starts with a dash goes after --: alliance-search search -- "
+                '"-démence alliance"'
+            )
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="alliance-search",
         description="Search French mental-health article summaries by clinical concept.",
         epilog=EXAMPLES,
@@ -178,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--related-weight",
-        type=float,
+        type=_non_negative_number,
         default=0.4,
         metavar="W",
         help="weight of related terms relative to synonyms (default 0.4)",
@@ -316,6 +335,17 @@ def _year_span(text: str) -> int | tuple[int | None, int | None]:
     low = int(match[1]) if match[1] else None
     high = int(match[3]) if match[3] else None
     return low, high
+
+
+def _non_negative_number(text: str) -> float:
+    """A number ≥ 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {text!r}") from None
+    if not value >= 0:  # NaN too
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
 
 
 def _fraction(text: str) -> float:
@@ -486,7 +516,9 @@ def _concepts(args: argparse.Namespace, out: TextIO) -> int:
         concept = thesaurus.find(args.name)
         matches = [concept] if concept else thesaurus.search(args.name)
         if not matches:
-            raise AllianceSearchError(f"no concept matches {args.name!r}")
+            near = ", ".join(c.label for c in thesaurus.spelt_like(args.name)[:3])
+            meant = f"; did you mean: {near}?" if near else ""
+            raise AllianceSearchError(f"no concept matches {args.name!r}{meant}")
     else:
         matches = list(thesaurus)
     if args.json:

@@ -298,6 +298,26 @@ class Thesaurus:
         """
         return self._holding(text, lambda concept: [concept.id, *map(_key, concept.terms)])
 
+    def spelt_like(self, text: str) -> list[Concept]:
+        """Concepts one of whose names is ``text`` misspelt (one typing error, or two
+        in a name of eight letters or more), closest first: what a "did you mean"
+        offers for a concept no name of which holds ``text``.
+
+        >>> [c.label for c in default_thesaurus().spelt_like("schizofrénie")]
+        ['schizophrénie']
+        """
+        from .spelling import edit_distance  # spelling reads the thesaurus too
+
+        needle = _key(text)
+        limit = 2 if len(needle) >= 8 else 1
+        found = []
+        for concept in self:
+            names = [_key(concept.label), *map(_key, concept.synonyms)]
+            best = min(edit_distance(needle, name, limit) for name in names)
+            if best <= limit:
+                found.append((best, len(concept.label), concept))
+        return [concept for *_, concept in sorted(found, key=lambda f: f[:2])]
+
     def related_to(self, text: str) -> list[Concept]:
         """Concepts one of whose related terms contains ``text`` (folded), those with
         a related term equal to it first.

@@ -188,17 +188,27 @@ class Hit:
         return hits_html([self])
 
 
-def broadened_hit(hit: Hit, asked: Mapping[str, str], default: str) -> Hit:
+def broadened_hit(
+    hit: Hit,
+    asked: Mapping[str, str],
+    default: str,
+    under: Callable[[str | None], str | None] = lambda concept: concept,
+) -> Hit:
     """``hit`` of a search for broader concepts, explained as found through the broader
     concept of what was asked (``asked``: broader concept id → the query's words for
-    the narrower one; ``default`` for a match through a concept not in it)."""
+    the narrower one; ``default`` for a match through a concept not in it). ``under``
+    gives the broader concept searched that a matched concept falls under (itself, or
+    one of its own broader concepts): a match through *Charcot*, below *histoire de la
+    psychiatrie*, names the latter, not Charcot as broader than what was asked."""
     describe = hit._describe
 
     def explain(article: Article) -> Description:
         text, spans, matches = describe(article)
-        rerouted = [
-            replace(m, query=asked.get(m.concept or "", default), route="broader") for m in matches
-        ]
+        rerouted = []
+        for m in matches:
+            concept = under(m.concept)
+            query = asked.get(concept or "", default)
+            rerouted.append(replace(m, query=query, route="broader", concept=concept))
         return text, spans, tuple(rerouted)
 
     return Hit(hit.rank, hit.score, hit.article, explain)

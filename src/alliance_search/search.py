@@ -396,7 +396,7 @@ def search(
         default = next(iter(asked.values())) if len(set(asked.values())) == 1 else query
         return Results(
             query,
-            [broadened_hit(hit, asked, default) for hit in found.hits],
+            [broadened_hit(hit, asked, default, _under(thesaurus, asked)) for hit in found.hits],
             total=found.total,
             notes=(*parsed.notes, note),
             suggestion=suggestion,
@@ -438,6 +438,20 @@ def search(
 
 #: The most concepts (with itself) a broader concept shown instead may stand for.
 _WIDEST = 50
+
+
+def _under(thesaurus: Thesaurus, searched: Collection[str]) -> Callable[[str | None], str | None]:
+    """The concept of ``searched`` that a concept is, or falls under (its first broader
+    concept among them), else the concept itself."""
+
+    def under(concept_id: str | None) -> str | None:
+        current = concept_id
+        while current is not None and current not in searched:
+            concept = thesaurus.concepts.get(current)
+            current = concept.broader if concept is not None else None
+        return current if current is not None else concept_id
+
+    return under
 
 
 def _broader_with_articles(
