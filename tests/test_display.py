@@ -171,3 +171,18 @@ def test_to_pandas_keeps_years_whole_where_some_are_missing(tmp_path: Path) -> N
     assert str(frame["year"].dtype) == "Int64"
     assert years["a"] == 2016 and str(years["a"]) == "2016"
     assert frame.loc[frame["id"] == "b", "year"].isna().all()
+
+
+def test_a_snippet_highlights_every_name_of_the_concept_found(tmp_path: Path) -> None:
+    """*autisme* found as typed had left *autistes*, a name of the same concept, plain
+    in the same passage; related terms are still not highlighted beside it."""
+    article = als.Article(
+        id="fratrie",
+        title="Fratrie et autisme",
+        summary="L'autisme d'un frère marque la vie des personnes non autistes de la "
+        "famille, et leur attachement.",
+    )
+    hit = als.build_index([article], tmp_path / "ix").search("autisme")[0]
+    marked = [hit.snippet_text[a:b] for a, b in hit.snippet_spans]
+    assert marked == ["autisme", "autistes"]
+    assert [m.found for m in hit.explanation if m.field == "summary"] == ["autisme"]

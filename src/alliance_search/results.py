@@ -90,7 +90,7 @@ class Hit:
 
         >>> hit = index.search("Charcot")[0]
         >>> [hit.snippet_text[a:b] for a, b in hit.snippet_spans]
-        ['Charcot']
+        ['Jean', 'Martin', 'Charcot']
         """
         return self._description()[1]
 

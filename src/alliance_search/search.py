@@ -1027,11 +1027,18 @@ def _route(alt: Alternative, surface: str) -> str:
 def _clause_matches(
     field: _FieldWords, name: str, label: str, alternatives: Sequence[Alternative]
 ) -> tuple[list[Match], list[tuple[int, int]]]:
-    """Explain the first alternative of a clause found in a field; return where it is."""
-    for alt in alternatives:
+    """Explain the first alternative of a clause found in a field; return where it
+    is, and where the clause's other direct alternatives are (the synonyms and
+    narrower names of a concept found as typed: *autistes* beside *autisme*), so that
+    the snippet highlights them too. Related and broader terms are highlighted only
+    when nothing closer is found."""
+    for number, alt in enumerate(alternatives):
         places = field.occurrences(alt)
         if places:
             surface = field.text[slice(*field.span(*places[0]))]
+            if alt.route not in INDIRECT:
+                direct = (a for a in alternatives[number + 1 :] if a.route not in INDIRECT)
+                places = sorted({*places, *(p for a in direct for p in field.occurrences(a))})
             return [Match(label, name, surface, _route(alt, surface), alt.concept)], places
     return [], []
 
