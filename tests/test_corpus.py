@@ -224,6 +224,17 @@ def test_malformed_json_line(tmp_path: Path) -> None:
     expect_error(path, line=3, field=None, match="invalid JSON")
 
 
+def test_a_json_line_cut_short_is_said_so(tmp_path: Path) -> None:
+    """A record missing its closing brace had been reported at column 1 (of the line
+    break after it), where nothing is wrong."""
+    cut = json.dumps(RECORD)[:-1]  # no closing brace
+    path = write(tmp_path / "cut.jsonl", f"{json.dumps(RECORD)}\n{cut}\n{json.dumps(RECORD)}\n")
+    expect_error(path, line=2, field=None, match="end of the line: a missing } or closing quote")
+    unquoted = '{"id": "x", "title": La démence}'
+    path = write(tmp_path / "unquoted.jsonl", unquoted + "\n")
+    expect_error(path, line=1, field=None, match=f"at column {unquoted.index('La') + 1}")
+
+
 def test_malformed_json_array_names_the_line(tmp_path: Path) -> None:
     path = write(tmp_path / "bad.json", '[\n  {"id": "a", "title": "A"},\n  {"id": "b"}\n]')
     expect_error(path, line=3, field="title", match="required")

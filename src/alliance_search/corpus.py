@@ -363,11 +363,17 @@ def _jsonl_records(
                 ) from None
             if not raw.strip():
                 continue
+            line = raw.rstrip("\r\n")  # a column counted on this line, not the next
             try:
-                record = json.loads(raw)
+                record = json.loads(line)
             except json.JSONDecodeError as exc:
+                where = (
+                    "at the end of the line: a missing } or closing quote?"
+                    if exc.pos >= len(line.rstrip())
+                    else f"at column {exc.colno}"
+                )
                 raise CorpusError(
-                    f"invalid JSON ({exc.msg} at column {exc.colno})", source=source, line=number
+                    f"invalid JSON ({exc.msg} {where})", source=source, line=number
                 ) from None
             found = True
             yield (
