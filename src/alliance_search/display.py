@@ -93,9 +93,16 @@ def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
     return "\n".join([head, *lines])
 
 
+def _header(results: Results) -> str:
+    """*3 of 12 articles for «démence»*; without «» for a search of concepts or
+    filters alone (an empty query)."""
+    head = f"{len(results)} of {results.total} articles"
+    return f"{head} for «{shortened(results.query)}»" if results.query.strip() else head
+
+
 def format_results(results: Results, *, color: bool = False, width: int = 100) -> str:
     """All hits as terminal text, with a header line and any suggestion or note."""
-    head = f"{len(results)} of {results.total} articles for «{shortened(results.query)}»"
+    head = _header(results)
     lines = [head, *notes_lines(results)]
     blocks = [format_hit(hit, color=color, width=width) for hit in results]
     return "\n\n".join(["\n".join(lines), *blocks])
@@ -160,7 +167,7 @@ def hits_html(hits: Sequence[Hit], caption: str = "") -> str:
 
 def results_html(results: Results) -> str:
     """The HTML shown for :class:`Results` in Jupyter."""
-    caption = f"{len(results)} of {results.total} articles for «{shortened(results.query)}»"
+    caption = _header(results)
     if results.corrected:
         caption += f" — showing results for «{results.corrected}»"
     if results.suggestion:
