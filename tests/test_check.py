@@ -182,3 +182,24 @@ def test_the_index_command_takes_a_thesaurus_file(tmp_path: Path, capsys) -> Non
     assert main(["search", "thérapie par le jeu", "--index", index, "--json"]) == 0
     out = capsys.readouterr().out
     assert json.loads(out[out.index("[") :])[0]["id"] == "sm-que-le-spectacle-commence"
+
+
+def test_a_rebuild_refuses_to_drop_articles_its_recorded_files_lack(
+    tmp_path: Path, seed_articles: list[als.Article]
+) -> None:
+    """Built from articles given in Python, then updated from a file, an index records
+    only that file: the rebuild had silently kept its articles and dropped the 15
+    others."""
+    extra = tmp_path / "numero-141.jsonl"
+    extra.write_text(
+        json.dumps({"id": "n141-deuil", "title": "Le deuil périnatal", "summary": "Un deuil."}),
+        "utf-8",
+    )
+    path = tmp_path / "ix"
+    als.build_index(seed_articles, path).add_files(extra)
+    with pytest.raises(als.AllianceSearchError, match=r"15 article\(s\) of .*numero-141"):
+        als.rebuild_index(path)
+    assert len(als.open_index(path)) == 16  # left as it was
+    # named explicitly, the files are what the user asks for
+    assert len(als.rebuild_index(path, [SEED_JSONL, extra])) == 16
+    assert len(als.rebuild_index(path)) == 16  # both files are now recorded

@@ -1256,3 +1256,22 @@ def test_mental_health_beside_a_population_reaches_its_disorders(tmp_path: Path)
     assert index.search("santé mentale Inuit").ids[0] == "anxiete"
     hit = index.search("santé mentale Inuit")[0]
     assert ("related", "anxiété") in {(m.route, m.found) for m in hit.explanation}
+
+
+def test_a_concept_filter_alone_lists_every_article_tagged_below_it(tmp_path) -> None:
+    """The articles on a broad concept are ranked by its names, of which a search
+    reads at most 32: those tagged through a narrower concept whose names fell beyond
+    (*child sexual abuse* under *maltraitance infantile*) had been left out."""
+    articles = [
+        als.Article(id="csa", title="Disclosure of child sexual abuse by adolescents"),
+        als.Article(id="neg", title="La négligence envers les tout-petits"),
+        als.Article(id="mal", title="La maltraitance des enfants placés"),
+        als.Article(id="deuil", title="Le deuil périnatal"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    results = index.search("", concept="maltraitance infantile", limit=None)
+    assert results.ids[0] == "mal" and set(results.ids) == {"mal", "neg", "csa"}
+    assert results.total == 3
+    tagged = {"maltraitance-infantile", "negligence-enfant", "abus-sexuel-enfance"}
+    assert tagged <= set(results.facets()["concepts"])  # the facets count all three
+    assert index.search("", concept="maltraitance infantile", limit=1).ids == ["mal"]

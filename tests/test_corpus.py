@@ -385,3 +385,16 @@ def test_years_written_as_floats_are_years(tmp_path: Path) -> None:
     path.write_text(json.dumps({"id": "d", "title": "Le jeu", "year": 2009.5}), "utf-8")
     with pytest.raises(als.CorpusError, match=r"articles.jsonl, line 1, field 'year'.*2009\.5"):
         als.load_corpus(path)
+
+
+def test_a_folder_leaves_out_hidden_files_and_folders(tmp_path: Path) -> None:
+    """Jupyter's ``.ipynb_checkpoints`` copy of a corpus file had been read too, and
+    refused as a duplicate of every record."""
+    folder = tmp_path / "corpus"
+    for sub in ("", ".ipynb_checkpoints", "archives"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    write(folder / "numero-140.jsonl", json.dumps(RECORD) + "\n")
+    write(folder / ".ipynb_checkpoints" / "numero-140-checkpoint.jsonl", json.dumps(RECORD))
+    write(folder / ".brouillon.jsonl", json.dumps({**RECORD, "id": "brouillon"}))
+    write(folder / "archives" / "numero-139.jsonl", json.dumps({**RECORD, "id": "n139"}))
+    assert {a.id for a in als.load_corpus(folder)} == {RECORD["id"], "n139"}

@@ -258,20 +258,38 @@ def rebuild_index(
     """
     target = Path(path)
     sources: list[Any] = list(corpus or ())
-    if not sources:
-        try:
-            sources = list(read_meta(target).get("corpus", []))  # even an older index's
-        except AllianceSearchError:
-            sources = []
-    if not sources:
-        raise AllianceSearchError(
-            f"no corpus recorded for {target}; say which files to rebuild it from with --corpus"
-        )
     try:
         meta = read_meta(target)
     except AllianceSearchError:
         meta = {}
+    if not sources:
+        sources = list(meta.get("corpus", []))  # even an older index's
+    if not sources:
+        raise AllianceSearchError(
+            f"no corpus recorded for {target}; say which files to rebuild it from with --corpus"
+        )
+    articles = load_sources(sources)
+    if not corpus:  # from the files it records: only if none of its articles is lost
+        _refuse_to_drop(target, sources, {article.id for article in articles})
     thesaurus = recorded_thesaurus(meta)  # tagged with the same thesaurus as before
-    return build_index(
-        load_sources(sources), target, thesaurus=thesaurus, sources=sources, progress=progress
-    )
+    return build_index(articles, target, thesaurus=thesaurus, sources=sources, progress=progress)
+
+
+def _refuse_to_drop(target: Path, sources: Sequence[Any], kept: set[str]) -> None:
+    """Raise if the index at ``target`` holds articles that none of ``sources`` holds
+    (added from Python rather than from files): a rebuild from them would drop those
+    articles. An index whose articles cannot be read is rebuilt anyway."""
+    try:
+        with _open_dir(target).reader() as reader:
+            held = {fields.get("id") for fields in reader.all_stored_fields()}
+    except Exception:  # damaged or unreadable: what a rebuild is for
+        return
+    lost = sorted(str(article_id) for article_id in held - kept)
+    if lost:
+        shown = ", ".join(lost[:3]) + (", ..." if len(lost) > 3 else "")
+        raise AllianceSearchError(
+            f"{len(lost)} article(s) of {target} are in none of the corpus files it records "
+            f"({', '.join(map(str, sources))}): {shown}; a rebuild from those files would drop "
+            "them. Name every file to rebuild from: alliance-search check --index "
+            f"{target} --rebuild --corpus FILE..."
+        )

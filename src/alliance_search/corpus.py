@@ -256,10 +256,16 @@ def iter_corpus(*paths: str | Path) -> Iterator[Article]:
 
 
 def corpus_files(path: Path) -> list[Path]:
-    """The corpus files a path names: itself, or the corpus files of a folder."""
+    """The corpus files a path names: itself, or the corpus files of a folder, hidden
+    files and folders left out (``.ipynb_checkpoints``, ``.git``: copies and history,
+    not the corpus)."""
     if path.is_dir():
         found = sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in CORPUS_SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
         if not found:
             raise CorpusError(

@@ -285,7 +285,8 @@ def search(
             raise AllianceSearchError(f"{name} must be a number ≥ 0, got {value!r}")
     if isinstance(concepts, str):  # one concept
         concepts = [concepts]
-    if not query.strip() and not concepts and concept:  # the articles on a concept
+    listing = not query.strip() and not concepts and bool(concept)
+    if listing and concept:  # the articles on a concept: by its names, then any other tagged
         concepts = [concept] if isinstance(concept, str) else list(concept)
     thesaurus = index.thesaurus
     expansion = Expansion(
@@ -361,6 +362,16 @@ def search(
     if coordination > 0 and clause_terms and len(parsed.clauses) > 1:
         final = _Share(clause_terms, coordination, related_share)
     ranked, matching = scorer.top(whoosh_query, limit, allow, final)
+    if listing and allowed:
+        # Every article tagged with the concept or a narrower one, though the names
+        # searched (at most MAX_ALTERNATIVES) may not reach them all: those the ranking
+        # missed follow, in index order.
+        tagged = [doc for doc in sorted(allowed) if allow is None or allow(doc)]
+        seen = {doc for _, doc in ranked}
+        unranked = [(0.0, doc) for doc in tagged if doc not in seen]
+        room = len(unranked) if limit is None else max(0, limit - len(ranked))
+        ranked = ranked + unranked[:room]
+        matching = partial(list, tagged)
     # limit=0 ranks none of the matches, and counts them
     nothing = allow is None and not (ranked if limit != 0 else matching())
     if nothing:
