@@ -200,6 +200,9 @@ def test_parse_toc_of_an_empty_file_names_the_file(capsys, tmp_path: Path) -> No
     missing = tmp_path / "absent.txt"
     code, _, err = run(capsys, "parse-toc", str(missing))
     assert code == 1 and f"{missing}: cannot read (No such file or directory)" in err
+    # a corpus file is no table of contents: it had been «parsed» into 576-character ids
+    code, out, err = run(capsys, "parse-toc", str(SEED_JSONL))
+    assert code == 1 and out == "" and "is a corpus file, not a table of contents" in err
     from .conftest import SEED_TXT
 
     nowhere = tmp_path / "no" / "such" / "dir" / "out.jsonl"

@@ -398,3 +398,27 @@ def test_a_folder_leaves_out_hidden_files_and_folders(tmp_path: Path) -> None:
     write(folder / ".brouillon.jsonl", json.dumps({**RECORD, "id": "brouillon"}))
     write(folder / "archives" / "numero-139.jsonl", json.dumps({**RECORD, "id": "n139"}))
     assert {a.id for a in als.load_corpus(folder)} == {RECORD["id"], "n139"}
+
+
+def test_a_csv_with_french_column_names(tmp_path: Path) -> None:
+    """A spreadsheet written in French (*Titre*, *Résumé*, *Mots-clés*) had been refused:
+    the header had to name *id* and *title*."""
+    path = write(
+        tmp_path / "export.csv",
+        "\ufeffIdentifiant;Titre;Résumé;Auteurs;Année;Mots-clés;Rubrique\r\n"
+        'n1;La démence au quotidien;Vivre avec.;A. Martin;2016.0;"démence; aidants";dossier\r\n',
+    )
+    (article,) = als.load_corpus(path)
+    assert (article.id, article.title, article.summary) == (
+        "n1",
+        "La démence au quotidien",
+        "Vivre avec.",
+    )
+    assert (article.year, article.keywords, article.section) == (
+        2016,
+        ("démence", "aidants"),
+        "dossier",
+    )
+    # one field named twice, in two languages: which one is meant cannot be told
+    path = write(tmp_path / "double.csv", "id;titre;title\nn1;La démence;Le deuil\n")
+    expect_error(path, line=1, field=None, match="names the field 'title' twice: 'titre', 'title'")

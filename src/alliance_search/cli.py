@@ -21,7 +21,7 @@ from . import __version__
 from ._errors import AllianceSearchError, IndexDamagedError, IndexVersionError
 from .check import check_index, rebuild_index, unlock_index
 from .concepts import load_thesaurus
-from .corpus import bundled_corpus_path, parse_issue_toc, write_jsonl
+from .corpus import CORPUS_SUFFIXES, bundled_corpus_path, parse_issue_toc, write_jsonl
 from .display import format_hit, format_results, notes_lines
 from .index import Index, build_index, default_index_dir, open_index
 
@@ -404,6 +404,11 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"indexed {len(index)} articles into {target}", file=out)
         return 0
     if args.command == "parse-toc":
+        if args.file.suffix.lower() in CORPUS_SUFFIXES:
+            raise AllianceSearchError(
+                f"{args.file} is a corpus file, not a table of contents in text: index it "
+                f"with `alliance-search index {args.file}`"
+            )
         try:
             text = args.file.read_text("utf-8-sig")
         except OSError as exc:

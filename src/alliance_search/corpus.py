@@ -423,6 +423,30 @@ def _json_array_items(text: str, source: str) -> Iterator[tuple[int, Any]]:
 #: Cell separators of a CSV file: a comma, or the semicolon or tab that French
 #: spreadsheets save with.
 _CSV_DELIMITERS = ",;\t"
+#: French names of the CSV columns (accents, case, spaces, hyphens and underscores
+#: aside), as a spreadsheet written in French names them.
+_FRENCH_COLUMNS = {
+    "identifiant": "id",
+    "titre": "title",
+    "resume": "summary",
+    "rubrique": "section",
+    "revue": "journal",
+    "numero": "issue",
+    "annee": "year",
+    "auteurs": "authors",
+    "auteur": "authors",
+    "mots cles": "keywords",
+    "mot cle": "keywords",
+    "lien": "url",
+}
+
+
+def _column(written: str) -> str:
+    """The field a CSV column names: its own name (*title*), or its French name
+    (*Titre*, *Résumé*, *mots-clés*, *Année*)."""
+    name = written.strip().lower()
+    folded = re.sub(r"[\s_-]+", " ", unidecode(name)).strip()
+    return name if name in KNOWN_FIELDS else _FRENCH_COLUMNS.get(folded, name)
 
 
 def _csv_records(
@@ -438,11 +462,22 @@ def _csv_records(
             line=_open_quote_line(text),
         )
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    header = [_column(h) for h in reader.fieldnames or []]
+    for name in set(header) & KNOWN_FIELDS:
+        same = [
+            written for written, h in zip(reader.fieldnames or [], header, strict=True) if h == name
+        ]
+        if len(same) > 1:
+            raise CorpusError(
+                f"the CSV header row names the field {name!r} twice: {', '.join(map(repr, same))}",
+                source=source,
+                line=1,
+            )
     missing = [name for name in ("id", "title") if name not in header]
     if missing:
         raise CorpusError(
-            "the CSV header row must name the columns 'id' and 'title' "
+            "the CSV header row must name the columns 'id' and 'title' (in French "
+            "'identifiant' and 'titre') "
             f"(missing: {', '.join(missing)}; found: {', '.join(map(repr, header[:8]))})",
             source=source,
             line=1,
