@@ -704,9 +704,9 @@ def test_a_question_on_the_place_or_role_of_a_subject_searches_the_subject(seed_
 
 
 def test_a_part_of_the_query_is_found_by_its_own_terms_only(tmp_path) -> None:
-    # "contention" stands for its broader concept's names too, among them the phrase
-    # "coercition en psychiatrie": an article that only says "psychiatrie" has found
-    # the query's "psychiatrie", not its "contention".
+    # "réhospitalisation" stands for its broader concept's names too, among them the
+    # phrase "hospitalisation psychiatrique": an article that only says "psychiatrie"
+    # has found the query's "psychiatrie", not its "réhospitalisation".
     articles = [
         als.Article(
             id="histoire",
@@ -714,17 +714,18 @@ def test_a_part_of_the_query_is_found_by_its_own_terms_only(tmp_path) -> None:
             summary="La psychiatrie des aliénistes et la naissance de la psychiatrie asilaire.",
         ),
         als.Article(
-            id="contention",
-            title="Surveiller une contention",
-            summary="La contention mécanique en unité fermée : indications et surveillance.",
+            id="rehospitalisation",
+            title="Prévenir la réhospitalisation",
+            summary="La réhospitalisation dans l'année : facteurs et suivi après la sortie.",
         ),
-        als.Article(id="coercition", title="Moins de coercition", summary="Réduire la coercition."),
+        als.Article(id="sejour", title="Un premier séjour", summary="Le premier séjour."),
     ]
     index = als.build_index(articles, tmp_path / "index", progress=False)
     parsed = parse_query(
-        "contention en psychiatrie", expansion=Expansion(thesaurus=index.thesaurus)
+        "réhospitalisation en psychiatrie", expansion=Expansion(thesaurus=index.thesaurus)
     )
-    assert "coercition en psychiatrie" in {a.text for c in parsed.clauses for a in c.alternatives}
+    texts = {a.text for c in parsed.clauses for a in c.alternatives}
+    assert "hospitalisation psychiatrique" in texts
     query, parts = parsed.build(DEFAULT_FIELD_WEIGHTS, index.searcher())
     labels = [clause.label for clause in parsed.clauses if clause.kind != "part"]
     scorer = index._scorer()
@@ -735,7 +736,7 @@ def test_a_part_of_the_query_is_found_by_its_own_terms_only(tmp_path) -> None:
         return [label for label, part in zip(labels, parts, strict=True) if part.terms & matched]
 
     assert found("histoire") == ["psychiatrie"]
-    assert found("contention") == ["contention"]
+    assert found("rehospitalisation") == ["réhospitalisation"]
 
 
 def test_a_word_typed_without_accents_finds_its_written_form(tmp_path) -> None:
