@@ -562,7 +562,7 @@ def test_a_concept_filter_alone_lists_the_articles_on_it(seed_index) -> None:
         assert alone.ids == [doc for doc in ranked if doc in tagged]
     assert seed_index.search("", concept="démence").ids == [DEMENTIA]
     assert seed_index.search("", concept="démence", section="et-aussi").ids == []
-    assert str(seed_index.search("", concept="démence")).startswith("1 of 1 articles\n")
+    assert str(seed_index.search("", concept="démence")).startswith("1 of 1 article\n")
 
 
 def test_facets_count_all_matches(seed_index) -> None:

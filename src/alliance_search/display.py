@@ -96,7 +96,7 @@ def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
 def _header(results: Results) -> str:
     """*3 of 12 articles for «démence»*; without «» for a search of concepts or
     filters alone (an empty query)."""
-    head = f"{len(results)} of {results.total} articles"
+    head = f"{len(results)} of {results.total} article{'' if results.total == 1 else 's'}"
     return f"{head} for «{shortened(results.query)}»" if results.query.strip() else head
 
 

@@ -267,7 +267,8 @@ def _shorten(text: str, width: int) -> str:
 
 def _concepts_title(source: Index | Results, rows: int, columns: int, concepts: int) -> str:
     if isinstance(source, Results):
-        title = f"Concepts named by the {rows} articles found for «{source.query}»"
+        found = "the article" if rows == 1 else f"the {rows} articles"
+        title = f"Concepts named by {found} found for «{source.query}»"
     else:
         total = len(source)
         first = f"first {rows} of the {total}" if rows < total else f"{total}"
