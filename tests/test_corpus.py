@@ -422,3 +422,22 @@ def test_a_csv_with_french_column_names(tmp_path: Path) -> None:
     # one field named twice, in two languages: which one is meant cannot be told
     path = write(tmp_path / "double.csv", "id;titre;title\nn1;La démence;Le deuil\n")
     expect_error(path, line=1, field=None, match="names the field 'title' twice: 'titre', 'title'")
+
+
+def test_a_folder_says_which_text_files_it_leaves_out(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A table of contents in text inside a corpus folder had been skipped without a
+    word; one already parsed into a corpus file of the same name is not worth one."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write(folder / "numero-140.jsonl", json.dumps(RECORD) + "\n")
+    write(folder / "numero-140.txt", "Sommaire déjà converti")
+    with caplog.at_level("WARNING", logger="alliance_search"):
+        als.load_corpus(folder)
+    assert "left out" not in caplog.text
+    write(folder / "numero-141.txt", "Sommaire à convertir")
+    with caplog.at_level("WARNING", logger="alliance_search"):
+        als.load_corpus(folder)
+    assert "left out 1 text file(s) such as numero-141.txt" in caplog.text
+    assert "alliance-search parse-toc" in caplog.text

@@ -351,3 +351,18 @@ def test_the_default_index_folder_expands_a_tilde(monkeypatch: pytest.MonkeyPatc
     named ``~`` in the working directory."""
     monkeypatch.setenv("ALLIANCE_SEARCH_INDEX", "~/alliance-ix")
     assert als.default_index_dir() == Path.home() / "alliance-ix"
+
+
+def test_index_search_names_every_option_of_search() -> None:
+    """``Index.search`` had taken ``**options: Any``: a notebook's completion and a
+    type checker saw none of them, and a misspelt one failed only when run."""
+    import inspect
+
+    from alliance_search.search import search
+
+    method = inspect.signature(als.Index.search).parameters
+    function = inspect.signature(search).parameters
+    assert list(method)[1:] == list(function)[1:]  # self / index aside
+    for name in list(function)[1:]:
+        assert method[name].default == function[name].default, name
+        assert method[name].kind == function[name].kind, name

@@ -52,6 +52,9 @@ def test_concept_frame_labels_and_ids(seed_index: als.Index) -> None:
     assert frame.loc[(DEMENTIA, "Alliance thérapeutique dans la démence"), "état limite"] == 0
     with pytest.raises(als.AllianceSearchError, match="no article with id 'no-such-article'"):
         concept_frame(seed_index, ["no-such-article"])
+    # one id alone: that article (it had been read letter by letter: no article «s»)
+    alone = concept_frame(seed_index, BORDERLINE)
+    assert alone.index.tolist() == [(BORDERLINE, "Etats limites et lien thérapeutique")]
 
 
 def test_results_concept_frame_agrees_with_the_index(seed_index: als.Index) -> None:

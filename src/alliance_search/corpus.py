@@ -260,13 +260,27 @@ def corpus_files(path: Path) -> list[Path]:
     files and folders left out (``.ipynb_checkpoints``, ``.git``: copies and history,
     not the corpus)."""
     if path.is_dir():
-        found = sorted(
+        visible = [
             p
             for p in path.rglob("*")
-            if p.is_file()
-            and p.suffix.lower() in CORPUS_SUFFIXES
-            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        ]
+        found = sorted(p for p in visible if p.suffix.lower() in CORPUS_SUFFIXES)
+        # text files not yet parsed into a corpus file of the same name beside them
+        parsed = {p.with_suffix("") for p in found}
+        texts = [
+            p
+            for p in visible
+            if p.suffix.lower() in (".txt", ".md") and p.with_suffix("") not in parsed
+        ]
+        if texts:
+            log.warning(
+                "%s: left out %d text file(s) such as %s; a table of contents in text "
+                "becomes a corpus file with `alliance-search parse-toc FILE -o FILE.jsonl`",
+                path,
+                len(texts),
+                texts[0].name,
+            )
         if not found:
             raise CorpusError(
                 f"no corpus file ({', '.join(CORPUS_SUFFIXES)}) in this folder", source=str(path)

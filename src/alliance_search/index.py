@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
     from .results import Results
+    from .search import Year
 
 __all__ = ["INDEX_FORMAT", "Index", "build_index", "default_index_dir", "open_index"]
 
@@ -394,15 +395,62 @@ class Index:
         for fields in self.searcher().all_stored_fields():
             yield article_from_stored(fields)
 
-    def search(self, query: str, limit: int | None = 10, **options: Any) -> Results:
-        """Rank articles for a French query; see :func:`alliance_search.search.search`.
+    def search(
+        self,
+        query: str,
+        limit: int | None = 10,
+        *,
+        section: str | Sequence[str] | None = None,
+        journal: str | None = None,
+        year: Year | None = None,
+        concept: str | Sequence[str] | None = None,
+        expand: bool = True,
+        concepts: Sequence[str] = (),
+        related_weight: float = 0.4,
+        narrower_weight: float = 0.6,
+        broader_weight: float = 0.4,
+        words_weight: float = 0.5,
+        field_weights: dict[str, float] | None = None,
+        proximity_weight: float = 0.5,
+        coordination: float = 3.0,
+        related_share: float = 0.6,
+        rarity_weighting: float = 1.0,
+        correct: bool = True,
+    ) -> Results:
+        """Rank articles for a French query (see :func:`alliance_search.search.search`
+        for every option).
+
+        ``section``, ``journal``, ``year`` (2009, or a span such as ``(2005, 2010)`` or
+        ``(2005, None)``) and ``concept`` filter; ``concepts`` names concepts to search
+        explicitly; ``expand=False`` searches the words only; ``correct=False`` searches
+        misspelt words as typed (a suggestion is offered instead).
 
         >>> index.search("etats limites")[0].title
         'Etats limites et lien thérapeutique'
         """
         from .search import search
 
-        return search(self, query, limit=limit, **options)
+        return search(
+            self,
+            query,
+            limit,
+            section=section,
+            journal=journal,
+            year=year,
+            concept=concept,
+            expand=expand,
+            concepts=concepts,
+            related_weight=related_weight,
+            narrower_weight=narrower_weight,
+            broader_weight=broader_weight,
+            words_weight=words_weight,
+            field_weights=field_weights,
+            proximity_weight=proximity_weight,
+            coordination=coordination,
+            related_share=related_share,
+            rarity_weighting=rarity_weighting,
+            correct=correct,
+        )
 
     def more_like_this(self, article_id: str, limit: int = 5) -> Results:
         """Articles similar to ``article_id`` (shared distinctive words and concepts).

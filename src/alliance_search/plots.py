@@ -46,11 +46,12 @@ def concept_frame(
     """Articles × the concepts they name, as a 0/1 DataFrame (``notebook`` extra).
 
     From an :class:`~alliance_search.Index`: the concepts tagged at index time
-    (:meth:`~alliance_search.Index.concept_map`) of the articles ``ids`` (default: all,
-    in index order). From :class:`~alliance_search.Results`: the hits' articles in
-    rank order, tagged with ``thesaurus`` (default: the bundled one, which also tags
-    indexes). Rows are indexed by ``(id, title)``; columns are the concepts' French
-    labels (their ids with ``labels=False``), those named by most articles first.
+    (:meth:`~alliance_search.Index.concept_map`) of the articles ``ids`` (one id, a
+    list, or by default all, in index order). From :class:`~alliance_search.Results`:
+    the hits' articles in rank order, tagged with ``thesaurus`` (default: the bundled
+    one, which also tags indexes). Rows are indexed by ``(id, title)``; columns are the
+    concepts' French labels (their ids with ``labels=False``), those named by most
+    articles first.
 
     >>> frame = concept_frame(index, ["sm-alliance-therapeutique-dans-la-demence"])
     >>> frame.columns.tolist()
@@ -59,6 +60,8 @@ def concept_frame(
     [[1, 1, 1, 1]]
     """
     pd = require("pandas", "concept_frame()")
+    if isinstance(ids, str):  # one article's id, not its letters
+        ids = [ids]
     if isinstance(source, Results):
         thesaurus = thesaurus or source.thesaurus
         if thesaurus is None:
