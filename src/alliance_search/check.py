@@ -290,6 +290,7 @@ def _refuse_to_drop(target: Path, sources: Sequence[Any], kept: set[str]) -> Non
         raise AllianceSearchError(
             f"{len(lost)} article(s) of {target} are in none of the corpus files it records "
             f"({', '.join(map(str, sources))}): {shown}; a rebuild from those files would drop "
-            "them. Name every file to rebuild from: alliance-search check --index "
-            f"{target} --rebuild --corpus FILE..."
+            "them. Name the files to rebuild from, all of them, or these ones if the articles "
+            f"were taken out of them on purpose: alliance-search check --index {target} "
+            "--rebuild --corpus FILE..."
         )
