@@ -201,3 +201,15 @@ def test_a_correction_shown_keeps_the_operators_where_they_were_typed(
     again = seed_index.search(shown)
     assert again.corrected is None
     assert again.ids == results.ids
+
+
+def test_a_title_field_before_function_words_goes_to_the_next_word(seed_index) -> None:
+    """*titre : les états limites* had required *les* in the title, which nothing can
+    be searched by: no article matched."""
+    assert parse_operators("titre : les états limites").in_title == ("états",)
+    assert parse_operators("titre:l'alliance").in_title == ("l'alliance",)
+    results = seed_index.search("Titre : Le temps vécu dans la psychose")
+    assert results.ids == ["sm-le-temps-vecu-dans-la-psychose"]
+    assert seed_index.search("titre : les états limites").ids == [
+        "sm-etats-limites-et-lien-therapeutique"
+    ]

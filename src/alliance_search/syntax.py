@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .analysis import analyze
+
 __all__ = [
     "Operators",
     "group_items",
@@ -194,7 +196,11 @@ def parse_operators(query: str) -> Operators:
     # items it stood between are then kept apart too (*psychose ET cannabis* is no
     # *psychose cannabique*).
     apart = False
+    titled = False  # a title field given to function words only, for the next item
     for item in items:
+        if titled and not (item.field or item.sign or item.operator):
+            item = replace(item, field="titre")
+        titled = False
         if item.operator and not capitals:
             if item.operator in _AND and previous is not None and previous.sign != "-":
                 _add(required, previous.text)
@@ -218,7 +224,9 @@ def parse_operators(query: str) -> Operators:
         else:
             if sign == "+":
                 _add(required, item.text)
-            if item.field.lower() in _FIELDS:
+            if item.field.lower() in _FIELDS and _function_words_only(item):
+                titled = True  # *titre : les états limites*: the title's word comes next
+            elif item.field.lower() in _FIELDS:
                 _add(in_title, item.text)
             if item.group:
                 words = group_items(item.text)[0]
@@ -243,6 +251,11 @@ def parse_operators(query: str) -> Operators:
         in_title=tuple(in_title),
         prefixes=tuple(prefixes),
     )
+
+
+def _function_words_only(item: _Item) -> bool:
+    """Whether ``item`` is a word that nothing can be searched by (*les*, *l'*)."""
+    return not (item.phrase or item.group) and not analyze(item.bare)
 
 
 def _truncated(item: _Item) -> str:
