@@ -157,7 +157,7 @@ def checked(item: object, number: int) -> Article:
 
 
 #: A year written as a float (*2009.0*), or NaN, as spreadsheets and pandas write them.
-_WHOLE_FLOAT = re.compile(r"\d{4}\.0*|nan|NaN", re.IGNORECASE)
+_WHOLE_FLOAT = re.compile(r"\d{4}\.0*|nan", re.IGNORECASE)
 
 
 def parse_year(value: Any, fail: Any) -> int | None:
@@ -236,7 +236,7 @@ def iter_corpus(*paths: str | Path) -> Iterator[Article]:
     """
     files: list[Path] = []
     for path in paths or (bundled_corpus_path(),):
-        files.extend(corpus_files(Path(path)))
+        files.extend(corpus_files(Path(path), say_left_out=True))
     seen: dict[str, tuple[Path, int]] = {}
     count = 0
     for file in files:
@@ -255,10 +255,11 @@ def iter_corpus(*paths: str | Path) -> Iterator[Article]:
     log.info("loaded %d articles from %d file(s)", count, len(files))
 
 
-def corpus_files(path: Path) -> list[Path]:
+def corpus_files(path: Path, *, say_left_out: bool = False) -> list[Path]:
     """The corpus files a path names: itself, or the corpus files of a folder, hidden
     files and folders left out (``.ipynb_checkpoints``, ``.git``: copies and history,
-    not the corpus)."""
+    not the corpus). With ``say_left_out`` (when the files are read, not only checked
+    or counted), a warning names the folder's text files left out."""
     if path.is_dir():
         visible = [
             p
@@ -273,7 +274,7 @@ def corpus_files(path: Path) -> list[Path]:
             for p in visible
             if p.suffix.lower() in (".txt", ".md") and p.with_suffix("") not in parsed
         ]
-        if texts:
+        if texts and say_left_out:
             log.warning(
                 "%s: left out %d text file(s) such as %s; a table of contents in text "
                 "becomes a corpus file with `alliance-search parse-toc FILE -o FILE.jsonl`",

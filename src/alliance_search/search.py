@@ -332,7 +332,7 @@ def search(
     searched = {clause.concept for clause in parsed.clauses if clause.concept}
     operated = bool(operators.required or operators.excluded or operators.in_title)
 
-    def operators_allow() -> Callable[[int], bool] | None:  # when nearby is asked for
+    def operators_allow() -> Callable[[int], bool] | None:  # the operators, no filter
         return _constrained(index, expansion, operators, None, searched) if operated else None
 
     nearby = partial(_nearby, searcher, thesaurus, parsed, whoosh_filter, operators_allow)
@@ -418,8 +418,7 @@ def search(
             broadened=[c for c, _ in wider.values()],
         )
     if not ranked and limit != 0 and allowed:  # the filters keep articles, none matching
-        unfiltered = _constrained(index, expansion, operators, None, searched) if operated else None
-        outside = len(scorer.top(whoosh_query, 0, unfiltered, final)[1]())
+        outside = len(scorer.top(whoosh_query, 0, operators_allow(), final)[1]())
         if outside:
             filters = _filters_said(section, journal, year, concept)
             without = "1 article matches" if outside == 1 else f"{outside} articles match"
