@@ -133,7 +133,14 @@ def test_parse_issue_toc_reads_issue_lines_as_journal_sites_write_them(
 
 
 def test_parse_issue_toc_reads_rubriques_and_aussi_dans_ce_numero_as_other_pages() -> None:
-    for heading in ("Rubriques", "Aussi dans ce numéro", "Et aussi dans ce numéro :"):
+    for heading in (
+        "Rubriques",
+        "Aussi dans ce numéro",
+        "Et aussi dans ce numéro :",
+        "ET AUSSI DANS CE NUMÉRO…",
+        "Et aussi :",
+        "Dans ce numéro",
+    ):
         toc = f"Le dossier\nLe soin\nUn texte sur le soin.\n{heading}\nLa chronique\n"
         articles = als.parse_issue_toc(toc)
         assert [(a.title, a.section) for a in articles] == [
@@ -141,6 +148,111 @@ def test_parse_issue_toc_reads_rubriques_and_aussi_dans_ce_numero_as_other_pages
             ("Le soin", "dossier"),
             ("La chronique", "et-aussi"),
         ]
+
+
+# A table of contents as a printed issue writes it: page numbers before or after the
+# titles, list marks, lines of authors, "Et aussi :" with its first title.
+PAGED_TOC = """\
+Santé mentale n° 190 – Septembre 2014
+
+Dossier : Les soins sans consentement
+Sommaire
+• p. 24 – Le juge et le psychiatre
+Par Marie Durand, psychiatre, et Paul Martin, juriste
+Depuis la loi de 2011, le juge contrôle les hospitalisations sans consentement.
+• p. 30 – le programme de soins, une contrainte hors les murs
+Auteure : Jeanne Petit
+Des soins sans consentement en ambulatoire : quelles limites ?
+• Isolement et contention ....... 36
+Les pratiques d'isolement interrogent les équipes
+et leur rapport à la contrainte.
+• 15 ans de soins à domicile, p. 42
+Et aussi : Charcot, un crayon à la main (p. 60)
+Un ouvrage illustré sur Charcot.
+"""
+
+
+def test_parse_issue_toc_leaves_page_numbers_list_marks_and_authors_out_of_titles() -> None:
+    articles = als.parse_issue_toc(PAGED_TOC)
+    assert [(a.title, a.section, a.authors) for a in articles] == [
+        ("Les soins sans consentement", "dossier", ()),
+        ("Le juge et le psychiatre", "dossier", ("Marie Durand", "Paul Martin")),
+        ("le programme de soins, une contrainte hors les murs", "dossier", ("Jeanne Petit",)),
+        ("Isolement et contention", "dossier", ()),
+        ("15 ans de soins à domicile", "dossier", ()),
+        ("Charcot, un crayon à la main", "et-aussi", ()),
+    ]
+    by_title = {a.title: a.summary for a in articles}
+    # a title in lower case after its page number is a title, not the end of a summary
+    assert by_title["Le juge et le psychiatre"].endswith("sans consentement.")
+    # the line after a numbered title is its summary, though it ends with "?"
+    assert by_title["le programme de soins, une contrainte hors les murs"] == (
+        "Des soins sans consentement en ambulatoire : quelles limites ?"
+    )
+    assert by_title["Isolement et contention"] == (
+        "Les pratiques d'isolement interrogent les équipes et leur rapport à la contrainte."
+    )
+    assert by_title["Charcot, un crayon à la main"] == "Un ouvrage illustré sur Charcot."
+    assert {(a.journal, a.issue, a.year) for a in articles} == {
+        ("Santé mentale", "n° 190 – Septembre 2014", 2014)
+    }
+
+
+def test_parse_issue_toc_reads_a_presentation_under_the_dossier_title() -> None:
+    toc = (
+        "DOSSIER : L'alliance thérapeutique en question\n"
+        "L’alliance thérapeutique renvoie à une collaboration entre des partenaires "
+        "autour d’un même but : soigner, être soigné.\n\n"
+        "SOMMAIRE\n"
+        "p. 24 – L’alliance thérapeutique, un concept controversé\n"
+        "Jean Dupont, psychiatre\n"
+        "Une relation consciente de collaboration entre un thérapeute et un patient.\n"
+        "p. 30 – Avoir affaire l’un avec l’autre\n"
+        "Repères pour la pratique…\n"
+    )
+    articles = als.parse_issue_toc(toc)
+    assert [(a.title, a.summary[:25], a.authors) for a in articles] == [
+        ("L'alliance thérapeutique en question", "L’alliance thérapeutique ", ()),
+        (
+            "L’alliance thérapeutique, un concept controversé",
+            "Une relation consciente d",
+            ("Jean Dupont",),
+        ),
+        ("Avoir affaire l’un avec l’autre", "Repères pour la pratique…", ()),
+    ]
+
+
+def test_parse_issue_toc_keeps_numbers_and_words_that_only_look_like_marks() -> None:
+    toc = (
+        "Le dossier\n"
+        "Par-delà la folie\n"
+        "Un texte sur la folie et ce que les soignants en disent\n"
+        "par amour du soin, disent-ils.\n"
+        "15 ans après la loi\n"
+        "Un bilan.\n"
+        "Covid 19 et psychiatrie\n"
+        "Et aussi des soins\n"
+        "Jean-Martin Charcot, un crayon à la main\n"
+    )
+    articles = als.parse_issue_toc(toc)
+    assert [(a.title, a.authors) for a in articles] == [
+        ("Le dossier", ()),
+        ("Par-delà la folie", ()),
+        ("15 ans après la loi", ()),
+        ("Covid 19 et psychiatrie", ()),
+        ("Et aussi des soins", ()),
+        ("Jean-Martin Charcot, un crayon à la main", ()),
+    ]
+    assert articles[1].summary.endswith("disent par amour du soin, disent-ils.")
+    assert {a.section for a in articles} == {"dossier"}
+
+
+def test_parse_issue_toc_warns_of_authors_before_any_title(caplog) -> None:
+    toc = "Par Marie Durand\nLe dossier\nLe soin\nUn texte sur le soin.\n"
+    with caplog.at_level(logging.WARNING, logger="alliance_search"):
+        articles = als.parse_issue_toc(toc, source="sommaire.txt")
+    assert [(a.title, a.authors) for a in articles] == [("Le dossier", ()), ("Le soin", ())]
+    assert "sommaire.txt, line 1: authors before any title, left out" in caplog.text
 
 
 def test_parse_issue_toc_rejects_empty_text() -> None:

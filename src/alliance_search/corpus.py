@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from unidecode import unidecode
 
@@ -543,9 +543,57 @@ def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
 # --------------------------------------------------------------------------- TOC parser
 
 _SKIP_LINES = frozenset({"sommaire", "au sommaire de ce dossier", "au sommaire de ce numéro"})
+#: The heading of the pages beyond the dossier, alone or before the first of their
+#: titles: "Et aussi dans ce numéro", "Et aussi : Charcot, un crayon à la main",
+#: "Rubriques".
 _OTHER_SECTION = re.compile(
-    r"^(?:(?:et )?aussi|également) dans ce numéro\s*:?$|^rubriques\s*:?$", re.IGNORECASE
+    r"^(?:(?:et\s+)?aussi(?:\s+dans\s+ce\s+num[ée]ro)?|[ée]galement\s+dans\s+ce\s+num[ée]ro"
+    r"|dans\s+ce\s+num[ée]ro|rubriques)\s*(?:(?:[:…]|\.\.\.)\s*(?P<title>.*))?$",
+    re.IGNORECASE,
 )
+#: A list mark before a line: "• ", "– ", "- ", "* ", "▸ ".
+_BULLET = re.compile(r"^[•·▪▫◦‣►▸▶◆◇■□*>–—-]\s+")
+#: A page number before a title: "p. 30 – ", "P.30 ", "Page 30 : ", "pp. 30-35 ",
+#: "30 – ", "12. ", "30 " before a capital.
+_PAGES = r"\d{1,4}(?:\s*(?:[-–—/]|à)\s*\d{1,4})?"
+_PAGE_BEFORE = re.compile(
+    rf"^(?:(?:pp?\.?|pages?)\s*{_PAGES}\s*[-–—:.,)]?\s*"
+    rf"|\d{{1,3}}\s*[-–—.)]\s+|\d{{1,3}}\s+(?=(?-i:[A-ZÀ-ÖØ-Þ«“\"])))",
+    re.IGNORECASE,
+)
+#: A page number after a title: " ..... 30", " … 30", ", p. 30", " – p. 30-35",
+#: " (p. 30)", " page 30", a tab and "30".
+_PAGE_AFTER = re.compile(
+    rf"(?:\s*(?:[.·]{{3,}}|…+)\s*(?:pp?\.?\s*)?{_PAGES}"
+    rf"|(?:\s*[,–—-]\s*|\s+)(?:pp?\.|pages?)\s*{_PAGES}"
+    rf"|\s*\((?:pp?\.?|pages?)\s*{_PAGES}\)"
+    rf"|\t+{_PAGES})$",
+    re.IGNORECASE,
+)
+#: A line of authors: "Par Jean Dupont, infirmier, et Marie Martin", "Auteurs : …",
+#: "Propos recueillis par …".
+_AUTHORS = re.compile(
+    r"^(?:(?:propos\s+recueillis\s+)?par\s+(?=(?-i:[A-ZÀ-ÖØ-Þ]))|auteur(?:e|s|es)?\s*:\s*)"
+    r"(?P<names>.+)$",
+    re.IGNORECASE,
+)
+#: A name and a profession: "Jean Dupont, psychiatre", "Dr Marie Martin (infirmière)".
+_PROFESSION = (
+    r"(?:(?:p[ée]do)?psychiatre|psychologue|psychanalyste|psychoth[ée]rapeute|infirmi[eè]re?"
+    r"|cadre|m[ée]decin|[ée]ducat(?:eur|rice)|sociologue|philosophe|anthropologue"
+    r"|psychomotricien(?:ne)?|ergoth[ée]rapeute|assistante?|orthophoniste|interne"
+    r"|praticien(?:ne)?|professeure?|docteure?|chercheu(?:r|se)|directeur|directrice"
+    r"|juriste|avocate?|magistrate?|neurologue|g[ée]riatre|pair[- ]aidante?|historien(?:ne)?"
+    r"|art-?th[ée]rapeute|m[ée]diat(?:eur|rice)|ma[îi]tre|doctorante?|[ée]tudiante?|IDE|ISP)"
+)
+_BYLINE = re.compile(
+    r"^(?:(?:Dr|Pr|Docteur|Professeur)\.?\s+)?(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)"
+    r"(?:\s+(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]*\.?){1,3}\s*[,(]\s*" + _PROFESSION + r"\b",
+    re.IGNORECASE,
+)
+_NAME_SEPARATOR = re.compile(r"\s*(?:[,;&]|\bet\b)\s*")
+#: "Dossier : " before the dossier's title.
+_DOSSIER = re.compile(r"^dossier\s*[:–—-]\s*(?=\S)", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?…»]\s+[A-ZÀ-ÖØ-Þ«]")
 # The issue line a journal site puts above its table of contents, alone before a
 # blank line: "Santé mentale n° 215 - Février 2017", "N° 180 – septembre 2013",
@@ -614,7 +662,11 @@ def parse_issue_toc(
     The expected shape is the one of *Santé mentale* issues: an optional presentation
     paragraph, a blank line, the dossier title, then title lines each followed by
     the summary (possibly broken across lines); "Sommaire" lines are skipped and
-    "Et aussi dans ce numéro" starts the ``et-aussi`` section. Ids are
+    "Et aussi dans ce numéro" starts the ``et-aussi`` section. Printed contents are
+    read too: page numbers and list marks are left out of titles (a line that carried
+    one is a title, the next line its summary), lines of authors ("Par Jean Dupont,
+    psychiatre", "Auteurs : …", "Jean Dupont, infirmier") fill ``authors``, and a
+    summary right under the dossier's title presents the dossier. Ids are
     ``id_prefix`` + a slug of the title. An issue line on top, alone before a blank
     line ("Santé mentale n° 215 - Février 2017"), is not an article: it gives the
     ``issue``, ``year`` and ``journal`` not given as arguments. ``source`` names the
@@ -633,6 +685,7 @@ def parse_issue_toc(
         "" if line.strip().lower().rstrip(" :") in _SKIP_LINES else line.strip()
         for line in text.split("\n")
     )
+    whole = text
     header, text = _issue_header(text)
     if header is not None:
         found = _YEAR.search(header["issue"])
@@ -646,35 +699,45 @@ def parse_issue_toc(
     if len(blocks) == 2 and first and all(_is_summary_line(line, True) for line in first):
         presentation = " ".join(first)
         text = blocks[1]
-    lines: list[str] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if lines and line[0].islower():  # a summary broken across lines
-            lines[-1] = _join(lines[-1], line)
-        else:
-            lines.append(line)
+    lines = _toc_lines(text, first_number=whole.count("\n", 0, len(whole) - len(text)) + 1)
+    while lines and lines[0].kind not in ("title", "text"):
+        line = lines.pop(0)
+        if line.kind == "authors":
+            log.warning("%s, line %d: authors before any title, left out", source, line.number)
     if not lines:
         raise CorpusError("the table of contents is empty", source=source)
 
-    dossier = lines.pop(0)
-    entries: list[dict[str, str]] = [
-        {"title": dossier, "summary": presentation, "section": "dossier"}
+    dossier = _DOSSIER.sub("", lines.pop(0).text)
+    entries: list[dict[str, Any]] = [
+        {"title": dossier, "summary": presentation, "section": "dossier", "authors": []}
     ]
     section = "dossier"
     after_summary = False
+    previous = _TocLine(0, dossier, "text")
     for line in lines:  # the "Sommaire" lines were blanked above
-        if _OTHER_SECTION.match(line):
-            section, after_summary = "et-aussi", False
+        if line.kind == "section":
+            section, after_summary, previous = "et-aussi", False, line
             continue
         current = entries[-1]
-        if _is_summary_line(line, after_summary) and len(entries) > 1:
-            current["summary"] = _join(current["summary"], line) if current["summary"] else line
+        if line.kind == "authors":
+            current["authors"].extend(line.names)
+        elif line.kind == "text" and (
+            # under a numbered title, or shaped as a summary (the dossier's, if the
+            # presentation was not above it)
+            (previous.kind == "title" and not current["summary"])
+            or (
+                (len(entries) > 1 or not presentation)
+                and _is_summary_line(line.text, after_summary)
+            )
+        ):
+            summary = current["summary"]
+            current["summary"] = _join(summary, line.text) if summary else line.text
             after_summary = True
         else:
-            entries.append({"title": line, "summary": "", "section": section})
+            entries.append({"title": line.text, "summary": "", "section": section, "authors": []})
             after_summary = False
+        if line.kind != "authors":
+            previous = line
 
     articles: list[Article] = []
     used: set[str] = set()
@@ -694,6 +757,71 @@ def parse_issue_toc(
                 journal=journal,
                 issue=issue,
                 year=year,
+                authors=tuple(entry["authors"]),
             )
         )
     return articles
+
+
+class _TocLine(NamedTuple):
+    """A line of a table of contents, cleaned: ``kind`` is ``title`` (it carried a
+    page number), ``authors`` (with their ``names``), ``section`` (the heading of the
+    other pages) or ``text`` (a title or a summary line, as its shape tells)."""
+
+    number: int
+    text: str
+    kind: str
+    names: tuple[str, ...] = ()
+
+
+def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
+    """The non-blank lines of ``text`` (numbered from ``first_number``), without list
+    marks and page numbers; a line starting in lower case continues the one before.
+    A line that carried a page number, or a list mark and the shape of a title, is a
+    title."""
+    lines: list[_TocLine] = []
+    for number, raw in enumerate(text.split("\n"), start=first_number):
+        line = _BULLET.sub("", raw.strip())
+        marked = line != raw.strip() and not _is_summary_line(line, False)
+        if not line:
+            continue
+        heading = _OTHER_SECTION.match(line)
+        if heading:
+            lines.append(_TocLine(number, "", "section"))
+            line = (heading["title"] or "").strip()
+            if not line:
+                continue
+        names = _authors(line)
+        if names is not None:
+            lines.append(_TocLine(number, line, "authors", names))
+            continue
+        paged = _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
+        if paged and (marked or paged != line):
+            lines.append(_TocLine(number, paged, "title"))
+        elif lines and line[0].islower() and lines[-1].kind != "section":
+            # a summary, a title or a list of authors broken across lines
+            previous = lines[-1]
+            if previous.kind == "authors":
+                lines[-1] = previous._replace(names=previous.names + _names(line))
+            else:
+                lines[-1] = previous._replace(text=_join(previous.text, line))
+        else:
+            lines.append(_TocLine(number, line, "text"))
+    return lines
+
+
+def _authors(line: str) -> tuple[str, ...] | None:
+    """The names of a line of authors ("Par Jean Dupont, psychiatre, et Marie Martin",
+    "Auteurs : …", "Jean Dupont, infirmier"), or None for another line."""
+    written = _AUTHORS.match(line)
+    if written:
+        return _names(written["names"])
+    if _BYLINE.match(line) and len(line) < 120 and not line.endswith(("?", "!")):
+        return _names(line)
+    return None
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """The names in a list of authors, without their professions (in lower case)."""
+    names = _NAME_SEPARATOR.split(_PAGE_AFTER.sub("", text).rstrip(". "))
+    return tuple(name for name in names if name[:1].isupper())
