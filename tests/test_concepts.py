@@ -145,6 +145,22 @@ def test_names_are_not_detected_across_the_end_of_a_clause(thesaurus) -> None:
     assert thesaurus.tag("D. W. Winnicott, pédiatre") == ["winnicott"]
 
 
+def test_names_without_function_words_are_not_read_across_other_words(thesaurus) -> None:
+    """Where a name has no function word between two of its words, a text's *et*,
+    *chez* or *de* before the same word does not link them (papyrus wrote
+    *psychologiques et sociales* 5 times, read as *psychologie sociale*)."""
+    tagged = thesaurus.tag("Le vécu des mères d'adolescentes suivies en pédopsychiatrie")
+    assert "mere-adolescente" not in tagged and "adolescent" in tagged
+    assert thesaurus.tag("Une jeune mère adolescente") == ["jeunes", "mere-adolescente"]
+    assert thesaurus.tag("Les difficultés psychologiques et sociales") == ["psychologie"]
+    assert thesaurus.tag("Une anxiété observée chez les participants") == ["anxiete"]
+    # de before another form of the word, avec, words of degree: the same concept
+    assert thesaurus.tag("Les symptômes d’anxiété des aidants") == ["anxiete", "aidant"]
+    assert thesaurus.tag("Après la séparation de leurs parents") == ["separation-parentale"]
+    assert thesaurus.tag("Un partenariat avec le patient") == ["patient-partenaire"]
+    assert thesaurus.tag("Les personnes plus âgées") == ["personne-agee"]
+
+
 def test_detection_of_shorter_names_inside_a_longer_one(thesaurus) -> None:
     text = "abus sexuel dans l'enfance"
     words = analyze(text)

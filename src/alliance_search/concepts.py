@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +60,24 @@ Words = tuple[tuple[str, ...], ...]
 #: A word of two to six capitals, perhaps with a plural *s* (not a part of *IL-6*).
 _CAPITALS = re.compile(r"(?<![\w‐-])([^\W\d_a-zß-ÿ]{2,6})s?(?![\w‐-])")
 
+#: What may stand between two words of a name that has no function word there (see
+#: :meth:`_Entry.spans`): words of degree, or *de* or *avec* and determiners (folded).
+_FUNCTION_WORD = re.compile(r"[^\W\d_]+")
+_DEGREE = frozenset(
+    {"plus", "tres", "moins", "peu", "trop", "assez", "si", "aussi", "encore", "particulierement"}
+)
+_GENITIVE = frozenset({"de", "d", "du", "des"})
+_DETERMINERS = frozenset(
+    {"la", "le", "l", "les", "un", "une", "leur", "leurs", "son", "sa", "ses", "ces", "ce", "cet"}
+    | {"cette", "mon", "ma", "mes", "notre", "nos", "votre", "vos"}
+)
+
 #: How :attr:`Thesaurus.sources` names the bundled thesaurus file.
 BUNDLED = "thesaurus.toml (bundled)"
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
-DETECTION_VERSION = 7
+DETECTION_VERSION = 8
 
 
 def abbreviation(term: str) -> bool:
@@ -188,6 +201,10 @@ class _Entry:
     words: Words
     concept_id: str
     term: str
+    #: Whether function words stand between each word of the name and the next.
+    gaps: tuple[bool, ...] = ()
+    #: The name's words as written.
+    written: tuple[str, ...] = ()
     variants: tuple[frozenset[str], ...] = ()
     #: A one-word abbreviation matches only words that write it (see :func:`written_as`).
     as_written: bool = False
@@ -199,6 +216,36 @@ class _Entry:
     def accepts(self, surface: str, case: bool) -> bool:
         """Whether the word written ``surface`` (the first of the match) can name it."""
         return not self.as_written or written_as(surface, self.term, case)
+
+    def spans(
+        self, words: list[tuple[int, tuple[str, ...], int, int]], first: int, text: str
+    ) -> bool:
+        """Whether the words of ``text`` from ``first`` on, which hold the name's, are
+        linked as the name's are: where the name has no function word between two of
+        its words, the text may have none either, but for *de* before its second word
+        in another form (*symptômes d'anxiété* for *symptômes anxieux*, not *mères
+        d'adolescentes* for *mère adolescente*), *avec* and words of degree (*personnes
+        plus âgées*); not *et*, *est* or *chez* (*psychologiques et sociales* is no
+        *psychologie sociale*)."""
+        for k, gap in enumerate(self.gaps):
+            if gap:
+                continue
+            between = [
+                fold(word)
+                for word in _FUNCTION_WORD.findall(
+                    text[words[first + k][3] : words[first + k + 1][2]]
+                )
+            ]
+            if not between or all(word in _DEGREE for word in between):
+                continue
+            if between[0] == "avec" and all(word in _DETERMINERS for word in between[1:]):
+                continue
+            if between[0] in _GENITIVE and all(word in _DETERMINERS for word in between[1:]):
+                start, end = words[first + k + 1][2:]
+                if _singular(fold(text[start:end])) != _singular(fold(self.written[k + 1])):
+                    continue
+            return False
+        return True
 
 
 @dataclass
@@ -231,10 +278,10 @@ class Thesaurus:
             self._by_key.setdefault(concept.id, concept.id)
             for term in concept.terms:
                 self._by_key.setdefault(_key(term), concept.id)
-                words = _words(term)
+                words, gaps, written = _name(term)
                 if not words:
                     continue
-                entry = _Entry(words, concept.id, term)
+                entry = _Entry(words, concept.id, term, gaps, written)
                 for variant in words[0]:
                     by_first.setdefault(variant, []).append(entry)
         for variant, entries in by_first.items():
@@ -499,9 +546,13 @@ class Thesaurus:
                             n = len(entry.variants)
                             if max_words is not None and n > max_words:
                                 continue
-                            if side_by_side(words, i, n) and all(
-                                not entry.variants[k].isdisjoint(words[i + k][1])
-                                for k in range(2, n)
+                            if (
+                                side_by_side(words, i, n)
+                                and all(
+                                    not entry.variants[k].isdisjoint(words[i + k][1])
+                                    for k in range(2, n)
+                                )
+                                and entry.spans(words, i, text)
                             ):
                                 if found is None or (-n, rank) < (-found[0], found[1]):
                                     found = (n, rank, entry)
@@ -748,6 +799,18 @@ def _shares_words(long_form: str, concept: Concept, others: list[ConceptMention]
 @cache
 def _words(term: str) -> Words:
     return tuple(terms for _, terms, _, _ in analyze(term))
+
+
+def _name(term: str) -> tuple[Words, tuple[bool, ...], tuple[str, ...]]:
+    """The analysed words of a name, whether function words stand between each and
+    the next, and the words as written."""
+    words = analyze(term)
+    gaps = tuple(bool(_FUNCTION_WORD.search(term[one[3] : two[2]])) for one, two in pairwise(words))
+    return tuple(w[1] for w in words), gaps, tuple(term[w[2] : w[3]] for w in words)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith(("s", "x")) else word
 
 
 def _key(name: str) -> str:
