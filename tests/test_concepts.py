@@ -145,6 +145,12 @@ def test_names_are_not_detected_across_the_end_of_a_clause(thesaurus) -> None:
     assert thesaurus.tag("D. W. Winnicott, pédiatre") == ["winnicott"]
 
 
+def test_help_shows_only_the_public_fields_of_a_thesaurus() -> None:
+    import inspect
+
+    assert list(inspect.signature(als.Thesaurus).parameters) == ["concepts", "sources"]
+
+
 def test_names_without_function_words_are_not_read_across_other_words(thesaurus) -> None:
     """Where a name has no function word between two of its words, a text's *et*,
     *chez* or *de* before the same word does not link them (papyrus wrote

@@ -63,6 +63,32 @@ def test_to_pandas_has_one_row_per_hit(seed_index) -> None:
     assert "**borderline**" in frame.loc[0, "snippet"]
 
 
+def test_a_match_prints_as_the_terminal_shows_it(seed_index) -> None:
+    hit = seed_index.search("TPB")[0]
+    match = hit.explanation[0]
+    assert str(match) == "TPB → title «Etats limites» (synonym, etat-limite)"
+    shown = " ".join(format_results(seed_index.search("TPB"), width=400).split())
+    assert f"matched: {match}" in shown
+
+
+def test_data_frames_are_typed_as_data_frames(seed_index) -> None:
+    """Completion and help() in a notebook see a DataFrame, not Any."""
+    import inspect
+
+    import pandas as pd
+
+    results = seed_index.search("démence")
+    made = {
+        als.Results.to_pandas: results.to_pandas(),
+        als.Results.facets_frame: results.facets_frame(),
+        als.Results.concept_frame: results.concept_frame(),
+        als.concept_frame: als.concept_frame(seed_index),
+    }
+    for function, frame in made.items():
+        assert isinstance(frame, pd.DataFrame)
+        assert inspect.signature(function).return_annotation == "pd.DataFrame", function
+
+
 def test_html_explanation_shows_concepts_first_and_folds_the_rest(seed_index) -> None:
     results = seed_index.search("alliance thérapeutique avec les adolescents")
     hit = next(h for h in results if len(h.explanation) > 4)

@@ -109,8 +109,8 @@ def test_explanations_and_suggestions(executed) -> None:
     notebook, _ = executed
     assert "synonyms: personnalité limite" in text(notebook, "thesaurus.explain")
     why = text(notebook, "premier.explanation")
-    assert "'TPB' → summary: «borderline» (synonym via concept etat-limite)" in why
-    assert "(broader via concept demence)" in text(notebook, "alzheimer[0].explanation")
+    assert "TPB → summary «borderline» (synonym, etat-limite)" in why
+    assert "(broader, demence)" in text(notebook, "alzheimer[0].explanation")
     assert "résultats pour : maladie d'Alzheimer" in text(notebook, "Alsheimer")
     corrected = html(notebook, "Alsheimer")
     assert "showing results for «maladie d&#x27;Alzheimer»" in corrected

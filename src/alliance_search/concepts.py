@@ -261,14 +261,14 @@ class Thesaurus:
 
     concepts: dict[str, Concept]
     sources: tuple[str, ...] = ()
-    _by_key: dict[str, str] = field(default_factory=dict, repr=False)
+    _by_key: dict[str, str] = field(default_factory=dict, init=False, repr=False)
     _by_pair: dict[str, tuple[list[_Entry], dict[str, list[tuple[int, _Entry]]]]] = field(
-        default_factory=dict, repr=False
+        default_factory=dict, init=False, repr=False
     )
     #: The mentions and senses of the last texts read (an article's, read by
     #: :meth:`tag` and :meth:`senses` in turn when it is indexed).
     _read: OrderedDict[tuple[str, ...], tuple[list[tuple[str, ConceptMention]], list[Sense]]] = (
-        field(default_factory=OrderedDict, repr=False, compare=False)
+        field(default_factory=OrderedDict, init=False, repr=False, compare=False)
     )
 
     def __post_init__(self) -> None:

@@ -13,6 +13,8 @@ from ._errors import MissingExtraError
 from .results import MARK_CLOSE, MARK_OPEN, mark, shortened
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .concepts import Thesaurus
     from .results import Hit, Results
 
@@ -56,11 +58,7 @@ _ANY_SPACE = re.compile(r"\s")
 
 
 def _explain_line(hit: Hit) -> str:
-    parts = []
-    for m in hit.explanation:
-        via = f", {m.concept}" if m.concept else ""
-        parts.append(f"{m.query} → {m.field} «{m.found}» ({m.route}{via})")
-    return "; ".join(parts)
+    return "; ".join(str(match) for match in hit.explanation)
 
 
 def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
@@ -234,7 +232,7 @@ def to_ris(hits: Sequence[Hit]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def to_pandas(results: Results) -> Any:
+def to_pandas(results: Results) -> pd.DataFrame:
     """The hits as a DataFrame (columns rank, id, title, section, score, snippet, ...)."""
     pd = require("pandas", "to_pandas()")
     rows = []
@@ -264,7 +262,7 @@ def to_pandas(results: Results) -> Any:
 FACET_KINDS = ("concepts", "sections")
 
 
-def facets_frame(results: Results, thesaurus: Thesaurus | None = None) -> Any:
+def facets_frame(results: Results, thesaurus: Thesaurus | None = None) -> pd.DataFrame:
     """The facets of ``results`` as a tidy DataFrame: kind, value, label, articles.
 
     ``kind`` is ``concepts`` or ``sections`` (the keys of :meth:`Results.facets`),

@@ -21,6 +21,7 @@ from .display import FACET_KINDS, facets_frame, require
 from .results import Results
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.figure import Figure
 
     from .concepts import Thesaurus
@@ -42,7 +43,7 @@ def concept_frame(
     *,
     thesaurus: Thesaurus | None = None,
     labels: bool = True,
-) -> Any:
+) -> pd.DataFrame:
     """Articles × the concepts they name, as a 0/1 DataFrame (``notebook`` extra).
 
     From an :class:`~alliance_search.Index`: the concepts tagged at index time

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, overload
 from .corpus import Article
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .concepts import Concept, Thesaurus
 
 __all__ = ["Hit", "Match", "Results"]
@@ -29,8 +31,8 @@ class Match:
     ``broader`` or ``related`` (through a thesaurus concept).
 
     >>> match = index.search("borderline")[0].explanation[0]
-    >>> print(match)
-    'borderline' → title: «Etats limites» (synonym via concept etat-limite)
+    >>> print(match)  # as the terminal shows it
+    borderline → title «Etats limites» (synonym, etat-limite)
     >>> match.route, match.concept
     ('synonym', 'etat-limite')
     """
@@ -42,8 +44,8 @@ class Match:
     concept: str | None = None
 
     def __str__(self) -> str:
-        via = f" via concept {self.concept}" if self.concept else ""
-        return f"{self.query!r} → {self.field}: «{self.found}» ({self.route}{via})"
+        via = f", {self.concept}" if self.concept else ""
+        return f"{self.query} → {self.field} «{self.found}» ({self.route}{via})"
 
 
 class Hit:
@@ -387,7 +389,7 @@ class Results(Sequence[Hit]):
 
         return to_ris(self.hits)
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self) -> pd.DataFrame:
         """The hits as a pandas DataFrame (needs the ``notebook`` extra).
 
         >>> frame = index.search("TPB").to_pandas()
@@ -398,7 +400,7 @@ class Results(Sequence[Hit]):
 
         return to_pandas(self)
 
-    def facets_frame(self, thesaurus: Thesaurus | None = None) -> Any:
+    def facets_frame(self, thesaurus: Thesaurus | None = None) -> pd.DataFrame:
         """:meth:`facets` as a tidy DataFrame: kind, value, label, articles (``notebook`` extra).
 
         >>> frame = index.search("maladie d'Alzheimer").facets_frame()
@@ -409,7 +411,9 @@ class Results(Sequence[Hit]):
 
         return facets_frame(self, thesaurus)
 
-    def concept_frame(self, thesaurus: Thesaurus | None = None, *, labels: bool = True) -> Any:
+    def concept_frame(
+        self, thesaurus: Thesaurus | None = None, *, labels: bool = True
+    ) -> pd.DataFrame:
         """Hits × concepts they name, as a 0/1 DataFrame (see :func:`~.plots.concept_frame`).
 
         >>> index.search("TPB").concept_frame()["état limite"].tolist()
