@@ -38,6 +38,26 @@ def test_abbreviation_found_through_its_concept_only(seed_index) -> None:
     assert {(m.route, m.concept) for m in hit.explanation} >= {("synonym", "etat-limite")}
 
 
+def test_an_abbreviation_in_another_fields_sense_does_not_answer_for_the_disorder(
+    tmp_path: Path,
+) -> None:
+    """Papyrus's two chemistry theses that write *DFT* (density functional theory) had
+    ranked 1st and 2nd for *démence frontotemporale*, above the theses on dementia."""
+    from .test_concepts import CHEMISTRY
+
+    articles = [
+        als.Article(id="chimie", title=CHEMISTRY[0], summary=CHEMISTRY[1]),
+        als.Article(
+            id="demence",
+            title="Les soins aux personnes âgées atteintes de démence",
+            summary="Les soignants décrivent les cris des résidents atteints de démence.",
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix")
+    assert index.search("démence frontotemporale").ids == ["demence"]
+    assert index.search("", concept="demence-frontotemporale").ids == []
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -145,6 +145,40 @@ def test_names_are_not_detected_across_the_end_of_a_clause(thesaurus) -> None:
     assert thesaurus.tag("D. W. Winnicott, pédiatre") == ["winnicott"]
 
 
+# A thesis in chemistry (written for this test): *DFT* is density functional theory.
+CHEMISTRY = (
+    "Synthèse d'un ester et étude DFT du transfert d'hydrogène",
+    "Les composés carbonylés sont des candidats prometteurs pour les cathodes des piles "
+    "organiques, car ils sont abondants, peu coûteux et faciles à modifier. Ce mémoire "
+    "décrit la synthèse totale d'un ester méthylique à partir de précurseurs commerciaux, "
+    "puis l'étude théorique du transfert d'hydrogène qui en contrôle la sélectivité. Les "
+    "calculs DFT montrent que l'intermédiaire radicalaire adopte une conformation qui "
+    "favorise un seul diastéréoisomère. Les courbes de décharge calculées concordent avec "
+    "les mesures faites au laboratoire sur trois piles. Ces résultats guident le choix des "
+    "substituants pour de nouvelles cathodes plus stables et plus durables, et ouvrent la "
+    "voie à des piles organiques plus sûres pour le stockage de l'énergie.",
+)
+
+
+def test_an_abbreviation_of_a_disorder_alone_in_another_field_is_another_sense(
+    thesaurus,
+) -> None:
+    """A long text that writes a disorder's abbreviation once or twice, never spells it
+    out and names no disorder or symptom in words uses it in another sense."""
+    assert "demence-frontotemporale" not in thesaurus.tag(*CHEMISTRY)
+    assert [(s.abbreviation, s.concept, s.foreign) for s in thesaurus.senses(*CHEMISTRY)] == [
+        ("DFT", None, True)
+    ]
+    # beside a symptom named in words, as in a clinical text, it keeps its sense
+    clinical = (CHEMISTRY[0], CHEMISTRY[1] + " Les patients présentaient une apathie.")
+    assert "demence-frontotemporale" in thesaurus.tag(*clinical)
+    # and a short text cannot tell: a summary of the seed's length keeps it
+    assert thesaurus.tag("Les TCA chez l'adolescente : quel soin ?") == [
+        "trouble-conduites-alimentaires",
+        "adolescent",
+    ]
+
+
 def test_help_shows_only_the_public_fields_of_a_thesaurus() -> None:
     import inspect
 

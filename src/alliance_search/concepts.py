@@ -72,12 +72,20 @@ _DETERMINERS = frozenset(
     | {"cette", "mon", "ma", "mes", "notre", "nos", "votre", "vos"}
 )
 
+#: An abbreviation of a mental disorder (a concept below the first of these) that a
+#: text of ``_LONG_TEXT`` words or more uses at most ``_FEW_USES`` times without
+#: spelling it out, and beside no disorder or symptom (below either) named in words,
+#: is read in another sense (see :meth:`Thesaurus._unsupported`).
+_CLINICAL = ("trouble-mental", "symptome-psychiatrique")
+_LONG_TEXT = 100
+_FEW_USES = 2
+
 #: How :attr:`Thesaurus.sources` names the bundled thesaurus file.
 BUNDLED = "thesaurus.toml (bundled)"
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
-DETECTION_VERSION = 8
+DETECTION_VERSION = 9
 
 
 def abbreviation(term: str) -> bool:
@@ -688,7 +696,45 @@ class Thesaurus:
                     found[written] = Sense(singular(short), before, None, True)
         spelt = {fold(short) for text in texts if text for short in in_parentheses(text)}
         found.update(self._implied(texts, mentions, spelt | set(found)))
+        found.update(self._unsupported(texts, mentions, spelt | set(found)))
         return list(found.values())
+
+    def _unsupported(
+        self,
+        texts: tuple[str, ...],
+        mentions: list[tuple[str, ConceptMention]],
+        defined: set[str],
+    ) -> dict[str, Sense]:
+        """Senses of the abbreviations of mental disorders that a long text uses once or
+        twice, never spells out, and beside no mental disorder or symptom named in
+        words: another discipline's (*DFT*, density functional theory, in a chemistry
+        thesis; *PEP*, a ventilator's pressure), not the thesaurus's."""
+        if sum(len(WORD_PATTERN.findall(text)) for text in texts if text) < _LONG_TEXT:
+            return {}
+        by_word: dict[str, list[str]] = {}
+        for surface, m in mentions:
+            field = self._clinical(m.concept.id)
+            if field is None:
+                continue
+            if not abbreviation(m.term):
+                return {}  # a disorder or a symptom named in words: the texts' field
+            if field == _CLINICAL[0]:
+                by_word.setdefault(m.concept.id, []).append(surface)
+        found = {}
+        for surfaces in by_word.values():
+            if len(surfaces) <= _FEW_USES:
+                for surface in surfaces:
+                    short = singular(surface)
+                    if fold(short) not in defined:
+                        found[fold(short)] = Sense(short, "", None, True)
+        return found
+
+    def _clinical(self, concept_id: str) -> str | None:
+        """Which of :data:`_CLINICAL` the concept is or is below, if any."""
+        for concept in (self.concepts[concept_id], *self.ancestors(concept_id)):
+            if concept.id in _CLINICAL:
+                return concept.id
+        return None
 
     def _names(self, text: str, concept_id: str) -> bool:
         """Whether ``text`` names the concept, also inside a longer name of another
