@@ -24,8 +24,8 @@ import hashlib
 import re
 import tomllib
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import InitVar, dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -55,6 +55,8 @@ CATEGORIES = frozenset(
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 Words = tuple[tuple[str, ...], ...]
+#: The analysed words (see :func:`_words`) and the key (see :func:`_key`) of names.
+Analysed = tuple[dict[str, Words], dict[str, str]]
 
 #: A word of two to six capitals, perhaps with a plural *s* (not a part of *IL-6*).
 _CAPITALS = re.compile(r"(?<![\w‐-])([^\W\d_a-zß-ÿ]{2,6})s?(?![\w‐-])")
@@ -223,15 +225,23 @@ class Thesaurus:
     _read: OrderedDict[tuple[str, ...], tuple[list[tuple[str, ConceptMention]], list[Sense]]] = (
         field(default_factory=OrderedDict, repr=False, compare=False)
     )
+    #: What :func:`_words` and :func:`_key` give for each name of the concepts, if
+    #: known already (read back from the cache of built thesauri).
+    _analysed: InitVar[Analysed | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, _analysed: Analysed | None) -> None:
+        words_of, key_of = (
+            (_words, _key)
+            if _analysed is None
+            else (_analysed[0].__getitem__, _analysed[1].__getitem__)
+        )
         by_first: dict[str, list[_Entry]] = {}
         # Concepts loaded last (a user's file) win when two claim the same term.
         for concept in reversed(self.concepts.values()):
             self._by_key.setdefault(concept.id, concept.id)
             for term in concept.terms:
-                self._by_key.setdefault(_key(term), concept.id)
-                words = _words(term)
+                self._by_key.setdefault(key_of(term), concept.id)
+                words = words_of(term)
                 if not words:
                     continue
                 entry = _Entry(words, concept.id, term)
@@ -799,16 +809,20 @@ def _concept(concept_id: str, raw: Any, source: str) -> Concept:
     )
 
 
-def _read(path: Path | None) -> tuple[str, dict[str, Any]]:
+def _text(path: Path | None) -> tuple[str, str]:
+    """The name and text of a thesaurus file (``None``: the bundled one)."""
     if path is None:
         text = resources.files("alliance_search").joinpath("data/thesaurus.toml").read_text("utf-8")
-        source = BUNDLED
-    else:
-        source = str(path)
-        try:
-            text = Path(path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ThesaurusError(f"{source}: cannot read the thesaurus ({exc})") from None
+        return BUNDLED, text
+    source = str(path)
+    try:
+        return source, Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThesaurusError(f"{source}: cannot read the thesaurus ({exc})") from None
+
+
+def _parse(source: str, text: str) -> dict[str, Any]:
+    """The ``[concepts.<id>]`` tables of the thesaurus file ``source``, which holds ``text``."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -818,7 +832,7 @@ def _read(path: Path | None) -> tuple[str, dict[str, Any]]:
     concepts = data.get("concepts")
     if not isinstance(concepts, dict):
         raise ThesaurusError(f"{source}: no [concepts.<id>] tables found")
-    return source, concepts
+    return concepts
 
 
 def load_thesaurus(*paths: str | Path, bundled: bool = True) -> Thesaurus:
@@ -827,13 +841,18 @@ def load_thesaurus(*paths: str | Path, bundled: bool = True) -> Thesaurus:
     >>> len(load_thesaurus()) >= 200
     True
     """
+    files: list[Path | None] = [None] if bundled else []
+    files.extend(Path(p) for p in paths)
+    return _built(map(_text, files))
+
+
+def _built(texts: Iterable[tuple[str, str]]) -> Thesaurus:
+    """The thesaurus of the files that ``texts`` names and holds, in order."""
     concepts: dict[str, Concept] = {}
     sources: list[str] = []
     origin: dict[str, str] = {}  # concept → the file that last defined it
-    files: list[Path | None] = [None] if bundled else []
-    files.extend(Path(p) for p in paths)
-    for path in files:
-        source, raw_concepts = _read(path)
+    for source, text in texts:
+        raw_concepts = _parse(source, text)
         sources.append(source)
         for concept_id, raw in raw_concepts.items():
             concepts[concept_id] = _concept(concept_id, raw, source)
