@@ -21,7 +21,11 @@ case, singular or plural: *IDE* is a nurse, *idées* are not.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import sys
+import tempfile
 import tomllib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -31,9 +35,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import unidecode
+
 from ._errors import AllianceSearchError, ThesaurusError, UnknownConceptError
 from .abbreviations import definitions, in_parentheses, initials_spell, singular, unread
-from .analysis import WORD_PATTERN, analyze, fold, in_capitals, side_by_side
+from .analysis import (
+    _STEMMER,
+    ANALYZER_VERSION,
+    WORD_PATTERN,
+    analyze,
+    fold,
+    in_capitals,
+    side_by_side,
+)
 
 __all__ = [
     "Concept",
@@ -838,12 +852,28 @@ def _parse(source: str, text: str) -> dict[str, Any]:
 def load_thesaurus(*paths: str | Path, bundled: bool = True) -> Thesaurus:
     """Load the bundled thesaurus, then each user file in turn (adding or overriding by id).
 
+    A thesaurus built once is kept in a cache folder (see :func:`cache_dir`) and read
+    back from it, in a fraction of the time, while the files, this package and Python
+    are the same.
+
     >>> len(load_thesaurus()) >= 200
     True
     """
     files: list[Path | None] = [None] if bundled else []
     files.extend(Path(p) for p in paths)
-    return _built(map(_text, files))
+    try:
+        texts = [_text(path) for path in files]
+    except ThesaurusError:  # raised again, after the errors of the files before it
+        return _built(map(_text, files))
+    folder = cache_dir()
+    key = _cache_key(texts) if folder is not None else None
+    if folder is None or key is None:
+        return _built(texts)
+    thesaurus = _cached(folder, key)
+    if thesaurus is None:
+        thesaurus = _built(texts)
+        _keep(folder, key, thesaurus)
+    return thesaurus
 
 
 def _built(texts: Iterable[tuple[str, str]]) -> Thesaurus:
@@ -874,6 +904,133 @@ def _built(texts: Iterable[tuple[str, str]]) -> Thesaurus:
             seen.add(current)
             current = concepts[current].broader
     return Thesaurus(concepts, tuple(sources))
+
+
+# --------------------------------------------------------------------------- cache
+
+#: The environment variable naming the folder of :func:`cache_dir` (``off``: none).
+CACHE_ENV = "ALLIANCE_SEARCH_THESAURUS_CACHE"
+#: Bumped whenever the cache files change shape.
+_CACHE_FORMAT = 1
+#: How many built thesauri the cache folder keeps: the last written.
+_CACHE_FILES = 8
+#: The files of this package that the building of a thesaurus depends on.
+_BUILT_BY = ("concepts.py", "analysis.py", "data/stopwords_fr.txt", "data/stem_families_fr.txt")
+
+
+def cache_dir() -> Path | None:
+    """Where :func:`load_thesaurus` keeps the thesauri it builds:
+    ``$ALLIANCE_SEARCH_THESAURUS_CACHE`` if set (``off``: nowhere), else
+    ``$XDG_CACHE_HOME/alliance_search/thesaurus`` (``~/.cache/alliance_search/thesaurus``).
+
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {CACHE_ENV: "", "XDG_CACHE_HOME": "/cache"}):
+    ...     cache_dir().as_posix()
+    '/cache/alliance_search/thesaurus'
+    >>> with mock.patch.dict(os.environ, {CACHE_ENV: "off"}):
+    ...     cache_dir() is None
+    True
+    """
+    folder = os.environ.get(CACHE_ENV)
+    if folder == "off":
+        return None
+    if folder:
+        return Path(folder).expanduser()
+    try:
+        cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    except RuntimeError:  # no home folder
+        return None
+    return Path(cache) / "alliance_search" / "thesaurus"
+
+
+def _cache_key(texts: list[tuple[str, str]]) -> str | None:
+    """A hash of all that the thesaurus of ``texts`` (names and contents of its files)
+    is built from: the files, the code and data of this package that validate and
+    analyse them, the stemmer and accent folding libraries, the version of Python.
+    ``None`` if the package's files cannot be read (nothing is cached then)."""
+    from . import __version__
+
+    package = resources.files("alliance_search")
+    stemmer = sys.modules.get(type(_STEMMER).__module__)
+    stamp: list[Any] = [
+        _CACHE_FORMAT,
+        __version__,
+        ANALYZER_VERSION,
+        DETECTION_VERSION,
+        sys.version,
+        [(source, hashlib.sha256(text.encode()).hexdigest()) for source, text in texts],
+    ]
+    try:
+        for name in _BUILT_BY:
+            stamp.append(hashlib.sha256(package.joinpath(name).read_bytes()).hexdigest())
+        # installed anew, a library's files are written anew
+        for module in (stemmer, unidecode):
+            path = getattr(module, "__file__", None) or ""
+            file = os.stat(path)
+            stamp.append((path, file.st_size, file.st_mtime_ns))
+    except OSError:
+        return None
+    return hashlib.sha256(json.dumps(stamp).encode()).hexdigest()
+
+
+def _cache_file(folder: Path, key: str) -> Path:
+    return folder / f"thesaurus-{key[:32]}.cache"
+
+
+def _cache_head(key: str, body: bytes) -> bytes:
+    """The first line of a cache file: its key, and a hash of the rest (its body)."""
+    return f"{key} {hashlib.sha256(body).hexdigest()}".encode()
+
+
+def _cached(folder: Path, key: str) -> Thesaurus | None:
+    """The thesaurus that the cache holds under ``key``, or ``None`` if it holds none
+    (or a file that cannot be read as one: another key, or a body that its hash does
+    not match)."""
+    try:
+        head, _, body = _cache_file(folder, key).read_bytes().partition(b"\n")
+        if head != _cache_head(key, body):
+            return None
+        data = json.loads(body)
+        concepts = {
+            row[0]: Concept(row[0], row[1], row[2], tuple(row[3]), tuple(row[4]), row[5])
+            for row in data["concepts"]
+        }
+        words = {term: tuple(map(tuple, words)) for term, words in data["words"].items()}
+        return Thesaurus(concepts, tuple(data["sources"]), _analysed=(words, data["keys"]))
+    except Exception:  # absent, unreadable, corrupt: built again
+        return None
+
+
+def _keep(folder: Path, key: str, thesaurus: Thesaurus) -> None:
+    """Write ``thesaurus`` to the cache under ``key``, if the folder can be written;
+    remove the files written longest ago beyond :data:`_CACHE_FILES`."""
+    names = {term for concept in thesaurus for term in concept.terms}
+    data = {
+        "sources": thesaurus.sources,
+        "concepts": [
+            (c.id, c.label, c.category, c.synonyms, c.related, c.broader) for c in thesaurus
+        ],
+        "words": {term: _words(term) for term in names},
+        "keys": {term: _key(term) for term in names},
+    }
+    temporary = None
+    try:
+        body = json.dumps(data, ensure_ascii=False).encode()
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=folder, prefix=".thesaurus-", suffix=".tmp", delete=False
+        ) as file:
+            temporary = Path(file.name)
+            file.write(_cache_head(key, body) + b"\n" + body)
+        os.replace(temporary, _cache_file(folder, key))
+        kept = sorted(
+            folder.glob("thesaurus-*.cache"), key=lambda path: path.stat().st_mtime, reverse=True
+        )
+        for old in kept[_CACHE_FILES:]:
+            old.unlink(missing_ok=True)
+    except (OSError, ValueError):  # not written: built again next time
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 _DEFAULT: Thesaurus | None = None
