@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 import alliance_search as als
+from alliance_search import _thesaurus_cache, concepts
+from alliance_search._thesaurus_cache import CACHE_ENV
 from alliance_search.analysis import analyze
 from alliance_search.concepts import CATEGORIES, default_thesaurus, load_thesaurus
 
@@ -483,3 +485,156 @@ def test_bundled_file_is_plain_toml_with_a_documented_header() -> None:
     text = resources.files("alliance_search").joinpath("data/thesaurus.toml").read_text("utf-8")
     assert text.lstrip().startswith("#")
     assert tomllib.loads(text)["format"] == 1
+
+
+# --------------------------------------------------------------------------- cache
+
+TEXTS = (
+    "Le trouble de personnalité limite (TPL) chez les patients borderline",
+    "La TCC et la maladie d’Alzheimer. Le traumatisme craniocérébral (TCC) et les IDE.",
+)
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The thesaurus files parsed from now on (those read from the cache are not)."""
+    texts: list[str] = []
+    loads = tomllib.loads
+
+    def parse(text: str) -> dict:
+        texts.append(text)
+        return loads(text)
+
+    monkeypatch.setattr(tomllib, "loads", parse)
+    return texts
+
+
+def _same(one: als.Thesaurus, other: als.Thesaurus) -> None:
+    assert one == other  # concepts, sources and the tables detection looks terms up in
+    assert one.fingerprint == other.fingerprint
+    for text in TEXTS:
+        assert one.detect(text, case=True) == other.detect(text, case=True)
+        assert one.detect(text) == other.detect(text)
+    assert one.tag(*TEXTS) == other.tag(*TEXTS)
+    assert one.senses(*TEXTS) == other.senses(*TEXTS)
+    assert one.find("personnalité limite") == other.find("personnalité limite")
+
+
+def test_a_built_thesaurus_is_read_back_from_the_cache(cache: Path, parsed: list[str]) -> None:
+    built = load_thesaurus()
+    assert len(parsed) == 1
+    assert len(list(cache.glob("*.cache"))) == 1
+    read = load_thesaurus()
+    assert len(parsed) == 1  # not parsed again
+    _same(read, built)
+    assert read.tag(*TEXTS) == [
+        "etat-limite",
+        "maladie-alzheimer",
+        "traumatisme-craniocerebral",
+        "infirmier",
+    ]
+
+
+def test_a_changed_file_is_not_read_from_the_cache(
+    cache: Path, parsed: list[str], tmp_path: Path
+) -> None:
+    user = tmp_path / "mine.toml"
+    before = '[concepts.pacte-soins]\nlabel = "pacte de soins"\n'
+    user.write_text(before, "utf-8")
+    first = load_thesaurus(user, bundled=False)
+    user.write_text(before + 'synonyms = ["contrat de soins"]\n', "utf-8")
+    changed = load_thesaurus(user, bundled=False)
+    assert changed.find("contrat de soins") is not None
+    assert first.find("contrat de soins") is None
+    assert len(parsed) == 2
+    assert len(list(cache.glob("*.cache"))) == 2
+    user.write_text(before, "utf-8")
+    _same(load_thesaurus(user, bundled=False), first)
+    assert len(parsed) == 2  # each text has its own cache
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [(concepts, "DETECTION_VERSION"), (_thesaurus_cache, "ANALYZER_VERSION"), (als, "__version__")],
+)
+def test_a_thesaurus_cached_by_other_code_is_built_again(
+    cache: Path, parsed: list[str], monkeypatch: pytest.MonkeyPatch, module: object, name: str
+) -> None:
+    built = load_thesaurus()
+    monkeypatch.setattr(module, name, f"{getattr(module, name)}-other")
+    _same(load_thesaurus(), built)
+    assert len(parsed) == 2
+    assert len(list(cache.glob("*.cache"))) == 2
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda text: "\x00\xff garbage",
+        lambda text: "",
+        lambda text: text[: len(text) // 2],  # a write cut short
+        lambda text: text.split("\n", 1)[1],  # no first line
+        lambda text: text.replace('"état limite", "trouble"', '"état limite", "notion"', 1),
+    ],
+)
+def test_a_corrupt_cache_file_is_built_again_and_rewritten(
+    cache: Path, parsed: list[str], corrupt
+) -> None:
+    built = load_thesaurus()
+    [file] = cache.glob("*.cache")
+    text = file.read_text("utf-8")
+    changed = corrupt(text)
+    assert changed != text
+    file.write_text(changed, "utf-8")
+    _same(load_thesaurus(), built)
+    assert len(parsed) == 2
+    assert file.read_text("utf-8") == text
+    load_thesaurus()
+    assert len(parsed) == 2
+
+
+def test_a_cache_folder_that_cannot_be_written_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]
+) -> None:
+    (tmp_path / "file").write_text("", "utf-8")
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "file" / "cache"))
+    built = load_thesaurus()
+    _same(load_thesaurus(), built)
+    assert len(parsed) == 2
+    monkeypatch.setenv(CACHE_ENV, "off")
+    _same(load_thesaurus(), built)
+    assert len(parsed) == 3
+
+
+def test_the_cache_keeps_the_last_thesauri_written(
+    cache: Path, parsed: list[str], tmp_path: Path
+) -> None:
+    for n in range(_thesaurus_cache.KEPT + 2):
+        user = tmp_path / f"concepts-{n}.toml"
+        user.write_text(f'[concepts.c{n}]\nlabel = "concept {n}"\n', "utf-8")
+        load_thesaurus(user, bundled=False)
+    assert len(list(cache.glob("*.cache"))) == _thesaurus_cache.KEPT
+    load_thesaurus(user, bundled=False)  # the last one is kept
+    assert len(parsed) == _thesaurus_cache.KEPT + 2
+
+
+def test_a_file_in_error_is_not_cached_and_errors_come_in_file_order(
+    cache: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[concepts.x]\nlabel = "x"\ncategory = "nothing"\n', "utf-8")
+    for _ in range(2):
+        with pytest.raises(als.ThesaurusError, match="category"):
+            load_thesaurus(bad, bundled=False)
+    assert not list(cache.glob("*.cache"))
+    with pytest.raises(als.ThesaurusError, match="category"):
+        load_thesaurus(bad, tmp_path / "missing.toml", bundled=False)
+    with pytest.raises(als.ThesaurusError, match="cannot read"):
+        load_thesaurus(tmp_path / "missing.toml", bad, bundled=False)

@@ -24,7 +24,7 @@ import hashlib
 import re
 import tomllib
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -32,6 +32,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from . import _thesaurus_cache
 from ._errors import AllianceSearchError, ThesaurusError, UnknownConceptError
 from .abbreviations import definitions, in_parentheses, initials_spell, singular, unread
 from .analysis import WORD_PATTERN, analyze, fold, in_capitals, side_by_side
@@ -285,8 +286,8 @@ class Thesaurus:
         for concept in reversed(self.concepts.values()):
             self._by_key.setdefault(concept.id, concept.id)
             for term in concept.terms:
-                self._by_key.setdefault(_key(term), concept.id)
-                words, gaps, written = _name(term)
+                key, words, gaps, written = _name(term)
+                self._by_key.setdefault(key, concept.id)
                 if not words:
                     continue
                 entry = _Entry(words, concept.id, term, gaps, written)
@@ -844,15 +845,25 @@ def _shares_words(long_form: str, concept: Concept, others: list[ConceptMention]
 
 @cache
 def _words(term: str) -> Words:
-    return tuple(terms for _, terms, _, _ in analyze(term))
+    return _name(term)[1]
 
 
-def _name(term: str) -> tuple[Words, tuple[bool, ...], tuple[str, ...]]:
-    """The analysed words of a name, whether function words stand between each and
-    the next, and the words as written."""
-    words = analyze(term)
-    gaps = tuple(bool(_FUNCTION_WORD.search(term[one[3] : two[2]])) for one, two in pairwise(words))
-    return tuple(w[1] for w in words), gaps, tuple(term[w[2] : w[3]] for w in words)
+#: :func:`_name` of the names analysed so far, or read back from the cache.
+_NAMES: dict[str, tuple[str, Words, tuple[bool, ...], tuple[str, ...]]] = {}
+
+
+def _name(term: str) -> tuple[str, Words, tuple[bool, ...], tuple[str, ...]]:
+    """A name's lookup key (see :func:`_key`), its analysed words, whether function
+    words stand between each and the next, and the words as written."""
+    known = _NAMES.get(term)
+    if known is None:
+        words = analyze(term)
+        gaps = tuple(
+            bool(_FUNCTION_WORD.search(term[one[3] : two[2]])) for one, two in pairwise(words)
+        )
+        written = tuple(term[w[2] : w[3]] for w in words)
+        known = _NAMES[term] = (_key(term), tuple(w[1] for w in words), gaps, written)
+    return known
 
 
 def _singular(word: str) -> str:
@@ -908,16 +919,20 @@ def _concept(concept_id: str, raw: Any, source: str) -> Concept:
     )
 
 
-def _read(path: Path | None) -> tuple[str, dict[str, Any]]:
+def _text(path: Path | None) -> tuple[str, str]:
+    """The name and text of a thesaurus file (``None``: the bundled one)."""
     if path is None:
         text = resources.files("alliance_search").joinpath("data/thesaurus.toml").read_text("utf-8")
-        source = BUNDLED
-    else:
-        source = str(path)
-        try:
-            text = Path(path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ThesaurusError(f"{source}: cannot read the thesaurus ({exc})") from None
+        return BUNDLED, text
+    source = str(path)
+    try:
+        return source, Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ThesaurusError(f"{source}: cannot read the thesaurus ({exc})") from None
+
+
+def _parse(source: str, text: str) -> dict[str, Any]:
+    """The ``[concepts.<id>]`` tables of the thesaurus file ``source``, which holds ``text``."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -927,22 +942,75 @@ def _read(path: Path | None) -> tuple[str, dict[str, Any]]:
     concepts = data.get("concepts")
     if not isinstance(concepts, dict):
         raise ThesaurusError(f"{source}: no [concepts.<id>] tables found")
-    return source, concepts
+    return concepts
 
 
 def load_thesaurus(*paths: str | Path, bundled: bool = True) -> Thesaurus:
     """Load the bundled thesaurus, then each user file in turn (adding or overriding by id).
 
+    A thesaurus built once is kept in a cache folder and read back from it, in a
+    fraction of the time, while its files, this package and Python are the same (see
+    :mod:`alliance_search._thesaurus_cache`; ``ALLIANCE_SEARCH_THESAURUS_CACHE=off``
+    turns it off).
+
     >>> len(load_thesaurus()) >= 200
     True
     """
+    files: list[Path | None] = [None] if bundled else []
+    files.extend(Path(p) for p in paths)
+    try:
+        texts = [_text(path) for path in files]
+    except ThesaurusError:  # raised again, after the errors of the files before it
+        return _built(map(_text, files))
+    key = _thesaurus_cache.cache_key(texts, DETECTION_VERSION)
+    thesaurus = _restored(_thesaurus_cache.read(key)) if key else None
+    if thesaurus is None:
+        thesaurus = _built(texts)
+        if key:
+            _thesaurus_cache.write(key, _stored(thesaurus))
+    return thesaurus
+
+
+def _stored(thesaurus: Thesaurus) -> dict[str, Any]:
+    """What the cache keeps of a built thesaurus: its sources, its concepts and the
+    analysis of their names (see :func:`_name`)."""
+    return {
+        "sources": thesaurus.sources,
+        "concepts": [
+            (c.id, c.label, c.category, c.synonyms, c.related, c.broader) for c in thesaurus
+        ],
+        "names": {term: _name(term) for concept in thesaurus for term in concept.terms},
+    }
+
+
+def _restored(data: Any) -> Thesaurus | None:
+    """The thesaurus that :func:`_stored` gave ``data`` of, or ``None`` if ``data`` is
+    none or not of that shape."""
+    if data is None:
+        return None
+    try:
+        names = {
+            term: (key, tuple(map(tuple, words)), tuple(gaps), tuple(written))
+            for term, (key, words, gaps, written) in data["names"].items()
+        }
+        concepts = {
+            row[0]: Concept(row[0], row[1], row[2], tuple(row[3]), tuple(row[4]), row[5])
+            for row in data["concepts"]
+        }
+        sources = tuple(data["sources"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
+    _NAMES.update(names)
+    return Thesaurus(concepts, sources)
+
+
+def _built(texts: Iterable[tuple[str, str]]) -> Thesaurus:
+    """The thesaurus of the files that ``texts`` names and holds, in order."""
     concepts: dict[str, Concept] = {}
     sources: list[str] = []
     origin: dict[str, str] = {}  # concept → the file that last defined it
-    files: list[Path | None] = [None] if bundled else []
-    files.extend(Path(p) for p in paths)
-    for path in files:
-        source, raw_concepts = _read(path)
+    for source, text in texts:
+        raw_concepts = _parse(source, text)
         sources.append(source)
         for concept_id, raw in raw_concepts.items():
             concepts[concept_id] = _concept(concept_id, raw, source)
