@@ -9,7 +9,7 @@ import pytest
 
 import alliance_search as als
 from alliance_search.query import Expansion, parse_query
-from alliance_search.search import DEFAULT_FIELD_WEIGHTS
+from alliance_search.search import DEFAULT_FIELD_WEIGHTS, FACET_SHARE
 
 from .conftest import BORDERLINE, CHARCOT, DEMENTIA, NURSING, PSYCHOSIS
 
@@ -585,11 +585,25 @@ def test_a_concept_filter_alone_lists_the_articles_on_it(seed_index) -> None:
     assert str(seed_index.search("", concept="démence")).startswith("1 of 1 article\n")
 
 
-def test_facets_count_all_matches(seed_index) -> None:
+def test_facets_count_the_articles_that_answer_beyond_those_shown(seed_index) -> None:
     results = seed_index.search("alliance", limit=2)
     facets = results.facets()
     assert sum(facets["sections"].values()) == results.total > 2
     assert facets["concepts"]["alliance-therapeutique"] >= 6
+
+
+def test_facets_leave_out_articles_that_barely_match(seed_index) -> None:
+    """The borderline article holds *thérapeutique* (in *lien thérapeutique*) and
+    nothing else of *alliance thérapeutique avec les adolescents*: it matches, with a
+    thousandth of the best score, but it does not answer the question."""
+    results = seed_index.search("alliance thérapeutique avec les adolescents", limit=20)
+    assert BORDERLINE in results.ids and results.total == len(results) == 10
+    best = results[0].score
+    answering = [hit for hit in results if hit.score >= best * FACET_SHARE]
+    facets = results.facets()
+    assert sum(facets["sections"].values()) == len(answering) == 8
+    assert "etat-limite" not in facets["concepts"]
+    assert facets["concepts"]["alliance-therapeutique"] == 7
 
 
 @pytest.mark.parametrize(

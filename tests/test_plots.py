@@ -93,7 +93,7 @@ def test_facets_frame_is_tidy_and_labelled(seed_index: als.Index) -> None:
         assert dict(zip(rows.value, rows.articles, strict=True)) == counts
     labels = dict(zip(frame.value, frame.label, strict=True))
     assert labels["alliance-therapeutique"] == "alliance thérapeutique"
-    assert labels["etat-limite"] == "état limite"
+    assert labels["demence"] == "démence"
     assert labels["dossier"] == "dossier"
     assert seed_index.search("autisme").facets_frame().empty
 

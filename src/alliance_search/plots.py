@@ -181,16 +181,16 @@ def plot_facets(
 
     ``kind`` is ``"concepts"`` (bars labelled with the concepts' French labels) or
     ``"sections"``; the ``top`` most frequent are drawn, largest at the top, each
-    with its count. Counts cover every matching article, not only the hits shown
-    (see :meth:`~alliance_search.Results.facets`). Returns the matplotlib figure
+    with its count. Counts cover the articles that answer the query, not only the
+    hits shown (see :meth:`~alliance_search.Results.facets`). Returns the matplotlib figure
     (``notebook`` extra).
 
     >>> figure = plot_facets(index.search("alliance thérapeutique avec les adolescents"))
     >>> ax = figure.axes[0]
     >>> [label.get_text() for label in ax.get_yticklabels()][:3]
-    ['alliance thérapeutique', 'adolescent', 'psychothérapie']
+    ['alliance thérapeutique', 'psychothérapie', 'adolescent']
     >>> [int(bar.get_width()) for bar in ax.patches][:3]
-    [7, 2, 2]
+    [7, 2, 1]
     """
     if not isinstance(results, Results):
         raise AllianceSearchError(

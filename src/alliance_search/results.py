@@ -328,7 +328,9 @@ class Results(Sequence[Hit]):
         return self._total
 
     def facets(self) -> dict[str, dict[str, int]]:
-        """Matching articles per concept and per section, over all matches (not only shown).
+        """Articles per concept and per section, over the articles that answer the query
+        (not only those shown): those scoring at least :data:`~.search.FACET_SHARE` of
+        the best article's score, not every loose match of a long question.
 
         >>> index.search("alliance", limit=1).facets()["sections"]
         {'dossier': 8}

@@ -36,7 +36,7 @@ from .syntax import Operators, group_items, is_group, parse_operators, said, syn
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
-    from ._scoring import Holders, Scores, TermScorer
+    from ._scoring import FinalScore, Holders, Scores, TermScorer
     from .corpus import Article
     from .index import Index
 
@@ -372,6 +372,9 @@ def search(
         room = len(unranked) if limit is None else max(0, limit - len(ranked))
         ranked = ranked + unranked[:room]
         matching = partial(list, tagged)
+    answering = (
+        matching if listing else partial(_answering, scorer, whoosh_query, allow, final, matching)
+    )
     # limit=0 ranks none of the matches, and counts them
     nothing = allow is None and not (ranked if limit != 0 else matching())
     if nothing:
@@ -440,7 +443,7 @@ def search(
         notes=parsed.notes,
         suggestion=suggestion,
         nearby=nearby,
-        facets=partial(_facets, searcher, matching),
+        facets=partial(_facets, searcher, answering),
         thesaurus=thesaurus,
         corrected=corrected,
     )
@@ -908,9 +911,37 @@ def _hits(
     ]
 
 
-def _facets(searcher: Searcher, matching: Callable[[], list[int]]) -> dict[str, dict[str, int]]:
-    """Count every matching article per concept and per section."""
-    docs = matching()
+#: Facets count the articles that answer the query: those scoring at least this share
+#: of the best article's score. Every word of a long question matches hundreds of
+#: articles loosely (*facteurs de risque de la dépression chez les adolescents*:
+#: 1,210 of papyrus's 3,377), whose concepts (*enfant*, *questionnaire*) had drowned
+#: the query's own (*dépression*, *facteur de risque*).
+FACET_SHARE = 0.05
+#: How many of the best articles are scored for the facets; if all of them answer,
+#: every match is counted.
+_FACET_DEPTH = 500
+
+
+def _answering(
+    scorer: TermScorer,
+    whoosh_query: wq.Query,
+    allow: Callable[[int], bool] | None,
+    final: FinalScore | None,
+    matching: Callable[[], list[int]],
+) -> list[int]:
+    """The matching articles that answer the query (see :data:`FACET_SHARE`)."""
+    ranked, _ = scorer.top(whoosh_query, _FACET_DEPTH, allow, final)
+    if not ranked:
+        return []
+    least = ranked[0][0] * FACET_SHARE
+    if len(ranked) == _FACET_DEPTH and ranked[-1][0] >= least:
+        return matching()
+    return [doc for score, doc in ranked if score >= least]
+
+
+def _facets(searcher: Searcher, answering: Callable[[], list[int]]) -> dict[str, dict[str, int]]:
+    """Count the articles that answer the query per concept and per section."""
+    docs = answering()
     facets = {
         "concepts": sorting.FieldFacet("concepts", allow_overlap=True, maptype=sorting.Count),
         "sections": sorting.FieldFacet("section", maptype=sorting.Count),
