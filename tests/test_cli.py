@@ -211,6 +211,25 @@ def test_parse_toc_of_an_empty_file_names_the_file(capsys, tmp_path: Path) -> No
     assert "Traceback" not in err
 
 
+def test_parse_toc_says_what_a_file_that_is_not_utf8_text_is(capsys, tmp_path: Path) -> None:
+    latin1 = tmp_path / "sommaire.txt"
+    latin1.write_bytes("Le dossier\nLe soin\nUn texte sur le soin été.\n".encode("latin-1"))
+    code, out, err = run(capsys, "parse-toc", str(latin1))
+    assert code == 1 and out == ""
+    assert f"{latin1}, line 3: not UTF-8 text (byte 0xe9); save the file as UTF-8" in err
+    word = tmp_path / "sommaire.docx.txt"
+    word.write_bytes(b"PK\x03\x04" + bytes(100))
+    code, _, err = run(capsys, "parse-toc", str(word))
+    assert code == 1 and "is a Word or OpenDocument file, not text" in err
+    # -o on the table of contents itself would overwrite it
+    toc = tmp_path / "toc.txt"
+    toc.write_text("Le dossier\nLe soin\nUn texte.\n", "utf-8")
+    code, _, err = run(capsys, "parse-toc", str(toc), "-o", str(toc))
+    assert code == 1 and "would overwrite the table of contents" in err
+    assert toc.read_text("utf-8") == "Le dossier\nLe soin\nUn texte.\n"
+    assert "Traceback" not in err
+
+
 def test_concepts_command(capsys) -> None:
     code, out, _ = run(capsys, "concepts", "TPB")
     assert code == 0 and out.startswith("état limite [etat-limite]") and "borderline" in out

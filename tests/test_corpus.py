@@ -247,6 +247,106 @@ def test_parse_issue_toc_keeps_numbers_and_words_that_only_look_like_marks() -> 
     assert {a.section for a in articles} == {"dossier"}
 
 
+# A printed issue with rubrics before and after the dossier (written for this test).
+RUBRICS_TOC = """\
+SOMMAIRE
+
+Éditorial
+p. 3 – La psychiatrie à l'épreuve du manque de soignants
+Par Anne Lefèvre, rédactrice en chef
+
+Actualités
+p. 5 – Pair-aidance : un métier se structure
+Le statut des médiateurs de santé pairs reste flou dans de nombreux établissements.
+
+Dossier : Le rétablissement en pratique
+p. 12 – Le rétablissement, une notion à clarifier
+Issue du mouvement des usagers, la notion bouscule les repères des soignants.
+Par Jean Moreau, psychiatre
+p. 18 – Plan de crise conjoint : mode d'emploi
+Élaboré avec l'usager avant la crise, il favorise l'autodétermination.
+
+Lu pour vous
+p. 40 – « Les voix qu'on n'entend pas »
+Un témoignage sur la vie avec des hallucinations auditives.
+
+CULTURE
+p. 44 – Le théâtre à l'hôpital
+"""
+
+
+def test_parse_issue_toc_reads_rubrics_and_a_dossier_heading_anywhere() -> None:
+    articles = als.parse_issue_toc(RUBRICS_TOC)
+    assert [(a.title, a.section, a.authors) for a in articles] == [
+        ("La psychiatrie à l'épreuve du manque de soignants", "editorial", ("Anne Lefèvre",)),
+        ("Pair-aidance : un métier se structure", "actualites", ()),
+        ("Le rétablissement en pratique", "dossier", ()),
+        ("Le rétablissement, une notion à clarifier", "dossier", ("Jean Moreau",)),
+        ("Plan de crise conjoint : mode d'emploi", "dossier", ()),
+        ("« Les voix qu'on n'entend pas »", "lu-pour-vous", ()),
+        ("Le théâtre à l'hôpital", "culture", ()),
+    ]
+    assert {a.dossier for a in articles} == {"Le rétablissement en pratique"}
+    # the heading after an article without summary is no summary of it
+    assert articles[0].summary == ""
+    assert articles[1].summary.startswith("Le statut des médiateurs")
+
+
+@pytest.mark.parametrize(
+    ("toc", "expected"),
+    [
+        (  # a summary copied from a PDF, broken after *au* before a capital
+            "Bipolaires\n\nPsychoéducation en groupe\nUn programme a été mis en place au\n"
+            "Centre hospitalier Le Vinatier pour les patients stabilisés. Bilan.\n",
+            [("Psychoéducation en groupe", "Un programme a été mis en place au Centre")],
+        ),
+        (  # a title in lower case after a summary's full stop is a title
+            "Le dossier\nLa téléconsultation\nUn bilan de trois ans.\n"
+            "e-santé mentale : promesses et limites\nCe que les applications changent.\n",
+            [
+                ("La téléconsultation", "Un bilan de trois ans."),
+                ("e-santé mentale : promesses et limites", "Ce que les applications"),
+            ],
+        ),
+        (  # a page number alone on its line, or after a dash
+            "Le dossier\n12\nLe vécu des patients isolés\nUn texte sur l'isolement.\n"
+            "La loi – 18\nUn texte sur la loi.\n",
+            [
+                ("Le vécu des patients isolés", "Un texte sur l'isolement."),
+                ("La loi", "Un texte sur la loi."),
+            ],
+        ),
+        (  # what a journal's site writes between its articles
+            "Le dossier\nLe soin\nUn texte sur le soin.\nLire la suite\n"
+            "Article réservé aux abonnés\nLa loi\nUn texte sur la loi.\nLire la suite\n",
+            [("Le soin", "Un texte sur le soin."), ("La loi", "Un texte sur la loi.")],
+        ),
+        (  # numbers of a title, and *Par* before no name
+            "Le dossier\n2 Français sur 3 ont déjà consulté un psy\nUne enquête.\n"
+            "Par Internet, consulter un psy\nLa téléconsultation s'installe.\n",
+            [
+                ("2 Français sur 3 ont déjà consulté un psy", "Une enquête."),
+                ("Par Internet, consulter un psy", "La téléconsultation s'installe."),
+            ],
+        ),
+        (  # page numbers and a space, where most lines start with one
+            "Le dossier\n3 Éditorial : soigner\n6 – Brèves\n12 – Le secteur a 60 ans\n"
+            "Né de la circulaire de 1960.\n",
+            [
+                ("Éditorial : soigner", ""),
+                ("Brèves", ""),
+                ("Le secteur a 60 ans", "Né de la circulaire de 1960."),
+            ],
+        ),
+    ],
+)
+def test_parse_issue_toc_reads_contents_copied_from_pdfs_and_sites(toc: str, expected) -> None:
+    articles = als.parse_issue_toc(toc)[1:]
+    assert [a.title for a in articles] == [title for title, _ in expected]
+    for article, (_, summary) in zip(articles, expected, strict=True):
+        assert article.summary.startswith(summary) and (summary or not article.summary)
+
+
 def test_parse_issue_toc_warns_of_authors_before_any_title(caplog) -> None:
     toc = "Par Marie Durand\nLe dossier\nLe soin\nUn texte sur le soin.\n"
     with caplog.at_level(logging.WARNING, logger="alliance_search"):

@@ -312,6 +312,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: The first bytes of files that are not text: a Word document (a zip) or a PDF.
+_NOT_TEXT = {b"PK\x03\x04": "a Word or OpenDocument file", b"%PDF": "a PDF"}
+
+
+def _toc_text(path: Path, data: bytes) -> str:
+    """The text of a table of contents file, or a user error that says what it is."""
+    for magic, kind in _NOT_TEXT.items():
+        if data.startswith(magic):
+            raise AllianceSearchError(
+                f"{path} is {kind}, not text: copy its table of contents into a plain "
+                "text file (.txt, UTF-8) and run parse-toc on that"
+            )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise AllianceSearchError(
+            f"{path}, line {line}: not UTF-8 text (byte {data[exc.start]:#04x}); save the "
+            "file as UTF-8 (in Notepad: Save as, Encoding UTF-8) and run parse-toc again"
+        ) from None
+
+
 def _non_negative(text: str, least: int = 0) -> int:
     try:
         value = int(text)
@@ -409,12 +431,16 @@ def _run(args: argparse.Namespace) -> int:
                 f"{args.file} is a corpus file, not a table of contents in text: index it "
                 f"with `alliance-search index {args.file}`"
             )
+        if args.output is not None and args.output.resolve() == args.file.resolve():
+            raise AllianceSearchError(
+                f"{args.output}: the output would overwrite the table of contents; "
+                "choose another -o file"
+            )
         try:
-            text = args.file.read_text("utf-8-sig")
+            data = args.file.read_bytes()
         except OSError as exc:
             raise AllianceSearchError(f"{args.file}: cannot read ({exc.strerror or exc})") from None
-        except UnicodeDecodeError as exc:
-            raise AllianceSearchError(f"{args.file}: cannot read as UTF-8 text ({exc})") from None
+        text = _toc_text(args.file, data)
         articles = parse_issue_toc(
             text,
             id_prefix=args.prefix,

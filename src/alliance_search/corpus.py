@@ -542,7 +542,14 @@ def write_jsonl(articles: Iterable[Article], path: str | Path) -> None:
 
 # --------------------------------------------------------------------------- TOC parser
 
-_SKIP_LINES = frozenset({"sommaire", "au sommaire de ce dossier", "au sommaire de ce numéro"})
+#: Lines that are neither titles nor summaries: headings of the contents, and what a
+#: journal's site writes between its articles.
+_SKIP_LINES = frozenset(
+    {"sommaire", "au sommaire", "au sommaire de ce dossier", "au sommaire de ce numéro"}
+    | {"lire la suite", "lire plus", "lire l'article", "lire l’article", "voir l'article"}
+    | {"voir l’article", "article réservé aux abonnés", "réservé aux abonnés"}
+    | {"accès libre", "accès abonnés", "télécharger", "télécharger le pdf", "ajouter au panier"}
+)
 #: The heading of the pages beyond the dossier, alone or before the first of their
 #: titles: "Et aussi dans ce numéro", "Et aussi : Charcot, un crayon à la main",
 #: "Rubriques".
@@ -551,29 +558,58 @@ _OTHER_SECTION = re.compile(
     r"|dans\s+ce\s+num[ée]ro|rubriques)\s*(?:(?:[:…]|\.\.\.)\s*(?P<title>.*))?$",
     re.IGNORECASE,
 )
+#: The heading of a rubric, alone on its line: its articles are in a section of its
+#: name (*Éditorial* → ``editorial``, *Lu pour vous* → ``lu-pour-vous``).
+_RUBRIC = re.compile(
+    r"^(?:[ée]ditorial|[ée]dito|actualit[ée]s?|actus|br[èe]ves|en\s+bref|lu\s+pour\s+vous"
+    r"|[àa]\s+lire(?:\s+aussi)?|agenda|hors[-\s]dossier|chroniques?|courrier\s+des\s+lecteurs"
+    r"|portraits?|carnet|notes?\s+de\s+lecture)\s*(?::\s*(?P<title>.*))?$",
+    re.IGNORECASE,
+)
+#: A heading in capitals: one or two words alone on their line (*PRATIQUES*, *CULTURE*).
+_CAPITAL_HEADING = re.compile(r"^[A-ZÀ-ÖØ-Þ]{4,}(?:\s+[A-ZÀ-ÖØ-Þ]{2,})?$")
+#: A page number and a space before a title (*3 Éditorial*), read as one where at
+#: least three lines start with a number: alone, it may be the title's (*2 Français
+#: sur 3*).
+_NUMBER_FIRST = re.compile(r"^\d{1,3}\s+(?=[^\W\d_]|[«“\"])")
+#: The dossier's heading, alone ("DOSSIER") or before its title ("Dossier : …").
+_DOSSIER_HEADING = re.compile(r"^dossier\s*(?:[:–—-]\s*(?P<title>\S.*)|:)?$", re.IGNORECASE)
+#: A page number alone on its line (a copied PDF): the next line is a title.
+_PAGE_ALONE = re.compile(
+    r"^(?:(?:pp?\.?|pages?)\s*)?\d{1,3}(?:\s*[-–—]\s*\d{1,3})?$", re.IGNORECASE
+)
+#: Words a title does not end with: a line ending with one goes on on the next line,
+#: even one starting with a capital (*mis en place au* / *Centre hospitalier…*).
+_LINE_GOES_ON = frozenset(
+    {"de", "du", "des", "le", "la", "les", "au", "aux", "à", "en", "et", "ou", "un", "une"}
+    | {"pour", "par", "sur", "dans", "chez", "avec", "sans", "que", "qui", "son", "sa", "ses"}
+    | {"leur", "leurs", "ce", "cette", "ces", "est", "sont", "se", "ne", "entre", "vers"}
+)
+_LAST_WORD = re.compile(r"(\w+)$")
 #: A list mark before a line: "• ", "– ", "- ", "* ", "▸ ".
 _BULLET = re.compile(r"^[•·▪▫◦‣►▸▶◆◇■□*>–—-]\s+")
 #: A page number before a title: "p. 30 – ", "P.30 ", "Page 30 : ", "pp. 30-35 ",
-#: "30 – ", "12. ", "30 " before a capital.
+#: "30 – ", "12. ", "30" and two spaces or a tab.
 _PAGES = r"\d{1,4}(?:\s*(?:[-–—/]|à)\s*\d{1,4})?"
 _PAGE_BEFORE = re.compile(
     rf"^(?:(?:pp?\.?|pages?)\s*{_PAGES}\s*[-–—:.,)]?\s*"
-    rf"|\d{{1,3}}\s*[-–—.)]\s+|\d{{1,3}}\s+(?=(?-i:[A-ZÀ-ÖØ-Þ«“\"])))",
+    rf"|\d{{1,3}}\s*[-–—.)]\s+|\d{{1,3}}(?:\s{{2,}}|\t)(?=\S))",
     re.IGNORECASE,
 )
 #: A page number after a title: " ..... 30", " … 30", ", p. 30", " – p. 30-35",
-#: " (p. 30)", " page 30", a tab and "30".
+#: " (p. 30)", " page 30", " – 30", a tab and "30".
 _PAGE_AFTER = re.compile(
     rf"(?:\s*(?:[.·]{{3,}}|…+)\s*(?:pp?\.?\s*)?{_PAGES}"
     rf"|(?:\s*[,–—-]\s*|\s+)(?:pp?\.|pages?)\s*{_PAGES}"
     rf"|\s*\((?:pp?\.?|pages?)\s*{_PAGES}\)"
-    rf"|\t+{_PAGES})$",
+    rf"|\s+[–—-]\s+\d{{1,3}}|\t+{_PAGES})$",
     re.IGNORECASE,
 )
 #: A line of authors: "Par Jean Dupont, infirmier, et Marie Martin", "Auteurs : …",
 #: "Propos recueillis par …".
 _AUTHORS = re.compile(
-    r"^(?:(?:propos\s+recueillis\s+)?par\s+(?=(?-i:[A-ZÀ-ÖØ-Þ]))|auteur(?:e|s|es)?\s*:\s*)"
+    r"^(?:(?:propos\s+recueillis\s+)?par\s+(?=(?-i:[A-ZÀ-ÖØ-Þ][\w'’.-]*\s+"
+    r"(?:(?:de|du|des|van|von|le|la)\s+)?[A-ZÀ-ÖØ-Þ]))|auteur(?:e|s|es)?\s*:\s*)"
     r"(?P<names>.+)$",
     re.IGNORECASE,
 )
@@ -584,16 +620,18 @@ _PROFESSION = (
     r"|psychomotricien(?:ne)?|ergoth[ée]rapeute|assistante?|orthophoniste|interne"
     r"|praticien(?:ne)?|professeure?|docteure?|chercheu(?:r|se)|directeur|directrice"
     r"|juriste|avocate?|magistrate?|neurologue|g[ée]riatre|pair[- ]aidante?|historien(?:ne)?"
-    r"|art-?th[ée]rapeute|m[ée]diat(?:eur|rice)|ma[îi]tre|doctorante?|[ée]tudiante?|IDE|ISP)"
+    r"|art-?th[ée]rapeute|m[ée]diat(?:eur|rice)|ma[îi]tre|doctorante?|[ée]tudiante?|IDE|ISP"
+    r"|sage-femme|travailleu(?:r|se)\s+social(?:e)?|p[ée]diatre|aide-soignante?"
+    r"|patiente?\s+experte?|PU-PH|MCU-PH|addictologue|pharmacien(?:ne)?|journaliste)"
 )
 _BYLINE = re.compile(
-    r"^(?:(?:Dr|Pr|Docteur|Professeur)\.?\s+)?(?-i:[A-ZÀ-ÖØ-Þ][\w'’-]*\.?)"
-    r"(?:\s+(?-i:[A-ZÀ-ÖØ-Þ])[\w'’-]*\.?){1,3}\s*[,(]\s*" + _PROFESSION + r"\b",
+    r"^(?:(?:Dr|Pr|Docteur|Professeur)\.?\s+)?(?-i:[A-ZÀ-ÖØ-Þ][\w'’.-]*)"
+    r"(?:\s+(?:(?-i:de|du|des|van|von|le|la|d’|d')\s*)?(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]*){1,3}\s*[,(]\s*"
+    + _PROFESSION
+    + r"\b",
     re.IGNORECASE,
 )
 _NAME_SEPARATOR = re.compile(r"\s*(?:[,;&]|\bet\b)\s*")
-#: "Dossier : " before the dossier's title.
-_DOSSIER = re.compile(r"^dossier\s*[:–—-]\s*(?=\S)", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?…»]\s+[A-ZÀ-ÖØ-Þ«]")
 # The issue line a journal site puts above its table of contents, alone before a
 # blank line: "Santé mentale n° 215 - Février 2017", "N° 180 – septembre 2013",
@@ -622,8 +660,6 @@ def _slug(text: str) -> str:
 
 def _is_summary_line(line: str, after_summary: bool) -> bool:
     """Tell a summary line from a title line (titles are short and do not end with '.')."""
-    if line[0].islower():
-        return True
     if line.endswith(".") and not line.endswith("..."):
         return True
     if len(line) >= 100:
@@ -665,8 +701,12 @@ def parse_issue_toc(
     "Et aussi dans ce numéro" starts the ``et-aussi`` section. Printed contents are
     read too: page numbers and list marks are left out of titles (a line that carried
     one is a title, the next line its summary), lines of authors ("Par Jean Dupont,
-    psychiatre", "Auteurs : …", "Jean Dupont, infirmier") fill ``authors``, and a
-    summary right under the dossier's title presents the dossier. Ids are
+    psychiatre", "Auteurs : …", "Jean Dupont, infirmier") fill ``authors``, a
+    summary right under the dossier's title presents the dossier, a "Dossier : …"
+    heading anywhere names it, and rubric headings ("Éditorial", "Lu pour vous", a
+    word in capitals) start sections of their names (``editorial``). A line ending
+    with a word no title ends with (*de*, *au*) goes on on the next, as copied from
+    a PDF; what a site writes between articles ("Lire la suite") is skipped. Ids are
     ``id_prefix`` + a slug of the title. An issue line on top, alone before a blank
     line ("Santé mentale n° 215 - Février 2017"), is not an article: it gives the
     ``issue``, ``year`` and ``journal`` not given as arguments. ``source`` names the
@@ -700,44 +740,64 @@ def parse_issue_toc(
         presentation = " ".join(first)
         text = blocks[1]
     lines = _toc_lines(text, first_number=whole.count("\n", 0, len(whole) - len(text)) + 1)
-    while lines and lines[0].kind not in ("title", "text"):
-        line = lines.pop(0)
-        if line.kind == "authors":
-            log.warning("%s, line %d: authors before any title, left out", source, line.number)
-    if not lines:
+    if not any(line.kind in ("title", "text") for line in lines):
         raise CorpusError("the table of contents is empty", source=source)
+    entries: list[dict[str, Any]] = []
 
-    dossier = _DOSSIER.sub("", lines.pop(0).text)
-    entries: list[dict[str, Any]] = [
-        {"title": dossier, "summary": presentation, "section": "dossier", "authors": []}
-    ]
-    section = "dossier"
+    def add(title: str, section: str, summary: str = "") -> None:
+        entries.append(
+            # a presentation above is the dossier's whole summary (``fixed``)
+            {"title": title, "summary": summary, "section": section, "authors": []}
+            | {"fixed": bool(summary)}
+        )
+
+    # The dossier is the title after its heading, if one says "Dossier", else the
+    # first line if it is no heading (a site's contents: the seed's shape).
+    headed = any(line.kind == "section" and line.section == "dossier" for line in lines)
+    dossier, expected, section = "", False, "et-aussi"
+    if not headed and lines[0].kind in ("title", "text"):
+        dossier, section = lines.pop(0).text, "dossier"
+        add(dossier, section, presentation)
     after_summary = False
     previous = _TocLine(0, dossier, "text")
     for line in lines:  # the "Sommaire" lines were blanked above
         if line.kind == "section":
-            section, after_summary, previous = "et-aussi", False, line
+            section, after_summary, previous = line.section, False, line
+            if section == "dossier":
+                expected = not line.text
+                if line.text:
+                    dossier = line.text
+                    add(dossier, section, presentation)
             continue
-        current = entries[-1]
+        current = entries[-1] if entries else None
         if line.kind == "authors":
-            current["authors"].extend(line.names)
-        elif line.kind == "text" and (
-            # under a numbered title, or shaped as a summary (the dossier's, if the
-            # presentation was not above it)
-            (previous.kind == "title" and not current["summary"])
-            or (
-                (len(entries) > 1 or not presentation)
-                and _is_summary_line(line.text, after_summary)
+            if current is None:
+                log.warning("%s, line %d: authors before any title, left out", source, line.number)
+            else:
+                current["authors"].extend(line.names)
+            continue
+        if expected:  # the title under a "DOSSIER" heading
+            dossier, expected = line.text, False
+            add(dossier, section, presentation)
+        elif (
+            current is not None
+            and not current["fixed"]
+            and line.kind == "text"
+            # under a numbered title, or shaped as a summary
+            and (
+                (previous.kind == "title" and not current["summary"])
+                or _is_summary_line(line.text, after_summary)
             )
         ):
             summary = current["summary"]
             current["summary"] = _join(summary, line.text) if summary else line.text
             after_summary = True
-        else:
-            entries.append({"title": line.text, "summary": "", "section": section, "authors": []})
-            after_summary = False
-        if line.kind != "authors":
             previous = line
+            continue
+        else:
+            add(line.text, section)
+        after_summary = False
+        previous = line
 
     articles: list[Article] = []
     used: set[str] = set()
@@ -765,49 +825,93 @@ def parse_issue_toc(
 
 class _TocLine(NamedTuple):
     """A line of a table of contents, cleaned: ``kind`` is ``title`` (it carried a
-    page number), ``authors`` (with their ``names``), ``section`` (the heading of the
-    other pages) or ``text`` (a title or a summary line, as its shape tells)."""
+    page number or a list mark), ``authors`` (with their ``names``), ``section`` (a
+    heading: of the ``section`` named, with the first title under it as ``text`` if
+    on the same line) or ``text`` (a title or a summary line, as its shape tells)."""
 
     number: int
     text: str
     kind: str
     names: tuple[str, ...] = ()
+    section: str = ""
 
 
 def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
     """The non-blank lines of ``text`` (numbered from ``first_number``), without list
-    marks and page numbers; a line starting in lower case continues the one before.
-    A line that carried a page number, or a list mark and the shape of a title, is a
-    title."""
+    marks and page numbers. A line goes on on the next one if that one starts in
+    lower case after no end of sentence, or if it ends with a word that ends no
+    title (*de*, *au*, *les*). A line that carried a page number (also alone on the
+    line before), or a list mark and the shape of a title, is a title."""
     lines: list[_TocLine] = []
-    for number, raw in enumerate(text.split("\n"), start=first_number):
+    raws = text.split("\n")
+    paged = sum(bool(re.match(r"\d{1,3}\D", raw.strip())) for raw in raws) >= 3
+    numbered = False  # a page number alone on the line before
+    for number, raw in enumerate(raws, start=first_number):
         line = _BULLET.sub("", raw.strip())
-        marked = line != raw.strip() and not _is_summary_line(line, False)
+        marked = numbered or (line != raw.strip() and not _is_summary_line(line, False))
+        if paged and _NUMBER_FIRST.match(line):
+            line, marked = _NUMBER_FIRST.sub("", line), True
         if not line:
             continue
-        heading = _OTHER_SECTION.match(line)
-        if heading:
-            lines.append(_TocLine(number, "", "section"))
-            line = (heading["title"] or "").strip()
-            if not line:
+        if _PAGE_ALONE.match(line):
+            numbered = True
+            continue
+        numbered = False
+        # a line with a page number is a title, not a heading
+        heading = None if marked or _PAGE_BEFORE.match(line) else _heading(number, line)
+        if heading is not None:
+            lines.append(heading)
+            if heading.section == "dossier" or not heading.text:
                 continue
+            line, marked = heading.text, True  # "Et aussi : " and the first title there
+            lines[-1] = heading._replace(text="")
         names = _authors(line)
         if names is not None:
             lines.append(_TocLine(number, line, "authors", names))
             continue
-        paged = _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
-        if paged and (marked or paged != line):
-            lines.append(_TocLine(number, paged, "title"))
-        elif lines and line[0].islower() and lines[-1].kind != "section":
-            # a summary, a title or a list of authors broken across lines
-            previous = lines[-1]
-            if previous.kind == "authors":
-                lines[-1] = previous._replace(names=previous.names + _names(line))
-            else:
-                lines[-1] = previous._replace(text=_join(previous.text, line))
+        bare = _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
+        previous = lines[-1] if lines else None
+        if bare and (marked or bare != line):
+            lines.append(_TocLine(number, bare, "title"))
+        elif previous is not None and previous.kind == "authors" and line[0].islower():
+            lines[-1] = previous._replace(names=previous.names + _names(line))
+        elif (
+            previous is not None
+            and previous.kind in ("title", "text")
+            and _goes_on(previous.text, line)
+        ):  # a summary or a title broken across lines
+            lines[-1] = previous._replace(text=_join(previous.text, line))
         else:
             lines.append(_TocLine(number, line, "text"))
     return lines
+
+
+def _heading(number: int, line: str) -> _TocLine | None:
+    """The heading that ``line`` is, if it is one: of the other pages ("Et aussi :
+    …"), of a rubric ("Éditorial") or of the dossier ("Dossier : …")."""
+    other = _OTHER_SECTION.match(line)
+    if other:
+        return _TocLine(number, (other["title"] or "").strip(), "section", section="et-aussi")
+    rubric = _RUBRIC.match(line)
+    if rubric:
+        title = (rubric["title"] or "").strip()
+        name = line[: len(line) - len(title)] if title else line
+        return _TocLine(number, title, "section", section=_slug(name))
+    dossier = _DOSSIER_HEADING.match(line)
+    if dossier:
+        title = _PAGE_AFTER.sub("", dossier["title"] or "").strip()
+        return _TocLine(number, title, "section", section="dossier")
+    if _CAPITAL_HEADING.match(line):
+        return _TocLine(number, "", "section", section=_slug(line))
+    return None
+
+
+def _goes_on(before: str, line: str) -> bool:
+    """Whether ``line`` goes on from the line ``before`` (see :func:`_toc_lines`)."""
+    if line[0].islower() and not before.endswith((".", "?", "!", "»")):
+        return True
+    last = _LAST_WORD.search(before)
+    return last is not None and last.group(1) in _LINE_GOES_ON
 
 
 def _authors(line: str) -> tuple[str, ...] | None:
