@@ -916,7 +916,7 @@ def _hits(
 #: articles loosely (*facteurs de risque de la dépression chez les adolescents*:
 #: 1,210 of papyrus's 3,377), whose concepts (*enfant*, *questionnaire*) had drowned
 #: the query's own (*dépression*, *facteur de risque*).
-FACET_SHARE = 0.05
+FACET_SHARE = 0.02
 #: How many of the best articles are scored for the facets; if all of them answer,
 #: every match is counted.
 _FACET_DEPTH = 500
