@@ -120,6 +120,18 @@ def test_parse_issue_toc_keeps_a_dossier_title_that_names_a_date_or_a_number(
         ("Février 2017 - N° 215", "", "Février 2017 - N° 215", 2017),
         ("Santé mentale nº 140", "Santé mentale", "nº 140", None),
         ("Sommaire du n° 140 - sept. 2009", "", "n° 140 - sept. 2009", 2009),
+        (
+            "Soins Psychiatrie, vol. 44, n° 345, mars-avril 2023",
+            "Soins Psychiatrie",
+            "vol. 44, n° 345, mars-avril 2023",
+            2023,
+        ),
+        (
+            "L'Information psychiatrique – 2022 – n° 7",
+            "L'Information psychiatrique",
+            "2022 – n° 7",
+            2022,
+        ),
     ],
 )
 def test_parse_issue_toc_reads_issue_lines_as_journal_sites_write_them(

@@ -645,9 +645,14 @@ _MONTH = (
 _DATE = rf"{_MONTH}(?:\s*[-/–]\s*{_MONTH})?\s+(?:19|20)\d\d"
 _NUMBER = r"(?:n\s?[°º]|no\.?|num[ée]ro)\s*\d+(?:\s*[-/–]\s*\d+)?"
 _SEPARATORS = r"[\s,.:–—-]*"
+#: A volume before the number (*vol. 44, n° 345*); a year without a month goes with a
+#: number only (*2022 – n° 7*, *n° 7, 2022*): alone, it may be a dossier's title.
+_VOLUME = rf"(?:vol(?:ume)?\.?\s*\d+{_SEPARATORS})?"
+_YEAR_ONLY = r"(?:19|20)\d\d"
 _ISSUE_LINE = re.compile(
     rf"(?P<journal>(?:[^\W\d_][\w'’]*\s*){{0,6}}?){_SEPARATORS}"
-    rf"(?P<issue>{_NUMBER}(?:{_SEPARATORS}{_DATE})?|{_DATE}(?:{_SEPARATORS}{_NUMBER})?)",
+    rf"(?P<issue>{_VOLUME}{_NUMBER}(?:{_SEPARATORS}(?:{_DATE}|{_YEAR_ONLY}))?"
+    rf"|{_DATE}(?:{_SEPARATORS}{_VOLUME}{_NUMBER})?|{_YEAR_ONLY}{_SEPARATORS}{_VOLUME}{_NUMBER})",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
