@@ -353,10 +353,36 @@ def test_parse_issue_toc_reads_rubrics_and_a_dossier_heading_anywhere() -> None:
     ],
 )
 def test_parse_issue_toc_reads_contents_copied_from_pdfs_and_sites(toc: str, expected) -> None:
+    """Shapes a usability audit pasted (round 30), in tables of contents written for
+    these tests."""
     articles = als.parse_issue_toc(toc)[1:]
     assert [a.title for a in articles] == [title for title, _ in expected]
     for article, (_, summary) in zip(articles, expected, strict=True):
         assert article.summary.startswith(summary) and (summary or not article.summary)
+
+
+def test_parse_issue_toc_takes_authors_out_of_the_end_of_titles() -> None:
+    toc = (
+        "Le dossier\n"
+        "Chemsex : une urgence de santé publique — Julien Garnier\nUn texte sur le chemsex.\n"
+        "La réduction des risques, par Amélie Perrin\nUn texte sur les risques.\n"
+        "Jeux d'argent (Olivier Fontaine)\nUn texte sur le jeu.\n"
+        "Le soin — Le Vinatier\nUn texte sur un hôpital.\n"
+        "Schizophrénie n° 3\nUn texte.\n"
+    )
+    articles = als.parse_issue_toc(toc)[1:]
+    assert [(a.id, a.title, a.authors) for a in articles] == [
+        (
+            "chemsex-une-urgence-de-sante-publique",
+            "Chemsex : une urgence de santé publique",
+            ("Julien Garnier",),
+        ),
+        ("la-reduction-des-risques", "La réduction des risques", ("Amélie Perrin",)),
+        ("jeux-d-argent", "Jeux d'argent", ("Olivier Fontaine",)),
+        ("le-soin-le-vinatier", "Le soin — Le Vinatier", ()),  # a place, after an article
+        ("schizophrenie-n-3", "Schizophrénie n° 3", ()),  # not n-deg-3
+    ]
+    assert articles[0].summary == "Un texte sur le chemsex."
 
 
 def test_parse_issue_toc_warns_of_authors_before_any_title(caplog) -> None:

@@ -631,6 +631,12 @@ _BYLINE = re.compile(
     + r"\b",
     re.IGNORECASE,
 )
+#: Authors after a title: "… — Julien Garnier", "…, par Amélie Perrin", "… (Olivier
+#: Fontaine)": a name of two or three words in capitals, not starting with an article.
+_NAME = r"(?!(?:Le|La|Les|Un|Une|Des|Du|De)\s)[A-ZÀ-ÖØ-Þ][\w'’.-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]+){1,2}"
+_TRAILING_AUTHORS = re.compile(
+    rf"\s*(?:[–—]\s*(?P<dashed>{_NAME})|,\s+par\s+(?P<by>{_NAME})|\((?P<bracketed>{_NAME})\))$"
+)
 _NAME_SEPARATOR = re.compile(r"\s*(?:[,;&]|\bet\b)\s*")
 _SENTENCE_BREAK = re.compile(r"[.!?…»]\s+[A-ZÀ-ÖØ-Þ«]")
 # The issue line a journal site puts above its table of contents, alone before a
@@ -660,6 +666,8 @@ _SOMMAIRE = re.compile(r"^sommaire(?:\s+(?:du|de\s+ce))?\b\s*", re.IGNORECASE)
 
 
 def _slug(text: str) -> str:
+    # unidecode writes the degree sign of *n°* as "deg"
+    text = text.replace("°", " ").replace("º", " ")
     return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
 
 
@@ -876,7 +884,13 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
             continue
         bare = _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
         previous = lines[-1] if lines else None
-        if bare and (marked or bare != line):
+        trailing = _TRAILING_AUTHORS.search(bare) if bare else None
+        if trailing and trailing.start() > 0:
+            name = trailing["dashed"] or trailing["by"] or trailing["bracketed"]
+            bare, marked = bare[: trailing.start()].rstrip(), True
+            lines.append(_TocLine(number, bare, "title"))
+            lines.append(_TocLine(number, name, "authors", (name,)))
+        elif bare and (marked or bare != line):
             lines.append(_TocLine(number, bare, "title"))
         elif previous is not None and previous.kind == "authors" and line[0].islower():
             lines[-1] = previous._replace(names=previous.names + _names(line))
