@@ -144,6 +144,15 @@ def test_parse_issue_toc_reads_issue_lines_as_journal_sites_write_them(
     assert {(a.journal, a.issue, a.year) for a in articles} == {(journal, issue, year)}
 
 
+def test_parse_issue_toc_reads_an_issue_line_with_no_blank_line_below() -> None:
+    toc = "Santé mentale n° 215 - Février 2017\nLe dossier\nLe soin\nUn texte sur le soin.\n"
+    articles = als.parse_issue_toc(toc)
+    assert [a.title for a in articles] == ["Le dossier", "Le soin"]
+    assert {(a.journal, a.issue, a.year) for a in articles} == {
+        ("Santé mentale", "n° 215 - Février 2017", 2017)
+    }
+
+
 def test_parse_issue_toc_reads_rubriques_and_aussi_dans_ce_numero_as_other_pages() -> None:
     for heading in (
         "Rubriques",

@@ -690,11 +690,20 @@ def _issue_header(text: str) -> tuple[re.Match[str] | None, str]:
     """Split off an issue line standing alone above the table of contents: its
     match of :data:`_ISSUE_LINE` (None when there is none) and the rest of the text."""
     head, sep, rest = text.lstrip("\n").partition("\n\n")
-    line = head.strip()
-    issue = _ISSUE_LINE.fullmatch(line)
-    if not sep or not rest.strip() or issue is None:
-        return None, text
-    return issue, rest
+    issue = _ISSUE_LINE.fullmatch(head.strip())
+    if sep and rest.strip() and issue is not None:
+        return issue, rest
+    # without a blank line below, only a line with both a number and a year
+    first, _, rest = text.lstrip("\n").partition("\n")
+    issue = _ISSUE_LINE.fullmatch(first.strip())
+    if (
+        issue is not None
+        and rest.strip()
+        and re.search(_NUMBER, issue["issue"], re.IGNORECASE)
+        and _YEAR.search(issue["issue"])
+    ):
+        return issue, rest
+    return None, text
 
 
 def parse_issue_toc(
