@@ -181,6 +181,16 @@ def test_an_abbreviation_of_a_disorder_alone_in_another_field_is_another_sense(
     ]
 
 
+def test_an_abbreviation_joined_to_capitals_is_part_of_a_longer_one(thesaurus) -> None:
+    """Papyrus's *Programme d'entraînement parental (PEP-AS)* had been tagged as a
+    first psychotic episode (*PEP*)."""
+    assert "premier-episode-psychotique" not in thesaurus.tag("Le programme PEP-AS")
+    assert "premier-episode-psychotique" in thesaurus.tag("Après un PEP, le retour")
+    # two abbreviations the thesaurus holds, side by side, and a subtype
+    assert {"autisme", "tdah"} <= set(thesaurus.tag("La comorbidité TSA-TDAH"))
+    assert thesaurus.tag("Le TDAH-I") == ["tdah"]
+
+
 def test_help_shows_only_the_public_fields_of_a_thesaurus() -> None:
     import inspect
 

@@ -195,8 +195,8 @@ Un ouvrage illustré sur Charcot.
 
 def test_parse_issue_toc_leaves_page_numbers_list_marks_and_authors_out_of_titles() -> None:
     articles = als.parse_issue_toc(PAGED_TOC)
+    assert {a.dossier for a in articles} == {"Les soins sans consentement"}
     assert [(a.title, a.section, a.authors) for a in articles] == [
-        ("Les soins sans consentement", "dossier", ()),
         ("Le juge et le psychiatre", "dossier", ("Marie Durand", "Paul Martin")),
         ("le programme de soins, une contrainte hors les murs", "dossier", ("Jeanne Petit",)),
         ("Isolement et contention", "dossier", ()),
@@ -301,7 +301,7 @@ def test_parse_issue_toc_reads_rubrics_and_a_dossier_heading_anywhere() -> None:
     assert [(a.title, a.section, a.authors) for a in articles] == [
         ("La psychiatrie à l'épreuve du manque de soignants", "editorial", ("Anne Lefèvre",)),
         ("Pair-aidance : un métier se structure", "actualites", ()),
-        ("Le rétablissement en pratique", "dossier", ()),
+        # the heading "Dossier : …" with no presentation under it names the dossier only
         ("Le rétablissement, une notion à clarifier", "dossier", ("Jean Moreau",)),
         ("Plan de crise conjoint : mode d'emploi", "dossier", ()),
         ("« Les voix qu'on n'entend pas »", "lu-pour-vous", ()),

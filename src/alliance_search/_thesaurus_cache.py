@@ -45,12 +45,12 @@ def cache_dir() -> Path | None:
     >>> with mock.patch.dict(os.environ, {CACHE_ENV: "", "XDG_CACHE_HOME": "/cache"}):
     ...     cache_dir().as_posix()
     '/cache/alliance_search/thesaurus'
-    >>> with mock.patch.dict(os.environ, {CACHE_ENV: "off"}):
+    >>> with mock.patch.dict(os.environ, {CACHE_ENV: "OFF"}):
     ...     cache_dir() is None
     True
     """
     folder = os.environ.get(CACHE_ENV)
-    if folder == "off":
+    if folder is not None and folder.strip().lower() == "off":
         return None
     if folder:
         return Path(folder).expanduser()

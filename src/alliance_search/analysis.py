@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = 16
+ANALYZER_VERSION = 17
 
 #: Prefix of the ``exact`` field's terms for words written as abbreviations (see
 #: :func:`in_capitals`): ``^tsa`` for *TSA*, not for the Italian *di* of *DI*.
@@ -413,8 +413,10 @@ THESIS = "memoire=these"
 
 
 def _gendered(parts: tuple[Part, ...], surface: str, previous: str) -> tuple[Part, ...]:
-    """The ``parts`` of ``surface``, or the thesis for a masculine *mémoire*."""
-    if previous in _MASCULINE and surface.lower() in _THESIS_WORDS:
+    """The ``parts`` of ``surface``, or the thesis for a masculine *mémoire* (also
+    written with decomposed accents)."""
+    word = unicodedata.normalize("NFC", surface).lower()
+    if word in _THESIS_WORDS and unicodedata.normalize("NFC", previous) in _MASCULINE:
         return ((0, len(surface), (THESIS,)),)
     return parts
 
@@ -470,7 +472,7 @@ class FrenchAnalyzer(Tokenizer):  # type: ignore[misc]
             parts = analyze_word(surface, stem)
             if not parts[-1][2] and surface[parts[-1][0] :].isupper():
                 parts = _kept_in_capitals(parts, surface, stem, value, match.start())
-            if len(surface) == 7:
+            if 7 <= len(surface) <= 8:
                 parts = _gendered(parts, surface, "" if ended else previous)
             previous = surface.lower()
             for offset, length, terms in parts:
@@ -564,7 +566,7 @@ def _analyze(text: str, stem: bool) -> Words:
         parts = analyze_word(surface, stem)
         if not parts[-1][2] and surface[parts[-1][0] :].isupper():
             parts = _kept_in_capitals(parts, surface, stem, text, base)
-        if len(surface) == 7:
+        if 7 <= len(surface) <= 8:
             parts = _gendered(parts, surface, "" if ended else previous)
         previous = surface.lower()
         for offset, length, terms in parts:
@@ -683,7 +685,7 @@ def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[in
             parts = analyze_word(word, stem)
             if not parts[-1][2] and word[parts[-1][0] :].isupper():
                 parts = _kept_in_capitals(parts, word, stem, text, -i - 1)
-            if len(word) == 7:
+            if 7 <= len(word) <= 8:
                 parts = _gendered(parts, word, previous)
             previous = word.lower()
             i += 1

@@ -81,12 +81,15 @@ _CLINICAL = ("trouble-mental", "symptome-psychiatrique")
 _LONG_TEXT = 100
 _FEW_USES = 2
 
+#: A hyphen and capitals after an abbreviation: a longer one (*PEP-AS*).
+_JOINED = re.compile(r"[-‐]([A-ZÀ-ÖØ-Þ]{2,6})(?![\w])")
+
 #: How :attr:`Thesaurus.sources` names the bundled thesaurus file.
 BUNDLED = "thesaurus.toml (bundled)"
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
-DETECTION_VERSION = 9
+DETECTION_VERSION = 10
 
 
 def abbreviation(term: str) -> bool:
@@ -570,6 +573,8 @@ class Thesaurus:
                     candidate: _Entry | None = found[2]
                 elif not singles or not singles[0].as_written:
                     candidate = singles[0] if singles else None
+                elif self._inside_longer(text, words[i][3]):
+                    candidate = None  # *PEP* of *PEP-AS*, another abbreviation
                 else:  # an abbreviation: only where the word writes it
                     surface = text[words[i][2] : words[i][3]]
                     candidate = next((e for e in singles if e.accepts(surface, case)), None)
@@ -593,6 +598,15 @@ class Thesaurus:
             )
             i += n
         return mentions
+
+    def _inside_longer(self, text: str, end: int) -> bool:
+        """Whether the abbreviation ending at ``end`` is the first part of a longer one
+        joined by a hyphen (*PEP-AS*, a programme, not *PEP*); not of two the thesaurus
+        holds side by side (*TSA-TDAH*)."""
+        joined = _JOINED.match(text, end)
+        return joined is not None and (
+            len(joined.group(1)) < 3 or fold(joined.group(1)) not in self._abbreviations
+        )
 
     def tag(self, *texts: str) -> list[str]:
         """Ids of the concepts named in the texts, in order of first mention; not by

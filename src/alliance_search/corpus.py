@@ -766,11 +766,11 @@ def parse_issue_toc(
         raise CorpusError("the table of contents is empty", source=source)
     entries: list[dict[str, Any]] = []
 
-    def add(title: str, section: str, summary: str = "") -> None:
+    def add(title: str, section: str, summary: str = "", heading: bool = False) -> None:
         entries.append(
             # a presentation above is the dossier's whole summary (``fixed``)
             {"title": title, "summary": summary, "section": section, "authors": []}
-            | {"fixed": bool(summary)}
+            | {"fixed": bool(summary), "heading": heading}
         )
 
     # The dossier is the title after its heading, if one says "Dossier", else the
@@ -789,7 +789,7 @@ def parse_issue_toc(
                 expected = not line.text
                 if line.text:
                     dossier = line.text
-                    add(dossier, section, presentation)
+                    add(dossier, section, presentation, heading=True)
             continue
         current = entries[-1] if entries else None
         if line.kind == "authors":
@@ -800,7 +800,7 @@ def parse_issue_toc(
             continue
         if expected:  # the title under a "DOSSIER" heading
             dossier, expected = line.text, False
-            add(dossier, section, presentation)
+            add(dossier, section, presentation, heading=True)
         elif (
             current is not None
             and not current["fixed"]
@@ -823,6 +823,8 @@ def parse_issue_toc(
 
     articles: list[Article] = []
     used: set[str] = set()
+    # a dossier's heading with nothing under it names the dossier, and is no article
+    entries = [e for e in entries if not (e["heading"] and not e["summary"] and not e["authors"])]
     for entry in entries:
         base = id_prefix + (_slug(entry["title"]) or "article")
         article_id, n = base, 2
