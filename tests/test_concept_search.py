@@ -566,6 +566,21 @@ def test_filters_by_concept_section_and_narrower(seed_index) -> None:
     assert seed_index.search("alliance", section="et-aussi", concept="etat-limite").ids == []
 
 
+def test_a_section_filter_takes_the_section_as_printed(tmp_path: Path) -> None:
+    """parse-toc writes a rubric *Lu pour vous* as ``lu-pour-vous``: the name as printed
+    in the issue filters on it too."""
+    toc = (
+        "Dossier : Les soins\nLe soin au long cours\nUn texte sur le soin en psychiatrie.\n"
+        "Lu pour vous\nUn livre sur le soin\nUn essai sur le soin psychique.\n"
+    )
+    index = als.build_index(als.parse_issue_toc(toc), tmp_path / "ix")
+    for typed in ("Lu pour vous", "lu-pour-vous", "LU POUR VOUS"):
+        assert index.search("soin", section=typed).ids == ["un-livre-sur-le-soin"], typed
+    assert index.search("soin", section=["Lu pour vous", "Dossier"]).total == 2
+    unmet = index.search("soin", section="Éditorial")
+    assert unmet.ids == [] and "sections: dossier, lu-pour-vous" in unmet.notes[0]
+
+
 def test_a_concept_filter_alone_lists_the_articles_on_it(seed_index) -> None:
     """An empty query with a concept filter had found nothing (*nothing to search
     for*), though ``concepts=`` found the articles."""

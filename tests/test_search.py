@@ -1095,11 +1095,13 @@ def test_search_options_given_wrongly_get_clear_errors(seed_index, tmp_path) -> 
 
 
 def test_filters_that_keep_nothing_and_limit_zero_say_so(seed_index) -> None:
-    """A section typed with a capital, or a year in an index without years, had given
-    0 of 0 with no word; limit=0 had reported no match at all."""
-    results = seed_index.search("alliance", section="Dossier")
+    """A section no article has, or a year in an index without years, had given 0 of 0
+    with no word; limit=0 had reported no match at all. A section typed with a
+    capital is the section (round 30)."""
+    assert seed_index.search("alliance", section="Dossier").total == 8
+    results = seed_index.search("alliance", section="Éditorial")
     assert results.total == 0
-    assert results.notes == ("no article has section «Dossier» (sections: dossier, et-aussi)",)
+    assert results.notes == ("no article has section «Éditorial» (sections: dossier, et-aussi)",)
     assert seed_index.search("alliance", year=2010).notes == (
         "no article of this index has a year",
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from unidecode import unidecode
 from whoosh import query as wq
 from whoosh import sorting
 
@@ -82,10 +84,10 @@ def _filter(
 ) -> wq.Query | None:
     parts: list[wq.Query] = []
     if section:
-        names = [section] if isinstance(section, str) else list(section)
+        names = _as_held(searcher, "section", section)
         parts.append(wq.Or([wq.Term("section", s) for s in names]))
     if journal:
-        parts.append(wq.Term("journal", journal))
+        parts.append(wq.Or([wq.Term("journal", j) for j in _as_held(searcher, "journal", journal)]))
     if year is not None:
         low, high = _years(year)
         kept = [y for y in _years_held(searcher) if _within_years(y, low, high)]
@@ -97,6 +99,29 @@ def _filter(
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _loose(value: str) -> str:
+    """A section or journal as typed loosely: *Éditorial*, *Lu pour vous* for the
+    ``editorial`` and ``lu-pour-vous`` that the table-of-contents parser writes."""
+    return re.sub(r"[^a-z0-9]+", "-", unidecode(value).lower()).strip("-")
+
+
+def _held(searcher: Searcher, name: str) -> list[str]:
+    """The values of the field ``name`` that articles have."""
+    reader = searcher.reader()
+    if name not in reader.indexed_field_names():
+        return []
+    return [value for value in sorted(t.decode() for t in reader.lexicon(name)) if value]
+
+
+def _as_held(searcher: Searcher, name: str, wanted: str | Sequence[str]) -> list[str]:
+    """The values of ``name`` that articles have and ``wanted`` names, as written or
+    loosely (see :func:`_loose`); those of ``wanted`` if none."""
+    values = [wanted] if isinstance(wanted, str) else list(wanted)
+    loose = {_loose(value) for value in values}
+    held = [value for value in _held(searcher, name) if value in values or _loose(value) in loose]
+    return held or values
 
 
 def _years_held(searcher: Searcher) -> list[int]:
@@ -138,28 +163,22 @@ def _unmet_filters(
 ) -> tuple[str, ...]:
     """Notes on the filters that no article meets, with the values articles have."""
     notes = []
-    reader = searcher.reader()
     for name, wanted in (("section", section), ("journal", journal)):
         if not wanted:
             continue
         values = [wanted] if isinstance(wanted, str) else list(wanted)
-        held = (
-            sorted(t.decode() for t in reader.lexicon(name))
-            if name in reader.indexed_field_names()
-            else []
-        )
-        held = [value for value in held if value]
+        held = _held(searcher, name)
         if not held:
             notes.append(f"no article of this index has a {name}")
-        elif not any(value in held for value in values):
+        elif not set(_as_held(searcher, name, wanted)) & set(held):
             have = ", ".join(held[:8])
             notes.append(f"no article has {name} «{', '.join(values)}» ({name}s: {have})")
     if year is not None:
         low, high = _years(year)
-        held = _years_held(searcher)
-        if not held:
+        years = _years_held(searcher)
+        if not years:
             notes.append("no article of this index has a year")
-        elif not any(_within_years(y, low, high) for y in held):
+        elif not any(_within_years(y, low, high) for y in years):
             notes.append(f"no article is from {_span(low, high)}")
     tagging = _filter(searcher, thesaurus, concept=concept)
     tagged = searcher.docs_for_query(tagging) if tagging is not None else ()
