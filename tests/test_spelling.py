@@ -352,3 +352,11 @@ def test_an_english_name_of_the_thesaurus_is_not_corrected_into_french(tmp_path:
     results = index.search("violence prisoners")
     assert results.corrected is None
     assert results.ids[0] == "violence"
+
+
+def test_no_correction_to_a_function_word(seed_index) -> None:
+    """A surname (*Durand*) had been corrected to *durant*, then not searched as a
+    function word."""
+    results = seed_index.search("Durand")
+    assert results.corrected is None and results.suggestion is None
+    assert results.notes == ("no article holds «Durand»",)

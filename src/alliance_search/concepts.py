@@ -284,6 +284,7 @@ class Thesaurus:
     )
 
     def __post_init__(self) -> None:
+        """Index the concepts' names for lookup and detection."""
         by_first: dict[str, list[_Entry]] = {}
         # Concepts loaded last (a user's file) win when two claim the same term.
         for concept in reversed(self.concepts.values()):
@@ -308,13 +309,17 @@ class Thesaurus:
             self._by_pair[variant] = (singles, by_second)
 
     # ------------------------------------------------------------------ lookup
+
     def __len__(self) -> int:
+        """The number of concepts."""
         return len(self.concepts)
 
     def __iter__(self) -> Iterator[Concept]:
+        """The concepts, the bundled ones first, then a user's."""
         return iter(self.concepts.values())
 
     def __contains__(self, name: object) -> bool:
+        """Whether ``name`` is a concept's id or one of its names (see :meth:`find`)."""
         return isinstance(name, str) and self.find(name) is not None
 
     def __getitem__(self, name: str) -> Concept:

@@ -231,6 +231,8 @@ class _Speller:
                     distances[c] = d + 1
                     if len(variant) != len(word):
                         alike.add(c)
+        # a function word is not searched: no correction to one (*Durand*, *durant*)
+        distances = {c: d for c, d in distances.items() if not is_stop_word(c)}
         closest = min(distances.values(), default=maxdist + 1)
         if closest > maxdist:
             return None
