@@ -370,6 +370,17 @@ def test_parse_issue_toc_reads_contents_copied_from_pdfs_and_sites(toc: str, exp
         assert article.summary.startswith(summary) and (summary or not article.summary)
 
 
+def test_parse_issue_toc_reads_a_first_word_in_capitals_as_the_dossier() -> None:
+    toc = "AUTISME\nL'école inclusive\nUn texte sur l'école.\nCULTURE\nUn film\nUn texte.\n"
+    articles = als.parse_issue_toc(toc)
+    assert [(a.title, a.section) for a in articles] == [
+        ("AUTISME", "dossier"),
+        ("L'école inclusive", "dossier"),
+        ("Un film", "culture"),
+    ]
+    assert {a.dossier for a in articles} == {"AUTISME"}
+
+
 def test_parse_issue_toc_takes_authors_out_of_the_end_of_titles() -> None:
     toc = (
         "Le dossier\n"

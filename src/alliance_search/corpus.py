@@ -777,8 +777,11 @@ def parse_issue_toc(
     # first line if it is no heading (a site's contents: the seed's shape).
     headed = any(line.kind == "section" and line.section == "dossier" for line in lines)
     dossier, expected, section = "", False, "et-aussi"
-    if not headed and lines[0].kind in ("title", "text"):
-        dossier, section = lines.pop(0).text, "dossier"
+    if not headed and (
+        lines[0].kind in ("title", "text") or (lines[0].kind == "section" and lines[0].names)
+    ):  # a title, or a word in capitals (*AUTISME*) that is the dossier's
+        opening = lines.pop(0)
+        dossier, section = opening.text or opening.names[0], "dossier"
         add(dossier, section, presentation)
     after_summary = False
     previous = _TocLine(0, dossier, "text")
@@ -931,8 +934,8 @@ def _heading(number: int, line: str) -> _TocLine | None:
     if dossier:
         title = _PAGE_AFTER.sub("", dossier["title"] or "").strip()
         return _TocLine(number, title, "section", section="dossier")
-    if _CAPITAL_HEADING.match(line):
-        return _TocLine(number, "", "section", section=_slug(line))
+    if _CAPITAL_HEADING.match(line):  # as written, in case it is the dossier's title
+        return _TocLine(number, "", "section", (line,), section=_slug(line))
     return None
 
 
