@@ -729,17 +729,18 @@ class Thesaurus:
         twice, never spells out, and beside no mental disorder or symptom named in
         words: another discipline's (*DFT*, density functional theory, in a chemistry
         thesis; *PEP*, a ventilator's pressure), not the thesaurus's."""
-        if sum(len(WORD_PATTERN.findall(text)) for text in texts if text) < _LONG_TEXT:
-            return {}
         by_word: dict[str, list[str]] = {}
         for surface, m in mentions:
-            field = self._clinical(m.concept.id)
+            field = self._clinical.get(m.concept.id)
             if field is None:
                 continue
             if not abbreviation(m.term):
                 return {}  # a disorder or a symptom named in words: the texts' field
             if field == _CLINICAL[0]:
                 by_word.setdefault(m.concept.id, []).append(surface)
+        # counted only where there is something to read otherwise (indexing runs this)
+        if not by_word or sum(len(WORD_PATTERN.findall(t)) for t in texts if t) < _LONG_TEXT:
+            return {}
         found = {}
         for surfaces in by_word.values():
             if len(surfaces) <= _FEW_USES:
@@ -749,12 +750,16 @@ class Thesaurus:
                         found[fold(short)] = Sense(short, "", None, True)
         return found
 
-    def _clinical(self, concept_id: str) -> str | None:
-        """Which of :data:`_CLINICAL` the concept is or is below, if any."""
-        for concept in (self.concepts[concept_id], *self.ancestors(concept_id)):
-            if concept.id in _CLINICAL:
-                return concept.id
-        return None
+    @cached_property
+    def _clinical(self) -> dict[str, str]:
+        """Concept id → which of :data:`_CLINICAL` it is or is below (if any)."""
+        fields = {}
+        for concept in self:
+            for above in (concept, *self.ancestors(concept.id)):
+                if above.id in _CLINICAL:
+                    fields[concept.id] = above.id
+                    break
+        return fields
 
     def _names(self, text: str, concept_id: str) -> bool:
         """Whether ``text`` names the concept, also inside a longer name of another

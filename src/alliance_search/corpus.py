@@ -661,11 +661,18 @@ _ISSUE_LINE = re.compile(
     rf"|{_DATE}(?:{_SEPARATORS}{_VOLUME}{_NUMBER})?|{_YEAR_ONLY}{_SEPARATORS}{_VOLUME}{_NUMBER})",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR = re.compile(rf"\b{_YEAR_ONLY}\b")
 _SOMMAIRE = re.compile(r"^sommaire(?:\s+(?:du|de\s+ce))?\b\s*", re.IGNORECASE)
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """``text`` in lower-case ASCII letters and digits joined by hyphens: the ids and
+    the sections that the table-of-contents parser writes (*Lu pour vous* →
+    ``lu-pour-vous``).
+
+    >>> slug("Santé mentale n° 215")
+    'sante-mentale-n-215'
+    """
     # unidecode writes the degree sign of *n°* as "deg"
     text = text.replace("°", " ").replace("º", " ")
     return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
@@ -829,7 +836,7 @@ def parse_issue_toc(
     # a dossier's heading with nothing under it names the dossier, and is no article
     entries = [e for e in entries if not (e["heading"] and not e["summary"] and not e["authors"])]
     for entry in entries:
-        base = id_prefix + (_slug(entry["title"]) or "article")
+        base = id_prefix + (slug(entry["title"]) or "article")
         article_id, n = base, 2
         while article_id in used:
             article_id, n = f"{base}-{n}", n + 1
@@ -929,13 +936,13 @@ def _heading(number: int, line: str) -> _TocLine | None:
     if rubric:
         title = (rubric["title"] or "").strip()
         name = line[: len(line) - len(title)] if title else line
-        return _TocLine(number, title, "section", section=_slug(name))
+        return _TocLine(number, title, "section", section=slug(name))
     dossier = _DOSSIER_HEADING.match(line)
     if dossier:
         title = _PAGE_AFTER.sub("", dossier["title"] or "").strip()
         return _TocLine(number, title, "section", section="dossier")
     if _CAPITAL_HEADING.match(line):  # as written, in case it is the dossier's title
-        return _TocLine(number, "", "section", (line,), section=_slug(line))
+        return _TocLine(number, "", "section", (line,), section=slug(line))
     return None
 
 

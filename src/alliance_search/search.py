@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from unidecode import unidecode
 from whoosh import query as wq
 from whoosh import sorting
 
 from ._errors import AllianceSearchError
 from .analysis import analyze, fold, in_capitals, side_by_side, stem_variants, term_positions
 from .concepts import Concept, Sense, Thesaurus, written_as
-from .corpus import parse_year
+from .corpus import parse_year, slug
 from .index import article_from_stored
 from .query import (
     EXACT_FIELD,
@@ -101,12 +99,6 @@ def _filter(
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def _loose(value: str) -> str:
-    """A section or journal as typed loosely: *Éditorial*, *Lu pour vous* for the
-    ``editorial`` and ``lu-pour-vous`` that the table-of-contents parser writes."""
-    return re.sub(r"[^a-z0-9]+", "-", unidecode(value).lower()).strip("-")
-
-
 def _held(searcher: Searcher, name: str) -> list[str]:
     """The values of the field ``name`` that articles have."""
     reader = searcher.reader()
@@ -117,10 +109,11 @@ def _held(searcher: Searcher, name: str) -> list[str]:
 
 def _as_held(searcher: Searcher, name: str, wanted: str | Sequence[str]) -> list[str]:
     """The values of ``name`` that articles have and ``wanted`` names, as written or
-    loosely (see :func:`_loose`); those of ``wanted`` if none."""
+    as the table-of-contents parser writes them (*Lu pour vous*: ``lu-pour-vous``; see
+    :func:`~.corpus.slug`); those of ``wanted`` if none."""
     values = [wanted] if isinstance(wanted, str) else list(wanted)
-    loose = {_loose(value) for value in values}
-    held = [value for value in _held(searcher, name) if value in values or _loose(value) in loose]
+    slugs = {slug(value) for value in values}
+    held = [value for value in _held(searcher, name) if value in values or slug(value) in slugs]
     return held or values
 
 
