@@ -17,6 +17,8 @@ from alliance_search.analysis import (
     analyze,
     fold,
     french_analyzer,
+    linked,
+    name_links,
     stem_variants,
     term_positions,
 )
@@ -454,6 +456,59 @@ def test_term_positions_number_words_as_the_index_does(texts: list[str], stem: b
     """Phrases are checked and snippets placed on these positions: they must be those
     of the analysis that built the postings, stop words, elisions and compounds alike."""
     assert term_positions(texts, stem) == _indexed(texts, stem)
+    links: dict[int, tuple[tuple[str, ...], str]] = {}
+    assert term_positions(texts, stem, links) == _indexed(texts, stem)
+    for between, word in links.values():  # function words only, before a kept word
+        assert all(not analyze(w, stem) for w in between) and analyze(word, stem)
+
+
+def test_term_positions_give_the_function_words_before_a_word() -> None:
+    """What a phrase check needs to tell *mère adolescente* from *mères
+    d'adolescentes*: the function words between two words, within one clause."""
+    links: dict[int, tuple[tuple[str, ...], str]] = {}
+    texts = ["Les mères d'adolescentes et chez les pères, la santé mentale", "Le post-partum"]
+    positions = term_positions(texts, True, links)
+    assert positions["adolescent"] == [1] and positions["pere"] == [2]
+    assert links == {1: (("d'",), "adolescentes"), 2: (("et", "chez", "les"), "pères")}
+
+
+@pytest.mark.parametrize(
+    ("between", "following", "written", "expected"),
+    [
+        (["d'"], "anxiété", "anxieux", True),  # symptômes d'anxiété: symptômes anxieux
+        (["d'"], "adolescentes", "adolescente", False),  # mères d'adolescentes
+        ([" de la "], "Dépression", "dépressions", False),  # the same word, any case
+        (["et"], "sociales", "sociale", False),  # psychologiques et sociales
+        (["chez", "les"], "adolescents", "adolescent", False),
+        (["plus"], "âgées", "âgées", True),  # personnes plus âgées
+        (["avec", "le"], "patient", "patient", True),  # partenariat avec le patient
+        (["avec", "et"], "patient", "patient", False),
+        (["le"], "consentement", "consentement", True),  # sans le consentement
+        (["les", "plus"], "vulnérables", "vulnérable", True),
+        (["la"], "qualité", "qualitative", False),  # analyser la qualité
+        (["à"], "début", "débutante", False),  # psychoses à début précoce
+    ],
+)
+def test_linked_allows_only_what_keeps_a_name_s_sense(
+    between: list[str], following: str, written: str, expected: bool
+) -> None:
+    assert linked(between, following, written) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "links"),
+    [
+        ("mère adolescente", ("adolescente",)),
+        ("pacte de soins", (None,)),
+        ("thérapie cognitive et comportementale", ("cognitive", None)),
+        ("stress post-traumatique", ("post", "traumatique")),
+        ("démence", ()),
+    ],
+)
+def test_name_links_say_where_a_name_has_function_words(
+    name: str, links: tuple[str | None, ...]
+) -> None:
+    assert name_links(name) == links
 
 
 def test_term_positions_on_a_seed_title_and_summary() -> None:

@@ -211,6 +211,12 @@ def test_names_without_function_words_are_not_read_across_other_words(thesaurus)
     assert thesaurus.tag("Après la séparation de leurs parents") == ["separation-parentale"]
     assert thesaurus.tag("Un partenariat avec le patient") == ["patient-partenaire"]
     assert thesaurus.tag("Les personnes plus âgées") == ["personne-agee"]
+    # determiners before the name's word as written, not before another word
+    assert "soins-sans-consentement" in thesaurus.tag(
+        "Les soins psychiatriques sans le consentement des patients"
+    )
+    assert "recherche-qualitative" not in thesaurus.tag("Nous avons analysé la qualité des soins")
+    assert "recherche-qualitative" in thesaurus.tag("Une analyse qualitative des entretiens")
 
 
 def test_detection_of_shorter_names_inside_a_longer_one(thesaurus) -> None:

@@ -110,6 +110,46 @@ def test_singular_query_meets_plural_text_as_a_phrase(tmp_path) -> None:
     assert set(index.search("usager").ids) == {"ensemble", "epars"}
 
 
+def test_a_phrase_is_not_read_across_words_that_change_its_sense(tmp_path) -> None:
+    """*mères d'adolescentes* are not *mères adolescentes*, *psychologiques et sociales*
+    is no *psychologie sociale*; *symptômes d'anxiété* are *symptômes anxieux*."""
+    articles = [
+        als.Article(
+            id="meres-d-ados",
+            title="Accompagner les mères d'adolescentes en crise",
+            summary="Les mères d'adolescentes hospitalisées parlent de leur épuisement.",
+        ),
+        als.Article(
+            id="mere-ado",
+            title="La mère adolescente et son bébé",
+            summary="Une mère adolescente face à la maternité précoce.",
+        ),
+        als.Article(
+            id="facteurs",
+            title="Approches psychologiques et sociales du deuil",
+            summary="Des facteurs psychologiques et sociales entrent en jeu.",
+        ),
+        als.Article(id="discipline", title="La psychologie sociale du soin"),
+        als.Article(id="anxiete", title="Les symptômes d'anxiété chez l'enfant"),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    for query, phrase, apart in [
+        ("mère adolescente", "mere-ado", "meres-d-ados"),
+        ("psychologie sociale", "discipline", "facteurs"),
+    ]:
+        results = index.search(query)
+        assert results.ids == [phrase, apart]
+        assert results[1].score < results[0].score / 10  # not the concept's name
+        # the typed words found close together, not the name
+        assert {m.route for m in results[1].explanation if " " in m.found} == {"phrase"}
+    quoted = index.search('"psychologie sociale"', expand=False)
+    assert quoted.ids == ["discipline"]
+    found = {m.found for m in index.search("symptômes anxieux")[0].explanation}
+    assert "symptômes d'anxiété" in found
+    asked = index.search("mères d'adolescentes")  # as typed, either reading
+    assert asked.ids == ["meres-d-ados", "mere-ado"]
+
+
 def test_a_question_after_the_subject_weighs_little(tmp_path) -> None:
     """The words of *que dit la littérature ?* only order articles otherwise alike."""
     articles = [

@@ -31,13 +31,16 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .analysis import FrenchAnalyzer, term_positions
-from .query import DisMax, MatchKey, Sum, match_keys
+from .analysis import FrenchAnalyzer, Link, linked, term_positions
+from .query import DisMax, LinkedPhrase, MatchKey, Sum, match_keys, phrase_key
 
 __all__ = ["ScoreCache", "Scores", "TermScorer"]
 
 #: Document number → score.
 Scores = dict[int, float]
+
+#: A document field's term positions, and the function words before some of them.
+Positions = tuple[dict[str, list[int]], dict[int, Link]]
 
 
 #: A term or phrase of the query → the documents that hold it, or ``None`` if any may.
@@ -71,10 +74,10 @@ class ScoreCache:
         self._terms: OrderedDict[tuple[str, bytes], Scores] = OrderedDict()
         self._size = 0
         #: ``(field, document)`` → term positions, for the ``texts`` most recent.
-        self.positions: OrderedDict[tuple[str, int], dict[str, list[int]]] = OrderedDict()
+        self.positions: OrderedDict[tuple[str, int], Positions] = OrderedDict()
         self._texts = texts
 
-    def remember(self, key: tuple[str, int], positions: dict[str, list[int]]) -> None:
+    def remember(self, key: tuple[str, int], positions: Positions) -> None:
         """Keep the term positions of one document's field (the oldest dropped)."""
         self.positions[key] = positions
         if len(self.positions) > self._texts:
@@ -123,7 +126,7 @@ class TermScorer:
         self._partial: dict[tuple[str, bytes], tuple[set[int], Scores]] = {}
         #: ``(field, words)`` → a phrase's upper bound in every document (unboosted).
         self._bounds: dict[tuple[str, tuple[str, ...]], Scores] = {}
-        #: ``(field, term)`` or ``("phrase", field, words)`` → documents where it
+        #: ``(field, term)`` or a phrase's key (:func:`phrase_key`) → documents where it
         #: matched (as Whoosh's ``terms=True``, phrases as a whole too).
         self.matched: dict[MatchKey, set[int]] = {}
 
@@ -189,29 +192,41 @@ class TermScorer:
         field = self.searcher.schema[q.fieldname]
         for word in q.words:
             self.matched.setdefault((q.fieldname, field.to_bytes(word)), set()).update(scores)
-        self.matched.setdefault(("phrase", q.fieldname, tuple(q.words)), set()).update(scores)
+        self.matched.setdefault(phrase_key(q), set()).update(scores)
         return _boosted(scores, q.boost)
 
     def _adjacent(self, q: wq.Phrase, doc: int) -> bool:
-        """Whether the phrase's words follow each other in one document."""
-        where = self._positions(q.fieldname, doc)
+        """Whether the phrase's words follow each other in one document, linked as
+        the phrase says (see :class:`LinkedPhrase`)."""
+        where, links = self._positions(q.fieldname, doc)
         starts = where.get(q.words[0], ())
         for k in range(1, len(q.words)):
             following = where.get(q.words[k], ())
             starts = [p for p in starts if p + k in following]
             if not starts:
                 return False
+        wanted = getattr(q, "links", ())
+        if wanted and links:
+            return any(
+                all(
+                    written is None or p + k not in links or linked(*links[p + k], written)
+                    for k, written in enumerate(wanted, 1)
+                )
+                for p in starts
+            )
         return bool(starts)
 
-    def _positions(self, fieldname: str, doc: int) -> dict[str, list[int]]:
-        """Term → positions in one document's field, from its stored text."""
+    def _positions(self, fieldname: str, doc: int) -> Positions:
+        """Term → positions in one document's field, from its stored text, and the
+        function words before some positions (see :func:`term_positions`)."""
         key = (fieldname, doc)
         found = self._cache.positions.get(key)
         if found is None:
             stored = self.searcher.stored_fields(doc)
             texts = [stored.get(name) or "" for name in self.sources.get(fieldname, (fieldname,))]
             stem = self.searcher.schema[fieldname].analyzer.stem
-            found = term_positions(texts, stem)
+            links: dict[int, Link] = {}
+            found = (term_positions(texts, stem, links), links)
             self._cache.remember(key, found)
         return found
 
@@ -414,7 +429,7 @@ class TermScorer:
                         if key in terms:
                             return self.matched.get(key, ())
                         if key in phrases:
-                            return self._bounds.get(key[1:], {}).keys()
+                            return self._bounds.get(key[1:3], {}).keys()
                         return None
 
                     bounded = adjust({d: b for d, b in possible.items() if allowed(d)}, holders)
@@ -601,7 +616,7 @@ class TermScorer:
             if rest is not None and not rest:
                 break
             if key[0] == "phrase":
-                q = wq.Phrase(key[1], list(key[2]))
+                q = LinkedPhrase(key[1], list(key[2]), links=key[3])
                 words = self._phrase_bound(q, rest, boost=False)
                 if rest is None:
                     found.update(words)
@@ -623,7 +638,7 @@ class TermScorer:
         """What identifies a term or phrase of a query tree (the same for equal nodes)."""
         if isinstance(node, wq.Term):
             return self._key(node.fieldname, node.text)
-        return "phrase", node.fieldname, tuple(node.words)
+        return phrase_key(node)
 
     def _key(self, fieldname: str, text: str | bytes) -> tuple[str, bytes] | None:
         if fieldname not in self.searcher.schema:

@@ -39,6 +39,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 import snowballstemmer
@@ -55,6 +56,8 @@ __all__ = [
     "analyze",
     "fold",
     "french_analyzer",
+    "linked",
+    "name_links",
     "side_by_side",
     "stem_variants",
     "term_positions",
@@ -661,15 +664,28 @@ class FrenchFrequency(Frequency):  # type: ignore[misc]
             yield term, 0, freq * boost, _packed(freq)
 
 
-def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[int]]:
+#: A text's word and the function words before it (see :func:`term_positions`).
+Link = tuple[tuple[str, ...], str]
+
+
+def term_positions(
+    texts: Sequence[str], stem: bool = True, links: dict[int, Link] | None = None
+) -> dict[str, list[int]]:
     """Term → word positions in ``texts`` analysed one after the other (stop words
-    leave no gap; the end of a text or of a clause leaves one).
+    leave no gap; the end of a text or of a clause leaves one). ``links``, if given,
+    receives for each position that function words precede in its clause those
+    words and the word there, as written (see :func:`linked`).
 
     >>> term_positions(["Pacte de soins", "soins"])
     {'pact': [0], 'soin': [1, 3]}
+    >>> links = {}
+    >>> _ = term_positions(["mères d'adolescentes"], links=links)
+    >>> links
+    {1: (("d'",), 'adolescentes')}
     """
     positions: dict[str, list[int]] = {}
     pos = 0
+    between: list[str] = []
     # As :func:`_analyze` numbers words, without character offsets: this runs on the
     # stored texts of every article whose phrases are checked. One text does not
     # run on into the next, nor one clause into the next.
@@ -677,10 +693,12 @@ def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[in
         i = 0
         start = pos
         previous = ""
+        between.clear()
         for word in _WORD_OR_END.findall(text):
             if word in _ENDS:
                 pos += pos > start
                 start, previous = pos, ""
+                between.clear()
                 continue
             parts = analyze_word(word, stem)
             if not parts[-1][2] and word[parts[-1][0] :].isupper():
@@ -689,13 +707,83 @@ def term_positions(texts: Sequence[str], stem: bool = True) -> dict[str, list[in
                 parts = _gendered(parts, word, previous)
             previous = word.lower()
             i += 1
-            for _, _, terms in parts:
+            if links is not None and parts[0][0]:
+                between.append(word[: parts[0][0]])  # an elided article
+            for offset, length, terms in parts:
                 if terms:
                     for term in terms:
                         positions.setdefault(term, []).append(pos)
+                    if links is not None and between:
+                        if pos > start:
+                            links[pos] = (tuple(between), word[offset : offset + length])
+                        between.clear()
                     pos += 1
+                elif links is not None:
+                    between.append(word[offset : offset + length])
         pos += pos > start
     return positions
+
+
+#: Words that may stand between two words of a name that has none there (see
+#: :func:`linked`): words of degree, determiners, *de* or *avec* (folded).
+_DEGREE = frozenset(
+    {"plus", "tres", "moins", "peu", "trop", "assez", "si", "aussi", "encore", "particulierement"}
+)
+_GENITIVE = frozenset({"de", "d", "du", "des"})
+_DETERMINERS = frozenset(
+    {"la", "le", "l", "les", "un", "une", "leur", "leurs", "son", "sa", "ses", "ces", "ce", "cet"}
+    | {"cette", "mon", "ma", "mes", "notre", "nos", "votre", "vos"}
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def linked(between: Iterable[str], following: str, written: str) -> bool:
+    """Whether a text's word ``following``, after the function words ``between``,
+    continues a name as its next word ``written``, which the name writes with no
+    function word before it. The text may have none either, but for words of degree
+    (*personnes plus âgées*), determiners before the word in the name's form (*sans
+    le consentement*, not *analyser la qualité* for *analyse qualitative*), *avec*
+    and *de* before a word in another form (*symptômes d'anxiété* for *symptômes
+    anxieux*, not *mères d'adolescentes* for *mère adolescente*). Not *et*, *est*,
+    *chez* or *à* (*psychologiques et sociales* is no *psychologie sociale*,
+    *psychoses à début précoce* no *psychose débutante*).
+
+    >>> linked(["d'"], "anxiété", "anxieux"), linked(["d'"], "adolescentes", "adolescente")
+    (True, False)
+    >>> linked(["et"], "sociales", "sociale"), linked(["plus"], "âgées", "âgées")
+    (False, True)
+    """
+    words = [fold(w) for piece in between for w in _LETTERS.findall(piece)]
+    if all(word in _DEGREE for word in words):
+        return True
+    same = _singular(fold(following)) == _singular(fold(written))
+    if all(word in _DEGREE or word in _DETERMINERS for word in words):
+        return same
+    if all(word in _DETERMINERS for word in words[1:]):
+        if words[0] == "avec":
+            return True
+        if words[0] in _GENITIVE:
+            return not same
+    return False
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith(("s", "x")) else word
+
+
+@lru_cache(maxsize=4096)
+def name_links(name: str) -> tuple[str | None, ...]:
+    """For each word of ``name`` after the first: ``None`` where function words
+    precede it in the name, else the word as written (see :func:`linked`).
+
+    >>> name_links("mère adolescente"), name_links("pacte de soins")
+    (('adolescente',), (None,))
+    """
+    words = _analyze(name, True)
+    return tuple(
+        None if _LETTERS.search(name[one[3] : two[2]]) else name[two[2] : two[3]]
+        for one, two in pairwise(words)
+    )
 
 
 @lru_cache(maxsize=4096)

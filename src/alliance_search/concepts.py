@@ -35,7 +35,7 @@ from typing import Any
 from . import _thesaurus_cache
 from ._errors import AllianceSearchError, ThesaurusError, UnknownConceptError
 from .abbreviations import definitions, in_parentheses, initials_spell, singular, unread
-from .analysis import WORD_PATTERN, analyze, fold, in_capitals, side_by_side
+from .analysis import WORD_PATTERN, analyze, fold, in_capitals, linked, side_by_side
 
 __all__ = [
     "Concept",
@@ -61,17 +61,7 @@ Words = tuple[tuple[str, ...], ...]
 #: A word of two to six capitals, perhaps with a plural *s* (not a part of *IL-6*).
 _CAPITALS = re.compile(r"(?<![\w‐-])([^\W\d_a-zß-ÿ]{2,6})s?(?![\w‐-])")
 
-#: What may stand between two words of a name that has no function word there (see
-#: :meth:`_Entry.spans`): words of degree, or *de* or *avec* and determiners (folded).
 _FUNCTION_WORD = re.compile(r"[^\W\d_]+")
-_DEGREE = frozenset(
-    {"plus", "tres", "moins", "peu", "trop", "assez", "si", "aussi", "encore", "particulierement"}
-)
-_GENITIVE = frozenset({"de", "d", "du", "des"})
-_DETERMINERS = frozenset(
-    {"la", "le", "l", "les", "un", "une", "leur", "leurs", "son", "sa", "ses", "ces", "ce", "cet"}
-    | {"cette", "mon", "ma", "mes", "notre", "nos", "votre", "vos"}
-)
 
 #: An abbreviation of a mental disorder (a concept below the first of these) that a
 #: text of ``_LONG_TEXT`` words or more uses at most ``_FEW_USES`` times without
@@ -89,7 +79,7 @@ BUNDLED = "thesaurus.toml (bundled)"
 
 #: Part of the thesaurus fingerprint: raised when detection finds other concepts in
 #: the same text, so that indexes tagged before are reported as out of date.
-DETECTION_VERSION = 10
+DETECTION_VERSION = 11
 
 
 def abbreviation(term: str) -> bool:
@@ -234,29 +224,16 @@ class _Entry:
     ) -> bool:
         """Whether the words of ``text`` from ``first`` on, which hold the name's, are
         linked as the name's are: where the name has no function word between two of
-        its words, the text may have none either, but for *de* before its second word
-        in another form (*symptômes d'anxiété* for *symptômes anxieux*, not *mères
-        d'adolescentes* for *mère adolescente*), *avec* and words of degree (*personnes
-        plus âgées*); not *et*, *est* or *chez* (*psychologiques et sociales* is no
-        *psychologie sociale*)."""
+        its words, the text has none either, or only such as :func:`linked` allows."""
         for k, gap in enumerate(self.gaps):
             if gap:
                 continue
-            between = [
-                fold(word)
-                for word in _FUNCTION_WORD.findall(
-                    text[words[first + k][3] : words[first + k + 1][2]]
-                )
-            ]
-            if not between or all(word in _DEGREE for word in between):
-                continue
-            if between[0] == "avec" and all(word in _DETERMINERS for word in between[1:]):
-                continue
-            if between[0] in _GENITIVE and all(word in _DETERMINERS for word in between[1:]):
-                start, end = words[first + k + 1][2:]
-                if _singular(fold(text[start:end])) != _singular(fold(self.written[k + 1])):
-                    continue
-            return False
+            start, end = words[first + k + 1][2:]
+            between = text[words[first + k][3] : start]
+            if _FUNCTION_WORD.search(between) and not linked(
+                (between,), text[start:end], self.written[k + 1]
+            ):
+                return False
         return True
 
 
@@ -888,10 +865,6 @@ def _name(term: str) -> tuple[str, Words, tuple[bool, ...], tuple[str, ...]]:
         written = tuple(term[w[2] : w[3]] for w in words)
         known = _NAMES[term] = (_key(term), tuple(w[1] for w in words), gaps, written)
     return known
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word.endswith(("s", "x")) else word
 
 
 def _key(name: str) -> str:

@@ -44,6 +44,7 @@ from .analysis import (
     WORD_PATTERN,
     analyze,
     fold,
+    name_links,
     split_elision,
     stem_variants,
 )
@@ -111,10 +112,22 @@ class Alternative:
     exact: tuple[str, ...] = ()  # the words as written (folded), for the exact field
     written_only: bool = False
     defined: str | None = None
+    #: Words typed side by side (a proximity bonus): any function words may link
+    #: them in a text (*psychose et temps vécu* for *psychose temps vécu*).
+    loose: bool = False
 
     @property
     def is_phrase(self) -> bool:
         return len(self.words) > 1
+
+    @property
+    def links(self) -> tuple[str | None, ...]:
+        """How the phrase's words are linked (see :func:`~.analysis.name_links`),
+        where its text says it."""
+        if self.loose:
+            return ()
+        links = name_links(self.text)
+        return links if len(links) == len(self.words) - 1 else ()
 
     def whoosh_query(self, fieldname: str, reader: IndexReader | None = None) -> wq.Query | None:
         """The Whoosh query matching this alternative in one field.
@@ -135,19 +148,22 @@ class Alternative:
         if fieldname == EXACT_FIELD:
             if not self.exact:
                 return None
-            written = [
+            found = [
                 form if present(form) else _written_inflection(form, terms, reader)
                 for form, terms in zip(self.exact, self.words, strict=True)
             ]
-            if not all(written):
+            written = [form for form in found if form]
+            if len(written) < len(found):
                 return None
             if len(written) == 1:
                 return wq.Term(fieldname, written[0])
-            return wq.Phrase(fieldname, written)
+            return LinkedPhrase(fieldname, written, links=self.links)
         if self.is_phrase:
             # The accent-free stem (last variant) is indexed for every word.
             words = [variants[-1] for variants in self.words]
-            return wq.Phrase(fieldname, words) if all(map(present, words)) else None
+            if not all(map(present, words)):
+                return None
+            return LinkedPhrase(fieldname, words, links=self.links)
         variants = [v for v in self.words[0] if present(v)]
         return _word_query(fieldname, tuple(variants)) if variants else None
 
@@ -196,6 +212,42 @@ class _DisMaxMatcher(DisjunctionMaxMatcher):  # type: ignore[misc]
         if a is not self.a or b is not self.b:
             return self.__class__(a, b)
         return self
+
+
+class LinkedPhrase(wq.Phrase):  # type: ignore[misc]
+    """A phrase of words side by side that, where its name has no function word
+    between two of its words, a text matches only with none there either, or such as
+    :func:`~.analysis.linked` allows (*mère adolescente* is not *mères
+    d'adolescentes*). ``links`` holds, for each word after the first, ``None`` (any
+    function words may precede it) or the word as the name writes it."""
+
+    def __init__(
+        self,
+        fieldname: str,
+        words: list[str],
+        slop: int = 1,
+        boost: float = 1.0,
+        char_ranges: Any = None,
+        links: tuple[str | None, ...] = (),
+    ) -> None:
+        super().__init__(fieldname, words, slop, boost, char_ranges)
+        self.links = links if len(links) == len(words) - 1 and any(links) else ()
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.links == getattr(other, "links", ())
+
+    def __hash__(self) -> int:
+        return int(super().__hash__()) ^ hash(self.links)
+
+    def normalize(self) -> wq.Query:
+        if len(self.words) < 2 or None in self.words:
+            return wq.Phrase(self.fieldname, self.words, self.slop, self.boost).normalize()
+        return self
+
+
+def phrase_key(q: wq.Phrase) -> MatchKey:
+    """What the scorer records a phrase as found by (see :data:`MatchKey`)."""
+    return "phrase", q.fieldname, tuple(q.words), getattr(q, "links", ())
 
 
 class Sum(wq.Or):  # type: ignore[misc]
@@ -896,7 +948,7 @@ class ParsedQuery:
 
 
 #: What a scorer records as found in a document: ``(field, term)`` for a word,
-#: ``("phrase", field, words)`` for a phrase.
+#: ``("phrase", field, words, links)`` for a phrase (see :class:`LinkedPhrase`).
 MatchKey = tuple[Any, ...]
 
 
@@ -909,7 +961,7 @@ def match_keys(q: wq.Query) -> frozenset[MatchKey]:
     keys: set[MatchKey] = set()
     for leaf in q.leaves():
         if isinstance(leaf, wq.Phrase):
-            keys.add(("phrase", leaf.fieldname, tuple(leaf.words)))
+            keys.add(phrase_key(leaf))
         else:
             keys.update(
                 (f, t if isinstance(t, bytes) else t.encode()) for f, t in leaf.iter_all_terms()
@@ -1488,6 +1540,7 @@ def parse_query(
                             route="phrase",
                             weight=proximity_weight,
                             exact=(),
+                            loose=True,
                         )
                     )
     return ParsedQuery(

@@ -12,7 +12,15 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from ._errors import AllianceSearchError
-from .analysis import analyze, fold, in_capitals, side_by_side, stem_variants, term_positions
+from .analysis import (
+    analyze,
+    fold,
+    in_capitals,
+    linked,
+    side_by_side,
+    stem_variants,
+    term_positions,
+)
 from .concepts import Concept, Sense, Thesaurus, written_as
 from .corpus import parse_year, slug
 from .index import article_from_stored
@@ -1054,13 +1062,25 @@ class _FieldWords:
             starts = [i for i in starts if self.writes(i, alt.text)]
         else:
             starts = [i for i in starts if i not in self.foreign]
+        links = alt.links if n > 1 else ()
         found = []
         for i in starts:
-            if side_by_side(self.words, i, n) and all(
-                set(alt.words[k]).intersection(self.words[i + k][1]) for k in range(1, n)
+            if (
+                side_by_side(self.words, i, n)
+                and all(set(alt.words[k]).intersection(self.words[i + k][1]) for k in range(1, n))
+                and all(
+                    written is None or self.links(i + k, written)
+                    for k, written in enumerate(links, 1)
+                )
             ):
                 found.append((i, i + n - 1))
         return found
+
+    def links(self, i: int, written: str) -> bool:
+        """Whether word ``i`` continues a name as its word ``written`` (see
+        :func:`~.analysis.linked`)."""
+        start, end = self.words[i][2:]
+        return linked((self.text[self.words[i - 1][3] : start],), self.text[start:end], written)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         return self.words[first][2], self.words[last][3]
