@@ -1153,10 +1153,24 @@ def test_a_typed_abbreviation_is_read_in_the_sense_most_articles_spell_it_out_in
     assert set(results.ids) == {"tcc-cranien", "tcc-enfant", "commotion"}
     assert results.notes == (
         "«TCC» read as «traumatisme craniocérébral», as 2 articles use it so "
-        "(1 as «thérapie cognitivo-comportementale»)",
+        "(1 as «thérapie cognitivo-comportementale»: type «thérapie "
+        "cognitivo-comportementale» for that sense)",
     )
     # Named in full, the therapy is still the therapy.
     assert index.search("thérapie cognitivo-comportementale").ids == ["tcc-insomnie"]
+    # Filtered on the therapy, typed *TCC* is the therapy (it had found nothing).
+    therapy = index.search("TCC", concept="TCC")
+    assert therapy.ids == ["tcc-insomnie"]
+    assert therapy.notes == (
+        "«TCC» read as «thérapie cognitivo-comportementale», the concept filtered on; "
+        "articles also use it as «traumatisme craniocérébral» (2)",
+    )
+    injury = index.search("TCC", concept="traumatisme craniocérébral")
+    assert set(injury.ids) == {"tcc-cranien", "tcc-enfant", "commotion"}
+    assert injury.notes == (
+        "«TCC» read as «traumatisme craniocérébral», the concept filtered on "
+        "(2 articles use it so)",
+    )
 
 
 def test_the_rest_of_the_query_says_which_sense_a_typed_abbreviation_has(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -492,7 +492,9 @@ class ParsedQuery:
             clauses.append(clause)
         return replace(self, clauses=tuple(clauses), notes=self.notes + tuple(notes))
 
-    def with_defined(self, searcher: Searcher, expansion: Expansion) -> ParsedQuery:
+    def with_defined(
+        self, searcher: Searcher, expansion: Expansion, wanted: Collection[str] = ()
+    ) -> ParsedQuery:
         """The query read with the abbreviations articles of the index spell out
         (see :meth:`Thesaurus.senses`).
 
@@ -506,6 +508,8 @@ class ParsedQuery:
           *agression sexuelle*), more than half of the articles that write it. The
           thesaurus's sense stays if at least as many of its articles as of the
           other's match the rest of the query (*TCC insomnie*).
+        - A sense among the ``wanted`` concepts (those a search is filtered on) is
+          the one read, whatever the counts (*TCC* filtered on the therapy).
         - Otherwise a typed abbreviation of the thesaurus keeps its concept; a note
           says how many articles spell it out otherwise, and as what. One the
           thesaurus lacks is searched as written, also where articles spell it out
@@ -527,8 +531,17 @@ class ParsedQuery:
             spelt = _spelt_out(reader, thesaurus, typed.exact[0])
             own = spelt.pop(clause.concept, 0) if clause.concept is not None else 0
             named = sorted(((n, c) for c, n in spelt.items() if c), reverse=True)
+            if named and clause.concept is not None and clause.concept in wanted:
+                owner = thesaurus.concepts[clause.concept].label
+                notes.append(
+                    f"«{typed.text}» read as «{owner}», the concept filtered on; articles "
+                    f"also use it as {_senses_said(thesaurus, spelt)}"
+                )
+                continue
             if named:
-                count, best = named[0]
+                count, best = next(((n, c) for n, c in named if c in wanted), named[0])
+                if best in wanted:
+                    count, own = max(count, 2), 0  # the filter says which sense
                 if clause.kind == "word":
                     forms = [wq.Term(EXACT_FIELD, form) for form in _written_forms(typed)]
                     forms.append(wq.Term(EXACT_FIELD, defined_term("", typed.exact[0])))
@@ -558,9 +571,12 @@ class ParsedQuery:
                     reread[number] = replace(read, label=typed.text, weight=clause.weight)
                     said = f"«{typed.text}» read as «{concept.label}», as {count} articles "
                     said += "use it so"
-                    if clause.concept is not None:
+                    if best in wanted:
+                        said = f"«{typed.text}» read as «{concept.label}», the concept "
+                        said += f"filtered on ({spelt[best]} articles use it so)"
+                    elif clause.concept is not None:
                         owner = thesaurus.concepts[clause.concept].label
-                        said += f" ({own or 'none'} as «{owner}»)"
+                        said += f" ({own or 'none'} as «{owner}»: type «{owner}» for that sense)"
                     elif "" in spelt:  # spelt out as no concept: no longer written
                         said += "; articles that use it otherwise do not count: "
                         said += f"other senses ({spelt['']})"

@@ -336,7 +336,9 @@ def search(
     if operators.prefixes:
         parsed = _with_prefixes(parsed, searcher, thesaurus, operators.prefixes)
     parsed = parsed.with_words_in_capitals(searcher, thesaurus).narrowed(searcher)
-    parsed = parsed.with_defined(searcher, expansion)
+    filtered = [concept] if isinstance(concept, str) else list(concept or ())
+    named = {c.id for name in [*filtered, *concepts] for c in with_narrower(thesaurus, name)}
+    parsed = parsed.with_defined(searcher, expansion, named)
     parsed = parsed.with_verb_forms(searcher).with_names_begun(searcher, expansion)
     verbs = _verb_notes(parsed.verb_forms(), searcher, thesaurus)
     parsed = replace(parsed, notes=parsed.notes + verbs)
