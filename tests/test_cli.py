@@ -461,3 +461,37 @@ def test_verbose_may_follow_the_command(capsys) -> None:
     code, out, _ = run(capsys, "search", "démence", "-v", "--json")
     assert code == 0 and DEMENTIA in {h["id"] for h in json.loads(out)}
     assert main(["search", "démence", "--json"]) == 0  # without it, as before
+
+
+def test_search_by_author_from_the_terminal(capsys, tmp_path: Path) -> None:
+    records = [
+        {
+            "id": "prison",
+            "title": "Soigner en prison",
+            "summary": "La contrainte et l'alliance en milieu carcéral.",
+            "authors": ["Marie-Hélène Durand", "Paul Petit"],
+            "year": 2019,
+        },
+        {
+            "id": "mere",
+            "title": "La mère adolescente",
+            "summary": "Une mère adolescente face à la maternité.",
+            "authors": ["Jean Durand"],
+            "year": 2021,
+        },
+    ]
+    corpus = tmp_path / "sommaire.jsonl"
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    ix = str(tmp_path / "ix")
+    assert run(capsys, "index", str(corpus), "--index", ix)[0] == 0
+    code, out, _ = run(capsys, "search", "", "--author", "durand", "--index", ix)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:2] == [
+        "2 of 2 articles",
+        "note: the articles within the filters (author «durand»), the most recent first",
+    ]
+    assert "    Marie-Hélène Durand, Paul Petit" in lines  # each hit's authors
+    assert out.index("La mère adolescente") < out.index("Soigner en prison")
+    code, out, _ = run(capsys, "search", "maternité", "--author", "Petit", "--index", ix)
+    assert "0 of 0 articles" in out

@@ -14,6 +14,7 @@ def test_html_escapes_document_and_query_text(tmp_path: Path) -> None:
         title="<script>alert('titre')</script> démence",
         summary="La démence <img src=x onerror=alert(1)> & « caïd »",
         section="<b>dossier</b>",
+        authors=("Anne <i>Martin</i>", "Luc Moreau"),
     )
     index = als.build_index([article], tmp_path / "ix")
     results = index.search("démence <script>")
@@ -24,6 +25,8 @@ def test_html_escapes_document_and_query_text(tmp_path: Path) -> None:
     assert "<mark>démence</mark>" in page
     assert "démence &lt;script&gt;" in page  # the query, in the caption
     assert "<table" in results[0]._repr_html_()
+    assert "<div class='als-authors'>Anne &lt;i&gt;Martin&lt;/i&gt;, Luc Moreau</div>" in page
+    assert results.to_pandas().loc[0, "authors"] == "Anne <i>Martin</i>, Luc Moreau"
 
 
 def test_notebook_caption_says_what_the_query_notes(seed_index) -> None:

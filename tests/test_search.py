@@ -1179,3 +1179,93 @@ def test_filters_that_hide_every_match_say_how_many_match_without_them(
     assert undated.search("démence", section="dossier").notes == (
         "no article of this index has a section",
     )
+
+
+_AUTHORED = [
+    als.Article(
+        id="prison",
+        title="Soigner en prison",
+        summary="La contrainte et l'alliance thérapeutique en milieu carcéral.",
+        authors=("Marie-Hélène Durand", "Paul Petit"),
+        year=2019,
+    ),
+    als.Article(
+        id="mere",
+        title="La mère adolescente et son bébé",
+        summary="Une mère adolescente face à la maternité précoce.",
+        authors=("Jean Durand",),
+        year=2021,
+    ),
+    als.Article(
+        id="psychose",
+        title="Alliance et psychose",
+        summary="L'alliance thérapeutique dans la psychose débutante.",
+        authors=("Élodie Lefèvre",),
+        year=2020,
+    ),
+    als.Article(id="anonyme", title="L'alliance en prison", summary="Un article sans auteur."),
+]
+
+
+@pytest.fixture(scope="module")
+def authored_index(tmp_path_factory: pytest.TempPathFactory) -> als.Index:
+    return als.build_index(_AUTHORED, tmp_path_factory.mktemp("authors") / "ix", progress=False)
+
+
+@pytest.mark.parametrize(
+    ("author", "ids"),
+    [
+        ("Durand", ["mere", "prison"]),  # every Durand, the most recent first
+        ("durand", ["mere", "prison"]),
+        ("Marie-Hélène Durand", ["prison"]),
+        ("M.-H. Durand", ["prison"]),  # initials
+        ("Durand Jean", ["mere"]),  # in any order
+        ("Lefevre", ["psychose"]),  # without accents
+        ("Jean Petit", []),  # two authors' words, not one author's name
+        ("Marie", ["prison"]),
+    ],
+)
+def test_an_empty_query_with_an_author_lists_the_author_s_articles(
+    authored_index: als.Index, author: str, ids: list[str]
+) -> None:
+    results = authored_index.search("", author=author)
+    assert results.ids == ids and results.total == len(ids)
+    if ids:
+        assert results.notes == (
+            f"the articles within the filters (author «{author}»), the most recent first",
+        )
+    else:
+        assert results.notes == (f"no article has an author named «{author}»",)
+
+
+def test_the_author_filter_narrows_a_search(authored_index: als.Index) -> None:
+    assert set(authored_index.search("alliance thérapeutique").ids) >= {"prison", "psychose"}
+    assert authored_index.search("alliance thérapeutique", author="Durand").ids == ["prison"]
+    none = authored_index.search("alliance thérapeutique", author="Dupont")
+    assert none.ids == [] and none.notes[-1] == "no article has an author named «Dupont»"
+    hit = authored_index.search("", author="Petit")[0]
+    assert hit.to_dict()["authors"] == ["Marie-Hélène Durand", "Paul Petit"]
+
+
+def test_a_query_that_names_an_author_says_so(authored_index: als.Index) -> None:
+    """The query searches the texts; a documentalist who typed a name learns of the
+    ``author`` filter."""
+    results = authored_index.search("Durand")
+    assert results.ids == []
+    assert results.notes[-1] == (
+        "«Durand» names an author of 2 articles: search with author='Durand' (--author)"
+    )
+    assert not any("author" in note for note in authored_index.search("psychose").notes)
+
+
+def test_the_author_filter_on_an_index_without_authors(seed_index) -> None:
+    results = seed_index.search("alliance", author="Durand")
+    assert results.ids == [] and "no article of this index has authors" in results.notes
+
+
+def test_an_empty_query_with_a_filter_lists_the_articles_within_it(seed_index) -> None:
+    results = seed_index.search("", section="dossier", limit=None)
+    assert results.total == len(results) > 3
+    assert {hit.section for hit in results} == {"dossier"}
+    titles = [hit.title for hit in results]  # no year: by title
+    assert titles == sorted(titles, key=lambda t: als.analysis.fold(t).lower())

@@ -184,6 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only articles tagged with this concept or a narrower one (repeatable)",
     )
     p.add_argument(
+        "--author",
+        help='only articles by this author (Durand, "Marie Durand", "M. Durand"); with an '
+        "empty query, all of them",
+    )
+    p.add_argument(
         "--no-expand",
         dest="expand",
         action="store_false",
@@ -469,6 +474,7 @@ def _run(args: argparse.Namespace) -> int:
                     section=args.section,
                     year=args.year,
                     concept=args.concept,
+                    author=args.author,
                     expand=args.expand,
                     related_weight=args.related_weight,
                     related_share=args.related_share,

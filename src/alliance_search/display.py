@@ -69,6 +69,8 @@ def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
     title = " ".join(hit.title.split())  # a title may hold line breaks (pasted PDFs)
     head = f"{hit.rank:>2}. {bold}{title}{reset}{section}  {meta}"
     indent = "    "
+    if hit.article.authors:
+        head += f"\n{indent}{', '.join(hit.article.authors)}"
     if color:
         text = _ANY_SPACE.sub(" ", hit.snippet_text)  # one for one: the spans still fit
         body = mark(text, hit.snippet_spans, _HIGHLIGHT, _RESET)
@@ -117,6 +119,7 @@ text-align:left}
 .als-bar>div{background:#4a7bd0;height:8px;border-radius:4px}
 .als-results mark{background:#ffe98a;padding:0 1px}
 .als-id{color:#777;font-size:11px}
+.als-authors{color:#444;font-size:12px}
 .als-why{color:#555;font-size:11px}
 .als-why summary{cursor:pointer;color:#4a7bd0}
 </style>"""
@@ -137,6 +140,8 @@ def _hit_row(hit: Hit, top: float) -> str:
         )
         for m in matches
     ]
+    names = ", ".join(hit.article.authors)
+    authors = f"<div class='als-authors'>{e(names)}</div>" if names else ""
     why = "<br>".join(lines[:_WHY_SHOWN])
     if len(lines) > _WHY_SHOWN + 1:
         hidden = lines[_WHY_SHOWN:]
@@ -146,7 +151,7 @@ def _hit_row(hit: Hit, top: float) -> str:
     return (
         f"<tr><td>{hit.rank}</td>"
         f"<td>{hit.score:.2f}<div class='als-bar'><div style='width:{width}px'></div></div></td>"
-        f"<td><b>{e(hit.title)}</b><div class='als-id'>{e(hit.id)}</div></td>"
+        f"<td><b>{e(hit.title)}</b>{authors}<div class='als-id'>{e(hit.id)}</div></td>"
         f"<td>{e(hit.section)}</td><td>{snippet}</td><td class='als-why'>{why}</td></tr>"
     )
 
@@ -240,6 +245,7 @@ def to_pandas(results: Results) -> pd.DataFrame:
         row = hit.to_dict()
         row["explanation"] = _explain_line(hit)
         row["concepts"] = ", ".join(hit.concepts)
+        row["authors"] = ", ".join(hit.article.authors)
         rows.append(row)
     columns = [
         "rank",
@@ -252,6 +258,7 @@ def to_pandas(results: Results) -> pd.DataFrame:
         "explanation",
         "year",
         "journal",
+        "authors",
         "url",
     ]
     frame = pd.DataFrame(rows, columns=columns)

@@ -44,7 +44,7 @@ __all__ = ["INDEX_FORMAT", "Index", "build_index", "default_index_dir", "open_in
 log = logging.getLogger(__name__)
 
 #: Bumped whenever the schema or stored fields change; stored in every index.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 META_FILE = "alliance_search.json"
 #: Batches at least this large are indexed by two processes when 2 cores are available.
 PARALLEL_MIN_ARTICLES = 1000
@@ -96,7 +96,8 @@ def make_schema() -> Schema:
         exact=text(analyzer=french_analyzer(stem=False, cased=True)),
         dossier=STORED,
         issue=STORED,
-        authors=STORED,
+        # Each author's name, folded (``author=`` filters on it).
+        authors=TEXT(stored=True, analyzer=french_analyzer(stem=False), phrase=False),
         url=STORED,
     )
 
@@ -404,6 +405,7 @@ class Index:
         journal: str | None = None,
         year: Year | None = None,
         concept: str | Sequence[str] | None = None,
+        author: str | None = None,
         expand: bool = True,
         concepts: Sequence[str] = (),
         related_weight: float = 0.4,
@@ -421,9 +423,10 @@ class Index:
         for every option).
 
         ``section``, ``journal``, ``year`` (2009, or a span such as ``(2005, 2010)`` or
-        ``(2005, None)``) and ``concept`` filter; ``concepts`` names concepts to search
-        explicitly; ``expand=False`` searches the words only; ``correct=False`` searches
-        misspelt words as typed (a suggestion is offered instead).
+        ``(2005, None)``), ``concept`` and ``author`` (*Durand*, *M. Durand*) filter;
+        ``concepts`` names concepts to search explicitly; ``expand=False`` searches the
+        words only; ``correct=False`` searches misspelt words as typed (a suggestion is
+        offered instead).
 
         >>> index.search("etats limites")[0].title
         'Etats limites et lien thérapeutique'
@@ -438,6 +441,7 @@ class Index:
             journal=journal,
             year=year,
             concept=concept,
+            author=author,
             expand=expand,
             concepts=concepts,
             related_weight=related_weight,

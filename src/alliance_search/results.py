@@ -178,6 +178,7 @@ class Hit:
             ],
             "year": self.article.year,
             "journal": self.article.journal,
+            "authors": list(self.article.authors),
             "url": self.article.url,
         }
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
 from whoosh import sorting
 
 from ._errors import AllianceSearchError
 from .analysis import (
+    WORD_PATTERN,
     analyze,
     fold,
     in_capitals,
@@ -87,6 +89,7 @@ def _filter(
     journal: str | None = None,
     year: Year | None = None,
     concept: str | Sequence[str] | None = None,
+    author: str | None = None,
 ) -> wq.Query | None:
     parts: list[wq.Query] = []
     if section:
@@ -102,9 +105,103 @@ def _filter(
         names = [concept] if isinstance(concept, str) else list(concept)
         ids = [c.id for name in names for c in with_narrower(thesaurus, name)]
         parts.append(wq.Or([wq.Term("concepts", c) for c in ids]))
+    if author:
+        parts.append(_by_author(searcher, author))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _by_author(searcher: Searcher, author: str) -> wq.Query:
+    """The articles one of whose authors ``author`` names (see :func:`names_author`)."""
+    if not isinstance(author, str):
+        raise AllianceSearchError(f"author must be a name, got {author!r:.40}")
+    words = [terms for _, terms, start, end in analyze(author, stem=False) if end - start > 1]
+    if not words:
+        return wq.NullQuery
+    reader = searcher.reader()
+    if "authors" not in reader.indexed_field_names():
+        return wq.NullQuery
+    found = wq.And([wq.Or([wq.Term("authors", t) for t in terms]) for terms in words])
+    ids = []
+    for doc in searcher.docs_for_query(found):
+        article = article_from_stored(searcher.stored_fields(doc))
+        if any(names_author(name, author) for name in article.authors):
+            ids.append(article.id)
+    return wq.Or([wq.Term("id", i) for i in ids]) if ids else wq.NullQuery
+
+
+#: A query of this many words or fewer may be an author's name (see _author_notes).
+_NAME_WORDS = 4
+
+
+def _author_notes(searcher: Searcher, text: str) -> tuple[str, ...]:
+    """A note when the query names an author of the index's articles (*Durand*):
+    the query searches the texts, the ``author`` filter their authors."""
+    if not text.strip() or not _held_authors(searcher):
+        return ()
+    by = sum(1 for _ in searcher.docs_for_query(_by_author(searcher, text)))
+    if not by:
+        return ()
+    articles = "1 article" if by == 1 else f"{by} articles"
+    name = text.strip()
+    return (f"«{name}» names an author of {articles}: search with author={name!r} (--author)",)
+
+
+def _held_authors(searcher: Searcher) -> bool:
+    return bool(searcher.reader().field_length("authors"))
+
+
+def names_author(name: str, typed: str) -> bool:
+    """Whether ``typed`` names the author ``name``: each of its words is a word of the
+    name (any case or accents), or its initial.
+
+    >>> names_author("Marie-Hélène Durand", "M.-H. durand"), names_author("Marie Durand", "Paul")
+    (True, False)
+    """
+    words = [fold(w).lower() for w in _NAME_WORD.findall(name)]
+    wanted = [fold(w).lower() for w in _NAME_WORD.findall(typed)]
+    return bool(wanted) and all(
+        w in words if len(w) > 1 else any(x.startswith(w) for x in words) for w in wanted
+    )
+
+
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _listing(
+    searcher: Searcher,
+    whoosh_filter: wq.Query,
+    limit: int | None,
+    thesaurus: Thesaurus,
+    section: str | Sequence[str] | None,
+    journal: str | None,
+    year: Year | None,
+    author: str | None,
+) -> Results:
+    """The articles within the filters of a search with no query (*the articles of an
+    author*, *the Lu pour vous pages*), the most recent first, then by title."""
+    docs = sorted(
+        searcher.docs_for_query(whoosh_filter),
+        key=lambda doc: _recent_first(searcher.stored_fields(doc)),
+    )
+    said = _filters_said(section, journal, year, None, author)
+    notes: tuple[str, ...] = (f"the articles within the filters ({said}), the most recent first",)
+    if not docs:
+        notes = _unmet_filters(searcher, thesaurus, section, journal, year, None, author)
+    ranked = [(0.0, doc) for doc in docs[:limit]]
+    return Results(
+        "",
+        _hits(searcher, ranked, ParsedQuery(text="", clauses=()), thesaurus),
+        total=len(docs),
+        notes=notes,
+        facets=partial(_facets, searcher, lambda: docs),
+        thesaurus=thesaurus,
+    )
+
+
+def _recent_first(stored: dict[str, Any]) -> tuple[int, str, str]:
+    return -(stored.get("year") or 0), fold(stored.get("title") or "").lower(), stored["id"]
 
 
 def _held(searcher: Searcher, name: str) -> list[str]:
@@ -142,10 +239,12 @@ def _filters_said(
     journal: str | None,
     year: Year | None,
     concept: str | Sequence[str] | None,
+    author: str | None = None,
 ) -> str:
     """The filters of a search, as a note says them: *section «dossier», 2009 to 2012*."""
     said = []
-    for name, wanted in (("section", section), ("journal", journal), ("concept", concept)):
+    named = (("section", section), ("journal", journal), ("concept", concept), ("author", author))
+    for name, wanted in named:
         if wanted:
             values = [wanted] if isinstance(wanted, str) else list(wanted)
             said.append(f"{name} «{', '.join(values)}»")
@@ -161,9 +260,15 @@ def _unmet_filters(
     journal: str | None,
     year: Year | None,
     concept: str | Sequence[str] | None,
+    author: str | None = None,
 ) -> tuple[str, ...]:
     """Notes on the filters that no article meets, with the values articles have."""
     notes = []
+    if author and not any(searcher.docs_for_query(_by_author(searcher, author))):
+        if not _held_authors(searcher):
+            notes.append("no article of this index has authors")
+        else:
+            notes.append(f"no article has an author named «{author}»")
     for name, wanted in (("section", section), ("journal", journal)):
         if not wanted:
             continue
@@ -243,6 +348,7 @@ def search(
     journal: str | None = None,
     year: Year | None = None,
     concept: str | Sequence[str] | None = None,
+    author: str | None = None,
     expand: bool = True,
     concepts: Sequence[str] = (),
     related_weight: float = 0.4,
@@ -271,8 +377,10 @@ def search(
     :data:`alliance_search.query.QUALIFIERS`).
     ``expand=False`` searches the words only; ``concepts=["etat-limite"]`` names
     concepts explicitly. ``section``, ``journal``, ``year`` (a year or a ``(from,
-    to)`` pair) and ``concept`` (with its narrower concepts) filter; with an empty
-    query, ``concept`` also ranks the articles on it, as ``concepts`` would.
+    to)`` pair), ``concept`` (with its narrower concepts) and ``author`` (a name or
+    part of one, any case or accents: *Durand*, *Marie Durand*, *M. Durand*) filter;
+    with an empty query, ``concept`` also ranks the articles on it, as ``concepts``
+    would, and ``author`` lists the author's articles.
 
     Operators (see :mod:`alliance_search.syntax`): ``-mot`` or ``SAUF mot`` leaves out
     the articles naming it, ``+mot`` or ``mot ET mot`` keeps only those, ``titre:mot``
@@ -350,7 +458,7 @@ def search(
     parsed = replace(parsed, notes=parsed.notes + _absent_notes(absent))
     # Looked up when asked for; words corrected unasked need no suggestion.
     suggestion = partial(index.suggest, fixed or text) if text.strip() else None
-    whoosh_filter = _filter(searcher, thesaurus, section, journal, year, concept)
+    whoosh_filter = _filter(searcher, thesaurus, section, journal, year, concept, author)
     searched = {clause.concept for clause in parsed.clauses if clause.concept}
     operated = bool(operators.required or operators.excluded or operators.in_title)
 
@@ -358,6 +466,8 @@ def search(
         return _constrained(index, expansion, operators, None, searched) if operated else None
 
     nearby = partial(_nearby, searcher, thesaurus, parsed, whoosh_filter, operators_allow)
+    if not query.strip() and not concepts and whoosh_filter is not None:
+        return _listing(searcher, whoosh_filter, limit, thesaurus, section, journal, year, author)
     if not parsed:
         return Results(
             query,
@@ -375,7 +485,7 @@ def search(
     allowed = set(searcher.docs_for_query(whoosh_filter)) if whoosh_filter is not None else None
     allow: Callable[[int], bool] | None = allowed.__contains__ if allowed is not None else None
     if allowed is not None and not allowed:  # say which filter keeps no article
-        unmet = _unmet_filters(searcher, thesaurus, section, journal, year, concept)
+        unmet = _unmet_filters(searcher, thesaurus, section, journal, year, concept, author)
         parsed = replace(parsed, notes=parsed.notes + unmet)
     if operated:
         allow = _constrained(index, expansion, operators, allowed, searched)
@@ -445,7 +555,7 @@ def search(
     if not ranked and limit != 0 and allowed:  # the filters keep articles, none matching
         outside = len(scorer.top(whoosh_query, 0, operators_allow(), final)[1]())
         if outside:
-            filters = _filters_said(section, journal, year, concept)
+            filters = _filters_said(section, journal, year, concept, author)
             without = "1 article matches" if outside == 1 else f"{outside} articles match"
             note = f"no article matches within the filters ({filters}); {without} without them"
             parsed = replace(parsed, notes=(*parsed.notes, note))
@@ -453,6 +563,8 @@ def search(
         wanted = ", ".join(said(item) for item in (*operators.required, *operators.in_title))
         note = f"no article matches all that is required: {wanted}"
         parsed = replace(parsed, notes=(*parsed.notes, note))
+    if not author and len(WORD_PATTERN.findall(text)) <= _NAME_WORDS:
+        parsed = replace(parsed, notes=parsed.notes + _author_notes(searcher, text))
     hits = _hits(searcher, ranked, parsed, thesaurus)
     if hits:
         indirect = _indirect_notes(parsed, searcher, ranked[:_BEST], hits[:_BEST])
