@@ -169,6 +169,9 @@ def test_facet_bars_are_the_facet_counts(seed_index: als.Index) -> None:
     assert len(top.axes[0].patches) == 3
     concepts = int((frame.kind == "concepts").sum())
     assert concepts > 3 and f"3 most frequent of {concepts}" in title_of(top)
+    # the articles the bars count, not every loose match
+    assert results.answering < results.total
+    assert title_of(top).startswith(f"Concepts of the {results.answering} articles answering")
 
 
 def test_facets_of_a_bad_kind(seed_index: als.Index) -> None:

@@ -208,7 +208,9 @@ def plot_facets(
     labels = [_shorten(str(label), _TITLE_LENGTH) for label in rows.label]
     counts = [int(n) for n in rows.articles]
     if title is None:
-        title = f"{kind.capitalize()} of the {results.total} articles found for «{results.query}»"
+        title = (
+            f"{kind.capitalize()} of the {results.answering} articles answering «{results.query}»"
+        )
         if len(every) > len(rows):
             title += f" ({len(rows)} most frequent of {len(every)})"
     if not counts:

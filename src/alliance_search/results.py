@@ -269,6 +269,7 @@ class Results(Sequence[Hit]):
         suggestion: str | Callable[[], str | None] | None = None,
         nearby: Sequence[tuple[Concept, int]] | Callable[[], Sequence[tuple[Concept, int]]] = (),
         facets: Callable[[], dict[str, dict[str, int]]] | None = None,
+        answering: int | Callable[[], int] | None = None,
         thesaurus: Thesaurus | None = None,
         corrected: str | None = None,
         broadened: Sequence[Concept] = (),
@@ -289,6 +290,7 @@ class Results(Sequence[Hit]):
         self._nearby = nearby
         self._facets = facets
         self._facet_counts: dict[str, dict[str, int]] | None = None
+        self._answering = answering
 
     @property
     def suggestion(self) -> str | None:
@@ -328,10 +330,26 @@ class Results(Sequence[Hit]):
             self._total = int(self._total())
         return self._total
 
+    @property
+    def answering(self) -> int:
+        """How many articles :meth:`facets` counts: those that answer the query, out of
+        the :attr:`total` that match it (all of them when the query has one part).
+
+        >>> results = index.search("alliance thérapeutique dans la démence")
+        >>> results.answering <= results.total
+        True
+        """
+        if self._answering is None:
+            self._answering = self.total if self._facets else 0
+        elif callable(self._answering):
+            self._answering = int(self._answering())
+        return self._answering
+
     def facets(self) -> dict[str, dict[str, int]]:
         """Articles per concept and per section, over the articles that answer the query
-        (not only those shown): those scoring at least :data:`~.search.FACET_SHARE` of
-        the best article's score, not every loose match of a long question.
+        (not only those shown; :attr:`answering` says how many): those scoring at least
+        :data:`~.search.FACET_SHARE` of the best article's score, not every loose match
+        of a long question.
 
         >>> index.search("alliance", limit=1).facets()["sections"]
         {'dossier': 8}

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
@@ -196,6 +196,7 @@ def _listing(
         total=len(docs),
         notes=notes,
         facets=partial(_facets, searcher, lambda: docs),
+        answering=len(docs),
         thesaurus=thesaurus,
     )
 
@@ -504,7 +505,7 @@ def search(
         room = len(unranked) if limit is None else max(0, limit - len(ranked))
         ranked = ranked + unranked[:room]
         matching = partial(list, tagged)
-    answering = (
+    answering = cache(
         matching if listing else partial(_answering, scorer, whoosh_query, allow, final, matching)
     )
     # limit=0 ranks none of the matches, and counts them
@@ -548,6 +549,7 @@ def search(
             suggestion=suggestion,
             nearby=nearby,
             facets=found.facets,
+            answering=lambda: found.answering,
             thesaurus=thesaurus,
             corrected=corrected,
             broadened=[c for c, _ in wider.values()],
@@ -578,6 +580,7 @@ def search(
         suggestion=suggestion,
         nearby=nearby,
         facets=partial(_facets, searcher, answering),
+        answering=lambda: len(answering()),
         thesaurus=thesaurus,
         corrected=corrected,
     )
