@@ -418,6 +418,52 @@ def test_parse_issue_toc_rejects_empty_text() -> None:
         als.parse_issue_toc("  \n\n ")
 
 
+# The source of a journal's web page, as a browser's "view source" shows it.
+HTML_TOC = """\
+<div class="sommaire">
+  <h2>Dossier : Soigner en prison</h2>
+  <p><a href="/article/soins-en-detention">Les soins en détention</a></p>
+  <p>Les équipes des unités sanitaires décrivent leur travail auprès des détenus.</p>
+</div>
+"""
+# A PDF file opened as text: its objects and streams, not the words on the page.
+PDF_TOC = """\
+Sommaire du numéro
+4 0 obj
+<< /Length 1520 /Filter /FlateDecode >>
+stream
+x\u009c\u00ad\u0093\u00cbn\u00db0
+endstream
+endobj
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (HTML_TOC, "HTML source of a web page"),
+        ("<html><body>" + HTML_TOC + "</body></html>", "save it as text"),
+        (PDF_TOC, "inside of a PDF file"),
+        ("%PDF-1.7\n" + PDF_TOC, "copy it into a text file"),
+    ],
+    ids=["html", "html-page", "pdf-objects", "pdf-header"],
+)
+def test_parse_issue_toc_refuses_html_and_the_inside_of_a_pdf(text: str, says: str) -> None:
+    with pytest.raises(als.CorpusError, match=says) as caught:
+        als.parse_issue_toc(text, source="sommaire.txt")
+    assert str(caught.value).startswith("sommaire.txt: ")
+
+
+def test_parse_issue_toc_reads_a_sign_or_a_word_that_only_looks_like_markup() -> None:
+    toc = (
+        "Le dossier\n"
+        "Les enfants de <3 ans et l'écran\n"
+        "Avant 3 ans, <1 h d'écran par jour : le stream et les <i>réseaux</i> en débat.\n"
+    )
+    articles = als.parse_issue_toc(toc)
+    assert [a.title for a in articles] == ["Le dossier", "Les enfants de <3 ans et l'écran"]
+
+
 def test_default_corpus_is_the_bundled_seed() -> None:
     assert als.load_corpus() == als.load_corpus(als.bundled_corpus_path())
 

@@ -663,6 +663,23 @@ _ISSUE_LINE = re.compile(
 )
 _YEAR = re.compile(rf"\b{_YEAR_ONLY}\b")
 _SOMMAIRE = re.compile(r"^sommaire(?:\s+(?:du|de\s+ce))?\b\s*", re.IGNORECASE)
+#: Tags of a web page's source (*<p>*, *</div>*, *<a href=…>*): three or more, and the
+#: text is HTML, not the page as read.
+_HTML_TAG = re.compile(
+    r"<(?:!doctype\s+html|/?(?:html|head|body|meta|script|style|div|span|p|a|br|li|ul|ol"
+    r"|h[1-6]|table|tr|td|strong|em|b|i|section|article|nav|header|footer)\b[^<>]*)>",
+    re.IGNORECASE,
+)
+#: What a PDF file holds besides its text: "%PDF-" starts it; objects, streams and
+#: the cross-reference table follow.
+_PDF_MARKS = (
+    re.compile(r"^%PDF-", re.MULTILINE),
+    re.compile(r"\bendobj\b"),
+    re.compile(r"\bendstream\b"),
+    re.compile(r"^\d+\s+\d+\s+obj\b", re.MULTILINE),
+    re.compile(r"^(?:xref|trailer|startxref)\b", re.MULTILINE),
+    re.compile(r"/(?:Type|Filter|Length)\b"),
+)
 
 
 def slug(text: str) -> str:
@@ -739,7 +756,8 @@ def parse_issue_toc(
     ``id_prefix`` + a slug of the title. An issue line on top, alone before a blank
     line ("Santé mentale n° 215 - Février 2017"), is not an article: it gives the
     ``issue``, ``year`` and ``journal`` not given as arguments. ``source`` names the
-    text in errors (a file name, say).
+    text in errors (a file name, say): :class:`CorpusError` is raised for a text with
+    no titles, for the HTML source of a web page and for the inside of a PDF file.
 
     >>> toc = "Le dossier\\nLe soin\\nUn texte sur le soin en psychiatrie."
     >>> [a.title for a in parse_issue_toc(toc)]
@@ -749,6 +767,7 @@ def parse_issue_toc(
     ('Le dossier', 'Santé mentale', 2017)
     """
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_markup(text, source)
     # Blank lines may hold spaces; "Sommaire" lines are skipped wherever they are.
     text = "\n".join(
         "" if line.strip().lower().rstrip(" :") in _SKIP_LINES else line.strip()
@@ -855,6 +874,25 @@ def parse_issue_toc(
             )
         )
     return articles
+
+
+def _refuse_markup(text: str, source: str) -> None:
+    """Raise :class:`CorpusError` if ``text`` is the source of a web page or the inside
+    of a PDF file rather than the table of contents as read."""
+    if text.startswith("%PDF") or sum(bool(mark.search(text)) for mark in _PDF_MARKS) >= 2:
+        raise CorpusError(
+            "this is the inside of a PDF file (%PDF, obj, stream), not its text: open the "
+            "PDF in a PDF viewer, select the table of contents, copy it into a text file "
+            "(.txt, UTF-8) and parse that",
+            source=source,
+        )
+    if len(_HTML_TAG.findall(text)) >= 3:
+        raise CorpusError(
+            "this is the HTML source of a web page (<p>, <div>, <a href=…>), not its text: "
+            "open the page in a browser and save it as text (Save as, Text), or copy the "
+            "table of contents from the page into a text file (.txt, UTF-8) and parse that",
+            source=source,
+        )
 
 
 class _TocLine(NamedTuple):
