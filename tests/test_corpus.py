@@ -413,6 +413,116 @@ def test_parse_issue_toc_warns_of_authors_before_any_title(caplog) -> None:
     assert "sommaire.txt, line 1: authors before any title, left out" in caplog.text
 
 
+# A site's contents where some summaries have no full stop, some titles do, and one
+# title has its subtitle on the next line (written for these tests).
+VIOLENCE_TOC = """\
+Violence et soins
+La violence à l'hôpital
+Comment réagir face à un patient menaçant ?
+La contention en question
+Retour sur dix ans de pratique dans un service fermé
+Le débriefing après un incident
+Les équipes qui se parlent après une crise la vivent mieux.
+Prévenir, plutôt que contenir.
+Repérer les signes avant-coureurs évite bien des contentions.
+{long_title}
+Les proches se disent souvent tenus à l'écart des décisions de soin.
+Soigner en prison
+Entre contrainte et alliance
+Les soignants des unités sanitaires composent avec les règles de la détention.
+Le temps de l'isolement
+Faut-il avoir peur des patients ?
+Une enquête auprès de 300 infirmiers montre que la peur reste taboue dans les équipes.
+Et aussi dans ce numéro
+Soigner, encore.
+Une soignante raconte trente ans de métier.
+Le psychodrame avec les adolescents
+Pourquoi jouer plutôt que parler ?
+""".format(
+    long_title="L'accompagnement des familles de patients hospitalisés sans consentement "
+    "dans les services de psychiatrie"  # 105 characters, no final stop
+)
+
+
+def test_parse_issue_toc_tells_short_summaries_from_titles() -> None:
+    articles = als.parse_issue_toc(VIOLENCE_TOC)
+    by_title = {a.title: a.summary for a in articles}
+    assert list(by_title) == [
+        "Violence et soins",
+        "La violence à l'hôpital",
+        "La contention en question",
+        "Le débriefing après un incident",
+        "Prévenir, plutôt que contenir.",
+        "L'accompagnement des familles de patients hospitalisés sans consentement dans les "
+        "services de psychiatrie",
+        "Soigner en prison : entre contrainte et alliance",
+        "Le temps de l'isolement",
+        "Faut-il avoir peur des patients ?",
+        "Soigner, encore.",
+        "Le psychodrame avec les adolescents",
+    ]
+    # a question under a title, above another title, is its summary
+    assert by_title["La violence à l'hôpital"] == "Comment réagir face à un patient menaçant ?"
+    # so is a line with no full stop, above a title and its summary
+    assert by_title["La contention en question"] == (
+        "Retour sur dix ans de pratique dans un service fermé"
+    )
+    assert by_title["Le psychodrame avec les adolescents"] == "Pourquoi jouer plutôt que parler ?"
+    # a question above a summary is a title, the one above it has no summary
+    assert by_title["Le temps de l'isolement"] == ""
+    assert by_title["Faut-il avoir peur des patients ?"].startswith("Une enquête auprès")
+    # a title with a full stop, or long, above a summary is no end of the summary before
+    assert by_title["Le débriefing après un incident"].endswith("la vivent mieux.")
+    assert by_title["Prévenir, plutôt que contenir."].startswith("Repérer les signes")
+    assert by_title["Soigner en prison : entre contrainte et alliance"].startswith(
+        "Les soignants des unités sanitaires"
+    )
+    # a line right under a heading is never the summary of the article before it
+    assert by_title["Soigner, encore."] == "Une soignante raconte trente ans de métier."
+    assert [a.section for a in articles][-2:] == ["et-aussi", "et-aussi"]
+
+
+@pytest.mark.parametrize(
+    ("toc", "expected"),
+    [
+        (  # a second paragraph with a full stop, above a title, stays in the summary
+            "Le dossier\nLa loi\nUn texte sur la loi de 2011 et ses effets.\nUn bilan.\n"
+            "Le soin\nUn texte sur le soin.\n",
+            [
+                ("La loi", "Un texte sur la loi de 2011 et ses effets. Un bilan."),
+                ("Le soin", "Un texte sur le soin."),
+            ],
+        ),
+        (  # a subtitle keeps its capital where its first word is a name
+            "Le dossier\nUne équipe mobile pour les sans-abri\nMarseille, dix ans après\n"
+            "Un texte sur l'équipe.\nLe soin\nL'hôpital de jour en question\nUn texte.\n",
+            [
+                (
+                    "Une équipe mobile pour les sans-abri : Marseille, dix ans après",
+                    "Un texte sur l'équipe.",
+                ),
+                ("Le soin : l'hôpital de jour en question", "Un texte."),
+            ],
+        ),
+        (  # no subtitle under a title that has one after its colon, or under authors
+            "Le dossier\nPsychiatrie : l'alliance en question\nEntre contrainte et soin\n"
+            "Un texte sur le soin.\nLe soin\nPar Marie Durand, psychiatre\nLa loi\n"
+            "Un texte sur la loi.\n",
+            [
+                ("Psychiatrie : l'alliance en question", ""),
+                ("Entre contrainte et soin", "Un texte sur le soin."),
+                ("Le soin", ""),
+                ("La loi", "Un texte sur la loi."),
+            ],
+        ),
+    ],
+    ids=["second-paragraph", "subtitles", "no-subtitle"],
+)
+def test_parse_issue_toc_keeps_summaries_whole_and_joins_subtitles(toc: str, expected) -> None:
+    articles = als.parse_issue_toc(toc)[1:]
+    assert [(a.title, a.summary) for a in articles] == expected
+
+
 def test_parse_issue_toc_rejects_empty_text() -> None:
     with pytest.raises(als.CorpusError, match="empty"):
         als.parse_issue_toc("  \n\n ")

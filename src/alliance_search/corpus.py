@@ -704,6 +704,103 @@ def _is_summary_line(line: str, after_summary: bool) -> bool:
     return bool(after_summary and _SENTENCE_BREAK.search(line) and len(line) >= 60)
 
 
+#: What a line ends with when it is a sentence, or a title going on on the next line.
+_FINAL_MARK = (".", "?", "!", "…", ":", ";", ",")
+#: The first words of a subtitle written in lower case after the title's colon
+#: (*Soigner en prison : entre contrainte et alliance*); any other is kept as written
+#: (a name, *Fleury-Mérogis*; an abbreviation, *TDAH*).
+_SUBTITLE_LOWER = frozenset(
+    {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "à", "en"}
+    | {"entre", "pour", "par", "sur", "dans", "chez", "avec", "sans", "vers", "contre"}
+    | {"quand", "comment", "pourquoi", "quel", "quelle", "quels", "quelles", "que", "qui"}
+    | {"ce", "cette", "ces", "et", "ou", "mais", "retour", "regards", "enjeux", "histoire"}
+)
+
+
+def _summary_shaped(line: _TocLine | None) -> bool:
+    """Whether ``line`` is text shaped as a summary (see :func:`_is_summary_line`)."""
+    return line is not None and line.kind == "text" and _is_summary_line(line.text, False)
+
+
+def _title_shaped(line: _TocLine | None) -> bool:
+    """Whether ``line`` is a numbered title, or text not shaped as a summary."""
+    return line is not None and (
+        line.kind == "title" or (line.kind == "text" and not _is_summary_line(line.text, False))
+    )
+
+
+def _plain(line: str) -> bool:
+    """Whether ``line`` is short and ends with no punctuation, as titles do."""
+    return len(line) <= 80 and not line.endswith(_FINAL_MARK) and not _SENTENCE_BREAK.search(line)
+
+
+def _title_like(line: str) -> bool:
+    """Whether a line shaped as a summary may still be a title: one clause starting
+    with a capital, short and ending with a full stop (*Soigner, encore.*), or of 100
+    to 180 characters with no final punctuation."""
+    if not (line[:1].isupper() or line[:1].isdigit() or line[:1] in "«“\"'"):
+        return False
+    if _SENTENCE_BREAK.search(line):
+        return False
+    if line.endswith(".") and not line.endswith(".."):
+        return len(line) <= 80
+    return 100 <= len(line) <= 180 and not line.endswith(_FINAL_MARK)
+
+
+def _under_title(
+    title: str,
+    line: str,
+    *,
+    numbered: bool,
+    next_to_it: bool,
+    ahead: _TocLine | None,
+    beyond: _TocLine | None,
+) -> str:
+    """How a text ``line`` under an article's ``title`` (with no summary yet, maybe
+    with authors between: not ``next_to_it``) reads: ``"summary"``, ``"subtitle"`` or
+    ``"title"`` (of the next article). ``ahead`` and ``beyond`` are the next two
+    lines that are not of authors.
+
+    A line shaped as a summary is one. A short line with no final punctuation, right
+    under a short title with no colon nor final punctuation and above a summary, is
+    a subtitle. Under a numbered title, any other line is the summary. A line ending
+    with "?" or "…" is the summary unless a summary follows it (then it is a title
+    asking a question); a short line with no final punctuation is the summary when a
+    title and its summary follow it, else a title.
+    """
+    if _is_summary_line(line, False):
+        return "summary"
+    subtitled = _plain(title) and ":" not in title
+    if next_to_it and subtitled and _plain(line) and _summary_shaped(ahead):
+        return "subtitle"
+    if numbered:
+        return "summary"
+    if line.endswith(("?", "…", "...")):
+        return "title" if _summary_shaped(ahead) else "summary"
+    followed = ahead is not None and (ahead.kind == "title" or _summary_shaped(beyond))
+    if _plain(line) and _title_shaped(ahead) and followed:
+        return "summary"
+    return "title"
+
+
+def _subtitled(title: str, subtitle: str) -> str:
+    """A title and its subtitle as one: "Soigner en prison" and "Entre contrainte et
+    alliance" give "Soigner en prison : entre contrainte et alliance"."""
+    first = re.match(r"[^\W\d_]+", subtitle)
+    word = first.group() if first else ""
+    # "Entre", "L'", "À" but not "LA" (an abbreviation) nor a name
+    if word.lower() in _SUBTITLE_LOWER and (len(word) == 1 or word[1:].islower()):
+        subtitle = subtitle[0].lower() + subtitle[1:]
+    return f"{title} : {subtitle}"
+
+
+def _ahead(lines: list[_TocLine], index: int) -> tuple[_TocLine | None, _TocLine | None]:
+    """The next two lines after ``lines[index]`` that are not of authors (None past
+    the end)."""
+    later = (lines[n] for n in range(index + 1, len(lines)) if lines[n].kind != "authors")
+    return next(later, None), next(later, None)
+
+
 def _join(previous: str, line: str) -> str:
     if previous.endswith(("-", "‐")) and line[:1].islower():
         return previous + line
@@ -752,7 +849,13 @@ def parse_issue_toc(
     heading anywhere names it, and rubric headings ("Éditorial", "Lu pour vous", a
     word in capitals) start sections of their names (``editorial``). A line ending
     with a word no title ends with (*de*, *au*) goes on on the next, as copied from
-    a PDF; what a site writes between articles ("Lire la suite") is skipped. Ids are
+    a PDF; what a site writes between articles ("Lire la suite") is skipped. Where
+    shape alone is unsure, the lines around decide (see :func:`_under_title`): a
+    short line under a title is its summary if it ends with "?" and no summary
+    follows, or if a title and its summary follow; its subtitle (*Titre : sous-titre*)
+    if it has no final punctuation and a summary follows; after a summary, a short
+    line ending with "." or a long one with no final stop, above a summary, is a
+    title. Ids are
     ``id_prefix`` + a slug of the title. An issue line on top, alone before a blank
     line ("Santé mentale n° 215 - Février 2017"), is not an article: it gives the
     ``issue``, ``year`` and ``journal`` not given as arguments. ``source`` names the
@@ -792,13 +895,20 @@ def parse_issue_toc(
         raise CorpusError("the table of contents is empty", source=source)
     entries: list[dict[str, Any]] = []
 
-    def add(title: str, section: str, summary: str = "", heading: bool = False) -> None:
+    def add(
+        title: str, section: str, summary: str = "", *, heading: bool = False, own: bool = False
+    ) -> None:
         entries.append(
-            # a presentation above is the dossier's whole summary (``fixed``)
+            # a presentation above is the dossier's whole summary (``fixed``); the
+            # dossier's own entry (``own``) keeps the simple reading of the lines under it
             {"title": title, "summary": summary, "section": section, "authors": []}
-            | {"fixed": bool(summary), "heading": heading}
+            | {"fixed": bool(summary), "heading": heading, "own": own or heading}
         )
 
+    # Authors before any title are left out.
+    while lines[0].kind == "authors":
+        authors = lines.pop(0)
+        log.warning("%s, line %d: authors before any title, left out", source, authors.number)
     # The dossier is the title after its heading, if one says "Dossier", else the
     # first line if it is no heading (a site's contents: the seed's shape).
     headed = any(line.kind == "section" and line.section == "dossier" for line in lines)
@@ -808,19 +918,22 @@ def parse_issue_toc(
     ):  # a title, or a word in capitals (*AUTISME*) that is the dossier's
         opening = lines.pop(0)
         dossier, section = opening.text or opening.names[0], "dossier"
-        add(dossier, section, presentation)
+        add(dossier, section, presentation, own=True)
     after_summary = False
+    closed = False  # right under a heading that opened no article: no summary goes up
     previous = _TocLine(0, dossier, "text")
-    for line in lines:  # the "Sommaire" lines were blanked above
+    for index, line in enumerate(lines):  # the "Sommaire" lines were blanked above
         if line.kind == "section":
-            section, after_summary, previous = line.section, False, line
+            section, after_summary, previous, closed = line.section, False, line, True
             if section == "dossier":
                 expected = not line.text
                 if line.text:
                     dossier = line.text
                     add(dossier, section, presentation, heading=True)
+                    closed = False
             continue
         current = entries[-1] if entries else None
+        ahead, beyond = _ahead(lines, index)
         if line.kind == "authors":
             if current is None:
                 log.warning("%s, line %d: authors before any title, left out", source, line.number)
@@ -830,25 +943,36 @@ def parse_issue_toc(
         if expected:  # the title under a "DOSSIER" heading
             dossier, expected = line.text, False
             add(dossier, section, presentation, heading=True)
-        elif (
-            current is not None
-            and not current["fixed"]
-            and line.kind == "text"
-            # under a numbered title, or shaped as a summary
-            and (
-                (previous.kind == "title" and not current["summary"])
-                or _is_summary_line(line.text, after_summary)
-            )
-        ):
-            summary = current["summary"]
-            current["summary"] = _join(summary, line.text) if summary else line.text
-            after_summary = True
-            previous = line
+            after_summary, previous, closed = False, line, False
             continue
-        else:
+        reading = "title"
+        if current is not None and not closed and not current["fixed"] and line.kind == "text":
+            if current["summary"]:  # a summary goes on, unless a title is shaped so
+                long = _is_summary_line(line.text, after_summary)
+                if long and not (_title_like(line.text) and _summary_shaped(ahead)):
+                    reading = "summary"
+            elif current["own"]:  # under a numbered title, or shaped as a summary
+                if previous.kind == "title" or _is_summary_line(line.text, False):
+                    reading = "summary"
+            else:
+                reading = _under_title(
+                    current["title"],
+                    line.text,
+                    numbered=previous.kind == "title",
+                    next_to_it=index > 0 and lines[index - 1] is previous,  # no authors
+                    ahead=ahead,
+                    beyond=beyond,
+                )
+        if reading == "title" or current is None:
             add(line.text, section)
-        after_summary = False
-        previous = line
+            after_summary, previous, closed = False, line, False
+            continue
+        if reading == "subtitle":
+            current["title"] = _subtitled(current["title"], line.text)
+            continue  # the title's line is still the one above the summary
+        summary = current["summary"]
+        current["summary"] = _join(summary, line.text) if summary else line.text
+        after_summary, previous = True, line
 
     articles: list[Article] = []
     used: set[str] = set()
