@@ -523,6 +523,47 @@ def test_parse_issue_toc_keeps_summaries_whole_and_joins_subtitles(toc: str, exp
     assert [(a.title, a.summary) for a in articles] == expected
 
 
+def test_parse_issue_toc_gives_authors_written_above_their_titles_to_those() -> None:
+    above = (
+        "Dossier : Le rétablissement\n"
+        "Par Claire Martin, psychiatre\n"
+        "Le rétablissement, une notion à clarifier\n"
+        "Issue du mouvement des usagers, la notion bouscule les repères des soignants.\n"
+        "Par Jean Moreau, infirmier\n"
+        "Plan de crise conjoint : mode d'emploi\n"
+        "Élaboré avec l'usager avant la crise, il favorise l'autodétermination.\n"
+        "Lu pour vous\n"
+        "Par Anne Lefèvre\n"
+        "« Les voix qu'on n'entend pas »\n"
+        "Un témoignage sur la vie avec des hallucinations auditives.\n"
+    )
+    assert [(a.title, a.authors) for a in als.parse_issue_toc(above)] == [
+        ("Le rétablissement, une notion à clarifier", ("Claire Martin",)),
+        ("Plan de crise conjoint : mode d'emploi", ("Jean Moreau",)),
+        ("« Les voix qu'on n'entend pas »", ("Anne Lefèvre",)),
+    ]
+    # under a summary, authors are the article's if its last ones are under its
+    # summary too; they go down only where the article has authors already
+    below = (
+        "Le dossier\nLe soin\nUn texte sur le soin.\nPar Marie Durand, psychiatre\n"
+        "La loi\nUn texte sur la loi.\nPar Paul Petit, juriste\n"
+    )
+    assert [a.authors for a in als.parse_issue_toc(below)] == [
+        (),
+        ("Marie Durand",),
+        ("Paul Petit",),
+    ]
+    mixed = (
+        "Le dossier\nLe soin\nPar Marie Durand, psychiatre\nUn texte sur le soin.\n"
+        "Par Paul Petit, juriste\nLa loi\nUn texte sur la loi.\n"
+    )
+    assert [a.authors for a in als.parse_issue_toc(mixed)] == [
+        (),
+        ("Marie Durand",),
+        ("Paul Petit",),
+    ]
+
+
 def test_parse_issue_toc_rejects_empty_text() -> None:
     with pytest.raises(als.CorpusError, match="empty"):
         als.parse_issue_toc("  \n\n ")

@@ -801,6 +801,29 @@ def _ahead(lines: list[_TocLine], index: int) -> tuple[_TocLine | None, _TocLine
     return next(later, None), next(later, None)
 
 
+def _authors_above(lines: list[_TocLine]) -> bool:
+    """Whether the contents write authors above their titles: two groups of author
+    lines or more, the first at the top, under the first line or under a heading,
+    each other under a summary or a heading, and each right above a title line."""
+    starts = [
+        n
+        for n, line in enumerate(lines)
+        if line.kind == "authors" and (n == 0 or lines[n - 1].kind != "authors")
+    ]
+    if len(starts) < 2:
+        return False
+    for n in starts:
+        before = lines[n - 1] if n else None
+        if not _title_shaped(_ahead(lines, n)[0]):
+            return False
+        if n == starts[0]:  # at the top, under the dossier's title or a heading
+            if before is not None and n > 1 and before.kind != "section":
+                return False
+        elif before is None or not (before.kind == "section" or _summary_shaped(before)):
+            return False
+    return True
+
+
 def _join(previous: str, line: str) -> str:
     if previous.endswith(("-", "‐")) and line[:1].islower():
         return previous + line
@@ -855,7 +878,8 @@ def parse_issue_toc(
     follows, or if a title and its summary follow; its subtitle (*Titre : sous-titre*)
     if it has no final punctuation and a summary follows; after a summary, a short
     line ending with "." or a long one with no final stop, above a summary, is a
-    title. Ids are
+    title. Authors go to the title under them where the contents put them above
+    every title. Ids are
     ``id_prefix`` + a slug of the title. An issue line on top, alone before a blank
     line ("Santé mentale n° 215 - Février 2017"), is not an article: it gives the
     ``issue``, ``year`` and ``journal`` not given as arguments. ``source`` names the
@@ -894,6 +918,7 @@ def parse_issue_toc(
     if not any(line.kind in ("title", "text") for line in lines):
         raise CorpusError("the table of contents is empty", source=source)
     entries: list[dict[str, Any]] = []
+    pending: list[str] = []  # authors written above the title that comes next
 
     def add(
         title: str, section: str, summary: str = "", *, heading: bool = False, own: bool = False
@@ -901,14 +926,20 @@ def parse_issue_toc(
         entries.append(
             # a presentation above is the dossier's whole summary (``fixed``); the
             # dossier's own entry (``own``) keeps the simple reading of the lines under it
-            {"title": title, "summary": summary, "section": section, "authors": []}
+            {"title": title, "summary": summary, "section": section, "authors": pending[:]}
             | {"fixed": bool(summary), "heading": heading, "own": own or heading}
         )
+        pending.clear()
 
-    # Authors before any title are left out.
+    # Authors before any title go to the first one if the contents write authors
+    # above their titles, else they are left out.
+    above = _authors_above(lines)
     while lines[0].kind == "authors":
         authors = lines.pop(0)
-        log.warning("%s, line %d: authors before any title, left out", source, authors.number)
+        if above:
+            pending.extend(authors.names)
+        else:
+            log.warning("%s, line %d: authors before any title, left out", source, authors.number)
     # The dossier is the title after its heading, if one says "Dossier", else the
     # first line if it is no heading (a site's contents: the seed's shape).
     headed = any(line.kind == "section" and line.section == "dossier" for line in lines)
@@ -935,7 +966,16 @@ def parse_issue_toc(
         current = entries[-1] if entries else None
         ahead, beyond = _ahead(lines, index)
         if line.kind == "authors":
-            if current is None:
+            # above their title: so written throughout, or right under a heading, or
+            # where the article before has its summary and authors already
+            if _title_shaped(ahead) and (
+                above
+                or pending
+                or closed
+                or (current is not None and current["summary"] and current["authors"])
+            ):
+                pending.extend(line.names)
+            elif current is None:
                 log.warning("%s, line %d: authors before any title, left out", source, line.number)
             else:
                 current["authors"].extend(line.names)
@@ -967,12 +1007,16 @@ def parse_issue_toc(
             add(line.text, section)
             after_summary, previous, closed = False, line, False
             continue
+        current["authors"].extend(pending)  # no title came under them
+        pending.clear()
         if reading == "subtitle":
             current["title"] = _subtitled(current["title"], line.text)
             continue  # the title's line is still the one above the summary
         summary = current["summary"]
         current["summary"] = _join(summary, line.text) if summary else line.text
         after_summary, previous = True, line
+    if pending and entries:
+        entries[-1]["authors"].extend(pending)
 
     articles: list[Article] = []
     used: set[str] = set()
