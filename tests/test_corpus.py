@@ -564,6 +564,81 @@ def test_parse_issue_toc_gives_authors_written_above_their_titles_to_those() -> 
     ]
 
 
+def test_parse_issue_toc_reads_names_only_as_authors_under_a_title() -> None:
+    toc = (
+        "Le dossier\n"
+        "Les groupes d'entendeurs de voix\n"
+        "Marie Durand et Paul Petit\n"
+        "Un groupe d'entraide pour les personnes qui entendent des voix.\n"
+        "La psychoéducation des familles\n"
+        "Un programme pour les proches.\n"
+        "Dr Anne Roux, Luc Martin-Dupré & Inès de La Salle\n"
+        "Lu pour vous\n"
+        "Sigmund Freud et Carl Jung\n"
+        "Une amitié rompue, racontée à partir de leur correspondance.\n"
+        "\n"
+        "Jean Oury et Félix Guattari\n"
+        "La clinique de La Borde, vue par deux de ses acteurs.\n"
+        "Freud et Lacan\n"
+        "Deux lectures de l'inconscient.\n"
+        "Le soin en hôpital de jour\n"
+        "Claire Martin\n"
+        "Un texte sur l'hôpital de jour.\n"
+        "Jean Oury\n"
+        "Un portrait du fondateur de La Borde.\n"
+    )
+    articles = als.parse_issue_toc(toc)
+    assert [(a.title, a.authors) for a in articles] == [
+        ("Le dossier", ()),
+        ("Les groupes d'entendeurs de voix", ("Marie Durand", "Paul Petit")),
+        # under a summary and above none
+        (
+            "La psychoéducation des familles",
+            ("Dr Anne Roux", "Luc Martin-Dupré", "Inès de La Salle"),
+        ),
+        # under a heading, under a blank line, a single word each: titles
+        ("Sigmund Freud et Carl Jung", ()),
+        ("Jean Oury et Félix Guattari", ()),
+        ("Freud et Lacan", ()),
+        # one name: authors right under a title only (no subtitle), a title elsewhere
+        ("Le soin en hôpital de jour", ("Claire Martin",)),
+        ("Jean Oury", ()),
+    ]
+    assert articles[1].summary.startswith("Un groupe d'entraide")
+    assert articles[-2].summary == "Un texte sur l'hôpital de jour."
+
+
+def test_parse_issue_toc_reads_a_name_and_profession_as_a_title_above_a_summary() -> None:
+    toc = (
+        "Le dossier\n"
+        "Le soin\n"
+        "Un texte sur le soin.\n"
+        "Et aussi dans ce numéro\n"
+        "Henri Ey, psychiatre et philosophe\n"
+        "Relire l'œuvre d'Henri Ey éclaire les débats actuels sur l'organisation des soins.\n"
+        "La loi\n"
+        "Jean Dupont, juriste\n"
+        "Un texte sur la loi.\n"
+        "Marie Martin, psychologue\n"
+        "Un portrait de la psychologue Marie Martin.\n"
+    )
+    articles = als.parse_issue_toc(toc)
+    assert [(a.title, a.authors) for a in articles] == [
+        ("Le dossier", ()),
+        ("Le soin", ()),
+        ("Henri Ey, psychiatre et philosophe", ()),
+        ("La loi", ("Jean Dupont",)),  # under a title: its author
+        ("Marie Martin, psychologue", ()),
+    ]
+    assert articles[2].summary.startswith("Relire l'œuvre d'Henri Ey")
+    assert articles[1].summary == "Un texte sur le soin."
+    # the first line too, if a summary is under it
+    first = als.parse_issue_toc("Henri Ey, psychiatre et philosophe\nRelire son œuvre.\n")
+    assert [(a.title, a.summary) for a in first] == [
+        ("Henri Ey, psychiatre et philosophe", "Relire son œuvre.")
+    ]
+
+
 def test_parse_issue_toc_rejects_empty_text() -> None:
     with pytest.raises(als.CorpusError, match="empty"):
         als.parse_issue_toc("  \n\n ")

@@ -638,6 +638,15 @@ _TRAILING_AUTHORS = re.compile(
     rf"\s*(?:[–—]\s*(?P<dashed>{_NAME})|,\s+par\s+(?P<by>{_NAME})|\((?P<bracketed>{_NAME})\))$"
 )
 _NAME_SEPARATOR = re.compile(r"\s*(?:[,;&]|\bet\b)\s*")
+#: A line of one to four names and nothing else: "Marie Durand et Paul Petit",
+#: "Dr Anne Roux, Luc Martin-Dupré & Inès de La Salle". A name is a first name and
+#: one or two more words, each with a capital (*Freud et Lacan* is no list of names).
+_WORD = r"[A-ZÀ-ÖØ-Þ](?:[a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ]+)(?:[-'’][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ]+)*"
+_PERSON = (
+    rf"(?:(?:Dr|Pr)\.?\s+)?(?!(?:Le|La|Les|Un|Une|Des|Du|De|Et|En|Au|Aux|Sur)\s){_WORD}"
+    rf"(?:\s+(?:(?:de|du|des|van|von|le|la)\s+|d['’])?{_WORD}){{1,2}}"
+)
+_NAMES_ONLY = re.compile(rf"{_PERSON}(?:(?:\s*,\s*|\s*&\s*|\s+et\s+|,\s+et\s+){_PERSON}){{0,3}}")
 _SENTENCE_BREAK = re.compile(r"[.!?…»]\s+[A-ZÀ-ÖØ-Þ«]")
 # The issue line a journal site puts above its table of contents, alone before a
 # blank line: "Santé mentale n° 215 - Février 2017", "N° 180 – septembre 2013",
@@ -879,7 +888,9 @@ def parse_issue_toc(
     if it has no final punctuation and a summary follows; after a summary, a short
     line ending with "." or a long one with no final stop, above a summary, is a
     title. Authors go to the title under them where the contents put them above
-    every title. Ids are
+    every title; names alone (*Marie Durand et Paul Petit*) under a title are its
+    authors; a name and a profession with no title above and a summary below is a
+    title (*Henri Ey, psychiatre et philosophe*). Ids are
     ``id_prefix`` + a slug of the title. An issue line on top, alone before a blank
     line ("Santé mentale n° 215 - Février 2017"), is not an article: it gives the
     ``issue``, ``year`` and ``journal`` not given as arguments. ``source`` names the
@@ -1067,13 +1078,16 @@ class _TocLine(NamedTuple):
     """A line of a table of contents, cleaned: ``kind`` is ``title`` (it carried a
     page number or a list mark), ``authors`` (with their ``names``), ``section`` (a
     heading: of the ``section`` named, with the first title under it as ``text`` if
-    on the same line) or ``text`` (a title or a summary line, as its shape tells)."""
+    on the same line) or ``text`` (a title or a summary line, as its shape tells).
+    ``shape`` tells authors read from their shape alone, which may be a title:
+    ``byline`` (*Henri Ey, psychiatre*) or ``names`` (*Marie Durand et Paul Petit*)."""
 
     number: int
     text: str
     kind: str
     names: tuple[str, ...] = ()
     section: str = ""
+    shape: str = ""
 
 
 def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
@@ -1086,13 +1100,16 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
     raws = text.split("\n")
     paged = sum(bool(re.match(r"\d{1,3}\D", raw.strip())) for raw in raws) >= 3
     numbered = False  # a page number alone on the line before
+    blank = True  # a blank line (or the top) right above
     for number, raw in enumerate(raws, start=first_number):
         line = _BULLET.sub("", raw.strip())
         marked = numbered or (line != raw.strip() and not _is_summary_line(line, False))
         if paged and _NUMBER_FIRST.match(line):
             line, marked = _NUMBER_FIRST.sub("", line), True
         if not line:
+            blank = True
             continue
+        after_blank, blank = blank, False
         if _PAGE_ALONE.match(line):
             numbered = True
             continue
@@ -1107,7 +1124,8 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
             lines[-1] = heading._replace(text="")
         names = _authors(line)
         if names is not None:
-            lines.append(_TocLine(number, line, "authors", names))
+            byline = "" if _AUTHORS.match(line) else "byline"
+            lines.append(_TocLine(number, line, "authors", names, shape=byline))
             continue
         bare = _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
         previous = lines[-1] if lines else None
@@ -1119,6 +1137,9 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
             lines.append(_TocLine(number, name, "authors", (name,)))
         elif bare and (marked or bare != line):
             lines.append(_TocLine(number, bare, "title"))
+        elif previous is not None and previous.shape == "names" and line[0].islower():
+            # names only that go on in lower case are a sentence
+            lines[-1] = _TocLine(previous.number, _join(previous.text, line), "text")
         elif previous is not None and previous.kind == "authors" and line[0].islower():
             lines[-1] = previous._replace(names=previous.names + _names(line))
         elif (
@@ -1127,8 +1148,46 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
             and _goes_on(previous.text, line)
         ):  # a summary or a title broken across lines
             lines[-1] = previous._replace(text=_join(previous.text, line))
+        elif (
+            not after_blank
+            and previous is not None
+            and (
+                previous.kind in ("title", "text")
+                or (previous.kind == "section" and bool(previous.text))
+            )
+            and _NAMES_ONLY.fullmatch(line)
+        ):  # names only, right under a title or a summary
+            lines.append(_TocLine(number, line, "authors", _names(line), shape="names"))
         else:
             lines.append(_TocLine(number, line, "text"))
+    return _settle(lines)
+
+
+def _settle(lines: list[_TocLine]) -> list[_TocLine]:
+    """Authors read from their shape alone, told from titles by the lines around:
+    names only are authors under a title (or other authors), or, if two or more,
+    under a summary and above no summary; a name and a profession (*Henri Ey,
+    psychiatre et philosophe*) is a title where no title (nor authors) is above it
+    and a summary is below it."""
+    for n, line in enumerate(lines):
+        if not line.shape:
+            continue
+        before = lines[n - 1] if n else None
+        after = lines[n + 1] if n + 1 < len(lines) else None
+        # under a title, a "Dossier : …" heading or other authors
+        under_title = _title_shaped(before) or (
+            before is not None
+            and (before.kind == "authors" or (before.kind == "section" and bool(before.text)))
+        )
+        if line.shape == "names":
+            several = len(line.names) > 1
+            authors = under_title or (
+                several and _summary_shaped(before) and not _summary_shaped(after)
+            )
+        else:
+            authors = under_title or not _summary_shaped(after)
+        if not authors:
+            lines[n] = _TocLine(line.number, line.text, "text")
     return lines
 
 
