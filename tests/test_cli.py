@@ -230,6 +230,24 @@ def test_parse_toc_says_what_a_file_that_is_not_utf8_text_is(capsys, tmp_path: P
     assert "Traceback" not in err
 
 
+def test_parse_toc_of_a_saved_web_page_or_pdf_says_what_to_do(capsys, tmp_path: Path) -> None:
+    page = tmp_path / "sommaire.txt"
+    page.write_text(
+        '<div class="toc"><p><a href="/a/1">Soigner en prison</a></p>\n'
+        "<p>Les soins en unité sanitaire.</p></div>\n",
+        "utf-8",
+    )
+    code, out, err = run(capsys, "parse-toc", str(page))
+    assert code == 1 and out == ""
+    assert err.startswith(f"alliance-search: error: {page}: this is the HTML source of a web")
+    assert "save it as text" in err and err.count("\n") == 1
+    pdf = tmp_path / "numero.txt"
+    pdf.write_text("Sommaire\n12 0 obj\n<< /Filter /FlateDecode >>\nstream\n", "utf-8")
+    code, out, err = run(capsys, "parse-toc", str(pdf))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert f"{pdf}: this is the inside of a PDF file" in err and "PDF viewer" in err
+
+
 def test_concepts_command(capsys) -> None:
     code, out, _ = run(capsys, "concepts", "TPB")
     assert code == 0 and out.startswith("état limite [etat-limite]") and "borderline" in out

@@ -413,9 +413,281 @@ def test_parse_issue_toc_warns_of_authors_before_any_title(caplog) -> None:
     assert "sommaire.txt, line 1: authors before any title, left out" in caplog.text
 
 
+# A site's contents where some summaries have no full stop, some titles do, and one
+# title has its subtitle on the next line (written for these tests).
+VIOLENCE_TOC = """\
+Violence et soins
+La violence à l'hôpital
+Comment réagir face à un patient menaçant ?
+La contention en question
+Retour sur dix ans de pratique dans un service fermé
+Le débriefing après un incident
+Les équipes qui se parlent après une crise la vivent mieux.
+Prévenir, plutôt que contenir.
+Repérer les signes avant-coureurs évite bien des contentions.
+{long_title}
+Les proches se disent souvent tenus à l'écart des décisions de soin.
+Soigner en prison
+Entre contrainte et alliance
+Les soignants des unités sanitaires composent avec les règles de la détention.
+Le temps de l'isolement
+Faut-il avoir peur des patients ?
+Une enquête auprès de 300 infirmiers montre que la peur reste taboue dans les équipes.
+Et aussi dans ce numéro
+Soigner, encore.
+Une soignante raconte trente ans de métier.
+Le psychodrame avec les adolescents
+Pourquoi jouer plutôt que parler ?
+""".format(
+    long_title="L'accompagnement des familles de patients hospitalisés sans consentement "
+    "dans les services de psychiatrie"  # 105 characters, no final stop
+)
+
+
+def test_parse_issue_toc_tells_short_summaries_from_titles() -> None:
+    articles = als.parse_issue_toc(VIOLENCE_TOC)
+    by_title = {a.title: a.summary for a in articles}
+    assert list(by_title) == [
+        "Violence et soins",
+        "La violence à l'hôpital",
+        "La contention en question",
+        "Le débriefing après un incident",
+        "Prévenir, plutôt que contenir.",
+        "L'accompagnement des familles de patients hospitalisés sans consentement dans les "
+        "services de psychiatrie",
+        "Soigner en prison : entre contrainte et alliance",
+        "Le temps de l'isolement",
+        "Faut-il avoir peur des patients ?",
+        "Soigner, encore.",
+        "Le psychodrame avec les adolescents",
+    ]
+    # a question under a title, above another title, is its summary
+    assert by_title["La violence à l'hôpital"] == "Comment réagir face à un patient menaçant ?"
+    # so is a line with no full stop, above a title and its summary
+    assert by_title["La contention en question"] == (
+        "Retour sur dix ans de pratique dans un service fermé"
+    )
+    assert by_title["Le psychodrame avec les adolescents"] == "Pourquoi jouer plutôt que parler ?"
+    # a question above a summary is a title, the one above it has no summary
+    assert by_title["Le temps de l'isolement"] == ""
+    assert by_title["Faut-il avoir peur des patients ?"].startswith("Une enquête auprès")
+    # a title with a full stop, or long, above a summary is no end of the summary before
+    assert by_title["Le débriefing après un incident"].endswith("la vivent mieux.")
+    assert by_title["Prévenir, plutôt que contenir."].startswith("Repérer les signes")
+    assert by_title["Soigner en prison : entre contrainte et alliance"].startswith(
+        "Les soignants des unités sanitaires"
+    )
+    # a line right under a heading is never the summary of the article before it
+    assert by_title["Soigner, encore."] == "Une soignante raconte trente ans de métier."
+    assert [a.section for a in articles][-2:] == ["et-aussi", "et-aussi"]
+
+
+@pytest.mark.parametrize(
+    ("toc", "expected"),
+    [
+        (  # a second paragraph with a full stop, above a title, stays in the summary
+            "Le dossier\nLa loi\nUn texte sur la loi de 2011 et ses effets.\nUn bilan.\n"
+            "Le soin\nUn texte sur le soin.\n",
+            [
+                ("La loi", "Un texte sur la loi de 2011 et ses effets. Un bilan."),
+                ("Le soin", "Un texte sur le soin."),
+            ],
+        ),
+        (  # a subtitle keeps its capital where its first word is a name
+            "Le dossier\nUne équipe mobile pour les sans-abri\nMarseille, dix ans après\n"
+            "Un texte sur l'équipe.\nLe soin\nL'hôpital de jour en question\nUn texte.\n",
+            [
+                (
+                    "Une équipe mobile pour les sans-abri : Marseille, dix ans après",
+                    "Un texte sur l'équipe.",
+                ),
+                ("Le soin : l'hôpital de jour en question", "Un texte."),
+            ],
+        ),
+        (  # no subtitle under a title that has one after its colon, or under authors
+            "Le dossier\nPsychiatrie : l'alliance en question\nEntre contrainte et soin\n"
+            "Un texte sur le soin.\nLe soin\nPar Marie Durand, psychiatre\nLa loi\n"
+            "Un texte sur la loi.\n",
+            [
+                ("Psychiatrie : l'alliance en question", ""),
+                ("Entre contrainte et soin", "Un texte sur le soin."),
+                ("Le soin", ""),
+                ("La loi", "Un texte sur la loi."),
+            ],
+        ),
+    ],
+    ids=["second-paragraph", "subtitles", "no-subtitle"],
+)
+def test_parse_issue_toc_keeps_summaries_whole_and_joins_subtitles(toc: str, expected) -> None:
+    articles = als.parse_issue_toc(toc)[1:]
+    assert [(a.title, a.summary) for a in articles] == expected
+
+
+def test_parse_issue_toc_gives_authors_written_above_their_titles_to_those() -> None:
+    above = (
+        "Dossier : Le rétablissement\n"
+        "Par Claire Martin, psychiatre\n"
+        "Le rétablissement, une notion à clarifier\n"
+        "Issue du mouvement des usagers, la notion bouscule les repères des soignants.\n"
+        "Par Jean Moreau, infirmier\n"
+        "Plan de crise conjoint : mode d'emploi\n"
+        "Élaboré avec l'usager avant la crise, il favorise l'autodétermination.\n"
+        "Lu pour vous\n"
+        "Par Anne Lefèvre\n"
+        "« Les voix qu'on n'entend pas »\n"
+        "Un témoignage sur la vie avec des hallucinations auditives.\n"
+    )
+    assert [(a.title, a.authors) for a in als.parse_issue_toc(above)] == [
+        ("Le rétablissement, une notion à clarifier", ("Claire Martin",)),
+        ("Plan de crise conjoint : mode d'emploi", ("Jean Moreau",)),
+        ("« Les voix qu'on n'entend pas »", ("Anne Lefèvre",)),
+    ]
+    # under a summary, authors are the article's if its last ones are under its
+    # summary too; they go down only where the article has authors already
+    below = (
+        "Le dossier\nLe soin\nUn texte sur le soin.\nPar Marie Durand, psychiatre\n"
+        "La loi\nUn texte sur la loi.\nPar Paul Petit, juriste\n"
+    )
+    assert [a.authors for a in als.parse_issue_toc(below)] == [
+        (),
+        ("Marie Durand",),
+        ("Paul Petit",),
+    ]
+    mixed = (
+        "Le dossier\nLe soin\nPar Marie Durand, psychiatre\nUn texte sur le soin.\n"
+        "Par Paul Petit, juriste\nLa loi\nUn texte sur la loi.\n"
+    )
+    assert [a.authors for a in als.parse_issue_toc(mixed)] == [
+        (),
+        ("Marie Durand",),
+        ("Paul Petit",),
+    ]
+
+
+def test_parse_issue_toc_reads_names_only_as_authors_under_a_title() -> None:
+    toc = (
+        "Le dossier\n"
+        "Les groupes d'entendeurs de voix\n"
+        "Marie Durand et Paul Petit\n"
+        "Un groupe d'entraide pour les personnes qui entendent des voix.\n"
+        "La psychoéducation des familles\n"
+        "Un programme pour les proches.\n"
+        "Dr Anne Roux, Luc Martin-Dupré & Inès de La Salle\n"
+        "Lu pour vous\n"
+        "Sigmund Freud et Carl Jung\n"
+        "Une amitié rompue, racontée à partir de leur correspondance.\n"
+        "\n"
+        "Jean Oury et Félix Guattari\n"
+        "La clinique de La Borde, vue par deux de ses acteurs.\n"
+        "Freud et Lacan\n"
+        "Deux lectures de l'inconscient.\n"
+        "Le soin en hôpital de jour\n"
+        "Claire Martin\n"
+        "Un texte sur l'hôpital de jour.\n"
+        "Jean Oury\n"
+        "Un portrait du fondateur de La Borde.\n"
+    )
+    articles = als.parse_issue_toc(toc)
+    assert [(a.title, a.authors) for a in articles] == [
+        ("Le dossier", ()),
+        ("Les groupes d'entendeurs de voix", ("Marie Durand", "Paul Petit")),
+        # under a summary and above none
+        (
+            "La psychoéducation des familles",
+            ("Dr Anne Roux", "Luc Martin-Dupré", "Inès de La Salle"),
+        ),
+        # under a heading, under a blank line, a single word each: titles
+        ("Sigmund Freud et Carl Jung", ()),
+        ("Jean Oury et Félix Guattari", ()),
+        ("Freud et Lacan", ()),
+        # one name: authors right under a title only (no subtitle), a title elsewhere
+        ("Le soin en hôpital de jour", ("Claire Martin",)),
+        ("Jean Oury", ()),
+    ]
+    assert articles[1].summary.startswith("Un groupe d'entraide")
+    assert articles[-2].summary == "Un texte sur l'hôpital de jour."
+
+
+def test_parse_issue_toc_reads_a_name_and_profession_as_a_title_above_a_summary() -> None:
+    toc = (
+        "Le dossier\n"
+        "Le soin\n"
+        "Un texte sur le soin.\n"
+        "Et aussi dans ce numéro\n"
+        "Henri Ey, psychiatre et philosophe\n"
+        "Relire l'œuvre d'Henri Ey éclaire les débats actuels sur l'organisation des soins.\n"
+        "La loi\n"
+        "Jean Dupont, juriste\n"
+        "Un texte sur la loi.\n"
+        "Marie Martin, psychologue\n"
+        "Un portrait de la psychologue Marie Martin.\n"
+    )
+    articles = als.parse_issue_toc(toc)
+    assert [(a.title, a.authors) for a in articles] == [
+        ("Le dossier", ()),
+        ("Le soin", ()),
+        ("Henri Ey, psychiatre et philosophe", ()),
+        ("La loi", ("Jean Dupont",)),  # under a title: its author
+        ("Marie Martin, psychologue", ()),
+    ]
+    assert articles[2].summary.startswith("Relire l'œuvre d'Henri Ey")
+    assert articles[1].summary == "Un texte sur le soin."
+    # the first line too, if a summary is under it
+    first = als.parse_issue_toc("Henri Ey, psychiatre et philosophe\nRelire son œuvre.\n")
+    assert [(a.title, a.summary) for a in first] == [
+        ("Henri Ey, psychiatre et philosophe", "Relire son œuvre.")
+    ]
+
+
 def test_parse_issue_toc_rejects_empty_text() -> None:
     with pytest.raises(als.CorpusError, match="empty"):
         als.parse_issue_toc("  \n\n ")
+
+
+# The source of a journal's web page, as a browser's "view source" shows it.
+HTML_TOC = """\
+<div class="sommaire">
+  <h2>Dossier : Soigner en prison</h2>
+  <p><a href="/article/soins-en-detention">Les soins en détention</a></p>
+  <p>Les équipes des unités sanitaires décrivent leur travail auprès des détenus.</p>
+</div>
+"""
+# A PDF file opened as text: its objects and streams, not the words on the page.
+PDF_TOC = """\
+Sommaire du numéro
+4 0 obj
+<< /Length 1520 /Filter /FlateDecode >>
+stream
+x\u009c\u00ad\u0093\u00cbn\u00db0
+endstream
+endobj
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (HTML_TOC, "HTML source of a web page"),
+        ("<html><body>" + HTML_TOC + "</body></html>", "save it as text"),
+        (PDF_TOC, "inside of a PDF file"),
+        ("%PDF-1.7\n" + PDF_TOC, "copy it into a text file"),
+    ],
+    ids=["html", "html-page", "pdf-objects", "pdf-header"],
+)
+def test_parse_issue_toc_refuses_html_and_the_inside_of_a_pdf(text: str, says: str) -> None:
+    with pytest.raises(als.CorpusError, match=says) as caught:
+        als.parse_issue_toc(text, source="sommaire.txt")
+    assert str(caught.value).startswith("sommaire.txt: ")
+
+
+def test_parse_issue_toc_reads_a_sign_or_a_word_that_only_looks_like_markup() -> None:
+    toc = (
+        "Le dossier\n"
+        "Les enfants de <3 ans et l'écran\n"
+        "Avant 3 ans, <1 h d'écran par jour : le stream et les <i>réseaux</i> en débat.\n"
+    )
+    articles = als.parse_issue_toc(toc)
+    assert [a.title for a in articles] == ["Le dossier", "Les enfants de <3 ans et l'écran"]
 
 
 def test_default_corpus_is_the_bundled_seed() -> None:

@@ -638,6 +638,15 @@ _TRAILING_AUTHORS = re.compile(
     rf"\s*(?:[–—]\s*(?P<dashed>{_NAME})|,\s+par\s+(?P<by>{_NAME})|\((?P<bracketed>{_NAME})\))$"
 )
 _NAME_SEPARATOR = re.compile(r"\s*(?:[,;&]|\bet\b)\s*")
+#: A line of one to four names and nothing else: "Marie Durand et Paul Petit",
+#: "Dr Anne Roux, Luc Martin-Dupré & Inès de La Salle". A name is a first name and
+#: one or two more words, each with a capital (*Freud et Lacan* is no list of names).
+_WORD = r"[A-ZÀ-ÖØ-Þ](?:[a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ]+)(?:[-'’][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ]+)*"
+_PERSON = (
+    rf"(?:(?:Dr|Pr)\.?\s+)?(?!(?:Le|La|Les|Un|Une|Des|Du|De|Et|En|Au|Aux|Sur)\s){_WORD}"
+    rf"(?:\s+(?:(?:de|du|des|van|von|le|la)\s+|d['’])?{_WORD}){{1,2}}"
+)
+_NAMES_ONLY = re.compile(rf"{_PERSON}(?:(?:\s*,\s*|\s*&\s*|\s+et\s+|,\s+et\s+){_PERSON}){{0,3}}")
 _SENTENCE_BREAK = re.compile(r"[.!?…»]\s+[A-ZÀ-ÖØ-Þ«]")
 # The issue line a journal site puts above its table of contents, alone before a
 # blank line: "Santé mentale n° 215 - Février 2017", "N° 180 – septembre 2013",
@@ -663,6 +672,23 @@ _ISSUE_LINE = re.compile(
 )
 _YEAR = re.compile(rf"\b{_YEAR_ONLY}\b")
 _SOMMAIRE = re.compile(r"^sommaire(?:\s+(?:du|de\s+ce))?\b\s*", re.IGNORECASE)
+#: Tags of a web page's source (*<p>*, *</div>*, *<a href=…>*): three or more, and the
+#: text is HTML, not the page as read.
+_HTML_TAG = re.compile(
+    r"<(?:!doctype\s+html|/?(?:html|head|body|meta|script|style|div|span|p|a|br|li|ul|ol"
+    r"|h[1-6]|table|tr|td|strong|em|b|i|section|article|nav|header|footer)\b[^<>]*)>",
+    re.IGNORECASE,
+)
+#: What a PDF file holds besides its text: "%PDF-" starts it; objects, streams and
+#: the cross-reference table follow.
+_PDF_MARKS = (
+    re.compile(r"^%PDF-", re.MULTILINE),
+    re.compile(r"\bendobj\b"),
+    re.compile(r"\bendstream\b"),
+    re.compile(r"^\d+\s+\d+\s+obj\b", re.MULTILINE),
+    re.compile(r"^(?:xref|trailer|startxref)\b", re.MULTILINE),
+    re.compile(r"/(?:Type|Filter|Length)\b"),
+)
 
 
 def slug(text: str) -> str:
@@ -685,6 +711,126 @@ def _is_summary_line(line: str, after_summary: bool) -> bool:
     if len(line) >= 100:
         return True
     return bool(after_summary and _SENTENCE_BREAK.search(line) and len(line) >= 60)
+
+
+#: What a line ends with when it is a sentence, or a title going on on the next line.
+_FINAL_MARK = (".", "?", "!", "…", ":", ";", ",")
+#: The first words of a subtitle written in lower case after the title's colon
+#: (*Soigner en prison : entre contrainte et alliance*); any other is kept as written
+#: (a name, *Fleury-Mérogis*; an abbreviation, *TDAH*).
+_SUBTITLE_LOWER = frozenset(
+    {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "à", "en"}
+    | {"entre", "pour", "par", "sur", "dans", "chez", "avec", "sans", "vers", "contre"}
+    | {"quand", "comment", "pourquoi", "quel", "quelle", "quels", "quelles", "que", "qui"}
+    | {"ce", "cette", "ces", "et", "ou", "mais", "retour", "regards", "enjeux", "histoire"}
+)
+
+
+def _summary_shaped(line: _TocLine | None) -> bool:
+    """Whether ``line`` is text shaped as a summary (see :func:`_is_summary_line`)."""
+    return line is not None and line.kind == "text" and _is_summary_line(line.text, False)
+
+
+def _title_shaped(line: _TocLine | None) -> bool:
+    """Whether ``line`` is a numbered title, or text not shaped as a summary."""
+    return line is not None and (
+        line.kind == "title" or (line.kind == "text" and not _is_summary_line(line.text, False))
+    )
+
+
+def _plain(line: str) -> bool:
+    """Whether ``line`` is short and ends with no punctuation, as titles do."""
+    return len(line) <= 80 and not line.endswith(_FINAL_MARK) and not _SENTENCE_BREAK.search(line)
+
+
+def _title_like(line: str) -> bool:
+    """Whether a line shaped as a summary may still be a title: one clause starting
+    with a capital, short and ending with a full stop (*Soigner, encore.*), or of 100
+    to 180 characters with no final punctuation."""
+    if not (line[:1].isupper() or line[:1].isdigit() or line[:1] in "«“\"'"):
+        return False
+    if _SENTENCE_BREAK.search(line):
+        return False
+    if line.endswith(".") and not line.endswith(".."):
+        return len(line) <= 80
+    return 100 <= len(line) <= 180 and not line.endswith(_FINAL_MARK)
+
+
+def _under_title(
+    title: str,
+    line: str,
+    *,
+    numbered: bool,
+    next_to_it: bool,
+    ahead: _TocLine | None,
+    beyond: _TocLine | None,
+) -> str:
+    """How a text ``line`` under an article's ``title`` (with no summary yet, maybe
+    with authors between: not ``next_to_it``) reads: ``"summary"``, ``"subtitle"`` or
+    ``"title"`` (of the next article). ``ahead`` and ``beyond`` are the next two
+    lines that are not of authors.
+
+    A line shaped as a summary is one. A short line with no final punctuation, right
+    under a short title with no colon nor final punctuation and above a summary, is
+    a subtitle. Under a numbered title, any other line is the summary. A line ending
+    with "?" or "…" is the summary unless a summary follows it (then it is a title
+    asking a question); a short line with no final punctuation is the summary when a
+    title and its summary follow it, else a title.
+    """
+    if _is_summary_line(line, False):
+        return "summary"
+    subtitled = _plain(title) and ":" not in title
+    if next_to_it and subtitled and _plain(line) and _summary_shaped(ahead):
+        return "subtitle"
+    if numbered:
+        return "summary"
+    if line.endswith(("?", "…", "...")):
+        return "title" if _summary_shaped(ahead) else "summary"
+    followed = ahead is not None and (ahead.kind == "title" or _summary_shaped(beyond))
+    if _plain(line) and _title_shaped(ahead) and followed:
+        return "summary"
+    return "title"
+
+
+def _subtitled(title: str, subtitle: str) -> str:
+    """A title and its subtitle as one: "Soigner en prison" and "Entre contrainte et
+    alliance" give "Soigner en prison : entre contrainte et alliance"."""
+    first = re.match(r"[^\W\d_]+", subtitle)
+    word = first.group() if first else ""
+    # "Entre", "L'", "À" but not "LA" (an abbreviation) nor a name
+    if word.lower() in _SUBTITLE_LOWER and (len(word) == 1 or word[1:].islower()):
+        subtitle = subtitle[0].lower() + subtitle[1:]
+    return f"{title} : {subtitle}"
+
+
+def _ahead(lines: list[_TocLine], index: int) -> tuple[_TocLine | None, _TocLine | None]:
+    """The next two lines after ``lines[index]`` that are not of authors (None past
+    the end)."""
+    later = (lines[n] for n in range(index + 1, len(lines)) if lines[n].kind != "authors")
+    return next(later, None), next(later, None)
+
+
+def _authors_above(lines: list[_TocLine]) -> bool:
+    """Whether the contents write authors above their titles: two groups of author
+    lines or more, the first at the top, under the first line or under a heading,
+    each other under a summary or a heading, and each right above a title line."""
+    starts = [
+        n
+        for n, line in enumerate(lines)
+        if line.kind == "authors" and (n == 0 or lines[n - 1].kind != "authors")
+    ]
+    if len(starts) < 2:
+        return False
+    for n in starts:
+        before = lines[n - 1] if n else None
+        if not _title_shaped(_ahead(lines, n)[0]):
+            return False
+        if n == starts[0]:  # at the top, under the dossier's title or a heading
+            if before is not None and n > 1 and before.kind != "section":
+                return False
+        elif before is None or not (before.kind == "section" or _summary_shaped(before)):
+            return False
+    return True
 
 
 def _join(previous: str, line: str) -> str:
@@ -735,11 +881,21 @@ def parse_issue_toc(
     heading anywhere names it, and rubric headings ("Éditorial", "Lu pour vous", a
     word in capitals) start sections of their names (``editorial``). A line ending
     with a word no title ends with (*de*, *au*) goes on on the next, as copied from
-    a PDF; what a site writes between articles ("Lire la suite") is skipped. Ids are
+    a PDF; what a site writes between articles ("Lire la suite") is skipped. Where
+    shape alone is unsure, the lines around decide (see :func:`_under_title`): a
+    short line under a title is its summary if it ends with "?" and no summary
+    follows, or if a title and its summary follow; its subtitle (*Titre : sous-titre*)
+    if it has no final punctuation and a summary follows; after a summary, a short
+    line ending with "." or a long one with no final stop, above a summary, is a
+    title. Authors go to the title under them where the contents put them above
+    every title; names alone (*Marie Durand et Paul Petit*) under a title are its
+    authors; a name and a profession with no title above and a summary below is a
+    title (*Henri Ey, psychiatre et philosophe*). Ids are
     ``id_prefix`` + a slug of the title. An issue line on top, alone before a blank
     line ("Santé mentale n° 215 - Février 2017"), is not an article: it gives the
     ``issue``, ``year`` and ``journal`` not given as arguments. ``source`` names the
-    text in errors (a file name, say).
+    text in errors (a file name, say): :class:`CorpusError` is raised for a text with
+    no titles, for the HTML source of a web page and for the inside of a PDF file.
 
     >>> toc = "Le dossier\\nLe soin\\nUn texte sur le soin en psychiatrie."
     >>> [a.title for a in parse_issue_toc(toc)]
@@ -749,6 +905,7 @@ def parse_issue_toc(
     ('Le dossier', 'Santé mentale', 2017)
     """
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_markup(text, source)
     # Blank lines may hold spaces; "Sommaire" lines are skipped wherever they are.
     text = "\n".join(
         "" if line.strip().lower().rstrip(" :") in _SKIP_LINES else line.strip()
@@ -772,14 +929,28 @@ def parse_issue_toc(
     if not any(line.kind in ("title", "text") for line in lines):
         raise CorpusError("the table of contents is empty", source=source)
     entries: list[dict[str, Any]] = []
+    pending: list[str] = []  # authors written above the title that comes next
 
-    def add(title: str, section: str, summary: str = "", heading: bool = False) -> None:
+    def add(
+        title: str, section: str, summary: str = "", *, heading: bool = False, own: bool = False
+    ) -> None:
         entries.append(
-            # a presentation above is the dossier's whole summary (``fixed``)
-            {"title": title, "summary": summary, "section": section, "authors": []}
-            | {"fixed": bool(summary), "heading": heading}
+            # a presentation above is the dossier's whole summary (``fixed``); the
+            # dossier's own entry (``own``) keeps the simple reading of the lines under it
+            {"title": title, "summary": summary, "section": section, "authors": pending[:]}
+            | {"fixed": bool(summary), "heading": heading, "own": own or heading}
         )
+        pending.clear()
 
+    # Authors before any title go to the first one if the contents write authors
+    # above their titles, else they are left out.
+    above = _authors_above(lines)
+    while lines[0].kind == "authors":
+        authors = lines.pop(0)
+        if above:
+            pending.extend(authors.names)
+        else:
+            log.warning("%s, line %d: authors before any title, left out", source, authors.number)
     # The dossier is the title after its heading, if one says "Dossier", else the
     # first line if it is no heading (a site's contents: the seed's shape).
     headed = any(line.kind == "section" and line.section == "dossier" for line in lines)
@@ -789,21 +960,33 @@ def parse_issue_toc(
     ):  # a title, or a word in capitals (*AUTISME*) that is the dossier's
         opening = lines.pop(0)
         dossier, section = opening.text or opening.names[0], "dossier"
-        add(dossier, section, presentation)
+        add(dossier, section, presentation, own=True)
     after_summary = False
+    closed = False  # right under a heading that opened no article: no summary goes up
     previous = _TocLine(0, dossier, "text")
-    for line in lines:  # the "Sommaire" lines were blanked above
+    for index, line in enumerate(lines):  # the "Sommaire" lines were blanked above
         if line.kind == "section":
-            section, after_summary, previous = line.section, False, line
+            section, after_summary, previous, closed = line.section, False, line, True
             if section == "dossier":
                 expected = not line.text
                 if line.text:
                     dossier = line.text
                     add(dossier, section, presentation, heading=True)
+                    closed = False
             continue
         current = entries[-1] if entries else None
+        ahead, beyond = _ahead(lines, index)
         if line.kind == "authors":
-            if current is None:
+            # above their title: so written throughout, or right under a heading, or
+            # where the article before has its summary and authors already
+            if _title_shaped(ahead) and (
+                above
+                or pending
+                or closed
+                or (current is not None and current["summary"] and current["authors"])
+            ):
+                pending.extend(line.names)
+            elif current is None:
                 log.warning("%s, line %d: authors before any title, left out", source, line.number)
             else:
                 current["authors"].extend(line.names)
@@ -811,25 +994,40 @@ def parse_issue_toc(
         if expected:  # the title under a "DOSSIER" heading
             dossier, expected = line.text, False
             add(dossier, section, presentation, heading=True)
-        elif (
-            current is not None
-            and not current["fixed"]
-            and line.kind == "text"
-            # under a numbered title, or shaped as a summary
-            and (
-                (previous.kind == "title" and not current["summary"])
-                or _is_summary_line(line.text, after_summary)
-            )
-        ):
-            summary = current["summary"]
-            current["summary"] = _join(summary, line.text) if summary else line.text
-            after_summary = True
-            previous = line
+            after_summary, previous, closed = False, line, False
             continue
-        else:
+        reading = "title"
+        if current is not None and not closed and not current["fixed"] and line.kind == "text":
+            if current["summary"]:  # a summary goes on, unless a title is shaped so
+                long = _is_summary_line(line.text, after_summary)
+                if long and not (_title_like(line.text) and _summary_shaped(ahead)):
+                    reading = "summary"
+            elif current["own"]:  # under a numbered title, or shaped as a summary
+                if previous.kind == "title" or _is_summary_line(line.text, False):
+                    reading = "summary"
+            else:
+                reading = _under_title(
+                    current["title"],
+                    line.text,
+                    numbered=previous.kind == "title",
+                    next_to_it=index > 0 and lines[index - 1] is previous,  # no authors
+                    ahead=ahead,
+                    beyond=beyond,
+                )
+        if reading == "title" or current is None:
             add(line.text, section)
-        after_summary = False
-        previous = line
+            after_summary, previous, closed = False, line, False
+            continue
+        current["authors"].extend(pending)  # no title came under them
+        pending.clear()
+        if reading == "subtitle":
+            current["title"] = _subtitled(current["title"], line.text)
+            continue  # the title's line is still the one above the summary
+        summary = current["summary"]
+        current["summary"] = _join(summary, line.text) if summary else line.text
+        after_summary, previous = True, line
+    if pending and entries:
+        entries[-1]["authors"].extend(pending)
 
     articles: list[Article] = []
     used: set[str] = set()
@@ -857,17 +1055,39 @@ def parse_issue_toc(
     return articles
 
 
+def _refuse_markup(text: str, source: str) -> None:
+    """Raise :class:`CorpusError` if ``text`` is the source of a web page or the inside
+    of a PDF file rather than the table of contents as read."""
+    if text.startswith("%PDF") or sum(bool(mark.search(text)) for mark in _PDF_MARKS) >= 2:
+        raise CorpusError(
+            "this is the inside of a PDF file (%PDF, obj, stream), not its text: open the "
+            "PDF in a PDF viewer, select the table of contents, copy it into a text file "
+            "(.txt, UTF-8) and parse that",
+            source=source,
+        )
+    if len(_HTML_TAG.findall(text)) >= 3:
+        raise CorpusError(
+            "this is the HTML source of a web page (<p>, <div>, <a href=…>), not its text: "
+            "open the page in a browser and save it as text (Save as, Text), or copy the "
+            "table of contents from the page into a text file (.txt, UTF-8) and parse that",
+            source=source,
+        )
+
+
 class _TocLine(NamedTuple):
     """A line of a table of contents, cleaned: ``kind`` is ``title`` (it carried a
     page number or a list mark), ``authors`` (with their ``names``), ``section`` (a
     heading: of the ``section`` named, with the first title under it as ``text`` if
-    on the same line) or ``text`` (a title or a summary line, as its shape tells)."""
+    on the same line) or ``text`` (a title or a summary line, as its shape tells).
+    ``shape`` tells authors read from their shape alone, which may be a title:
+    ``byline`` (*Henri Ey, psychiatre*) or ``names`` (*Marie Durand et Paul Petit*)."""
 
     number: int
     text: str
     kind: str
     names: tuple[str, ...] = ()
     section: str = ""
+    shape: str = ""
 
 
 def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
@@ -880,13 +1100,16 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
     raws = text.split("\n")
     paged = sum(bool(re.match(r"\d{1,3}\D", raw.strip())) for raw in raws) >= 3
     numbered = False  # a page number alone on the line before
+    blank = True  # a blank line (or the top) right above
     for number, raw in enumerate(raws, start=first_number):
         line = _BULLET.sub("", raw.strip())
         marked = numbered or (line != raw.strip() and not _is_summary_line(line, False))
         if paged and _NUMBER_FIRST.match(line):
             line, marked = _NUMBER_FIRST.sub("", line), True
         if not line:
+            blank = True
             continue
+        after_blank, blank = blank, False
         if _PAGE_ALONE.match(line):
             numbered = True
             continue
@@ -901,7 +1124,8 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
             lines[-1] = heading._replace(text="")
         names = _authors(line)
         if names is not None:
-            lines.append(_TocLine(number, line, "authors", names))
+            byline = "" if _AUTHORS.match(line) else "byline"
+            lines.append(_TocLine(number, line, "authors", names, shape=byline))
             continue
         bare = _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
         previous = lines[-1] if lines else None
@@ -913,6 +1137,9 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
             lines.append(_TocLine(number, name, "authors", (name,)))
         elif bare and (marked or bare != line):
             lines.append(_TocLine(number, bare, "title"))
+        elif previous is not None and previous.shape == "names" and line[0].islower():
+            # names only that go on in lower case are a sentence
+            lines[-1] = _TocLine(previous.number, _join(previous.text, line), "text")
         elif previous is not None and previous.kind == "authors" and line[0].islower():
             lines[-1] = previous._replace(names=previous.names + _names(line))
         elif (
@@ -921,8 +1148,46 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
             and _goes_on(previous.text, line)
         ):  # a summary or a title broken across lines
             lines[-1] = previous._replace(text=_join(previous.text, line))
+        elif (
+            not after_blank
+            and previous is not None
+            and (
+                previous.kind in ("title", "text")
+                or (previous.kind == "section" and bool(previous.text))
+            )
+            and _NAMES_ONLY.fullmatch(line)
+        ):  # names only, right under a title or a summary
+            lines.append(_TocLine(number, line, "authors", _names(line), shape="names"))
         else:
             lines.append(_TocLine(number, line, "text"))
+    return _settle(lines)
+
+
+def _settle(lines: list[_TocLine]) -> list[_TocLine]:
+    """Authors read from their shape alone, told from titles by the lines around:
+    names only are authors under a title (or other authors), or, if two or more,
+    under a summary and above no summary; a name and a profession (*Henri Ey,
+    psychiatre et philosophe*) is a title where no title (nor authors) is above it
+    and a summary is below it."""
+    for n, line in enumerate(lines):
+        if not line.shape:
+            continue
+        before = lines[n - 1] if n else None
+        after = lines[n + 1] if n + 1 < len(lines) else None
+        # under a title, a "Dossier : …" heading or other authors
+        under_title = _title_shaped(before) or (
+            before is not None
+            and (before.kind == "authors" or (before.kind == "section" and bool(before.text)))
+        )
+        if line.shape == "names":
+            several = len(line.names) > 1
+            authors = under_title or (
+                several and _summary_shaped(before) and not _summary_shaped(after)
+            )
+        else:
+            authors = under_title or not _summary_shaped(after)
+        if not authors:
+            lines[n] = _TocLine(line.number, line.text, "text")
     return lines
 
 
