@@ -140,8 +140,9 @@ def test_a_phrase_is_not_read_across_words_that_change_its_sense(tmp_path) -> No
         results = index.search(query)
         assert results.ids == [phrase, apart]
         assert results[1].score < results[0].score / 10  # not the concept's name
-        # the typed words found close together, not the name
-        assert {m.route for m in results[1].explanation if " " in m.found} == {"phrase"}
+        # the typed words found near each other, not the name nor a phrase
+        assert {m.route for m in results[1].explanation if " " in m.found} == {"near"}
+        assert "near" not in {m.route for m in results[0].explanation}
     quoted = index.search('"psychologie sociale"', expand=False)
     assert quoted.ids == ["discipline"]
     found = {m.found for m in index.search("symptômes anxieux")[0].explanation}

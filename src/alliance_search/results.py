@@ -27,8 +27,10 @@ class Match:
     """Why a hit matched: one query clause found in one field.
 
     ``route`` is ``exact`` (the word as typed), ``stem`` (another form of the word),
-    ``phrase`` (a quoted or adjacent pair of words), ``synonym``, ``narrower``,
-    ``broader`` or ``related`` (through a thesaurus concept).
+    ``phrase`` (a quoted phrase, or two adjacent words found as typed), ``near`` (two
+    adjacent words found side by side with other function words between, *mères
+    d'adolescentes* for *mère adolescente*: no phrase, a small bonus), ``synonym``,
+    ``narrower``, ``broader`` or ``related`` (through a thesaurus concept).
 
     >>> match = index.search("borderline")[0].explanation[0]
     >>> print(match)  # as the terminal shows it

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from functools import cache, partial
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from whoosh import query as wq
@@ -19,6 +20,7 @@ from .analysis import (
     fold,
     in_capitals,
     linked,
+    name_links,
     side_by_side,
     stem_variants,
     term_positions,
@@ -1208,7 +1210,22 @@ class _FieldWords:
         return in_capitals(surface) and written_as(surface, abbreviation)
 
 
+def _linked_as_typed(typed: str, found: str) -> bool:
+    """Whether the words of ``found`` are linked as ``typed`` links them (see
+    :func:`~.analysis.linked`): *mère adolescente*, not *mères d'adolescentes*."""
+    words = analyze(found)
+    links = name_links(typed)
+    if len(links) != len(words) - 1:
+        return True
+    return all(
+        written is None or linked((found[one[3] : two[2]],), found[two[2] : two[3]], written)
+        for (one, two), written in zip(pairwise(words), links, strict=True)
+    )
+
+
 def _route(alt: Alternative, surface: str) -> str:
+    if alt.loose and alt.route == "phrase" and not _linked_as_typed(alt.text, surface):
+        return "near"
     if alt.route != "exact":
         return alt.route
     return "exact" if fold(surface) == fold(alt.text) else "stem"
