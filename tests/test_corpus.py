@@ -594,7 +594,7 @@ def test_parse_issue_toc_reads_names_only_as_authors_under_a_title() -> None:
         # under a summary and above none
         (
             "La psychoéducation des familles",
-            ("Dr Anne Roux", "Luc Martin-Dupré", "Inès de La Salle"),
+            ("Anne Roux", "Luc Martin-Dupré", "Inès de La Salle"),  # no *Dr*
         ),
         # under a heading, under a blank line, a single word each: titles
         ("Sigmund Freud et Carl Jung", ()),
@@ -983,3 +983,34 @@ def test_a_folder_says_which_text_files_it_leaves_out(
         als.load_corpus(folder)
     assert "left out 1 text file(s) such as numero-141.txt" in caplog.text
     assert "alliance-search parse-toc" in caplog.text
+
+
+def test_parse_issue_toc_reads_a_byline_under_each_summary() -> None:
+    """The usual printed layout: title, summary, author. *Histoire des TCC* is no
+    person's name, titles before names (*le Dr*) are left out, and a rubric with a
+    page number is an article in that rubric's section."""
+    toc = (
+        "Santé mentale n° 280\n\n"
+        "Dossier : Les TCC\n\n"
+        "Histoire des TCC\n"
+        "Des premiers travaux comportementaux aux thérapies de troisième vague.\n"
+        "Par Jean Lévêque\n\n"
+        "Place des IPA en psychiatrie\n"
+        "Les infirmiers en pratique avancée prennent leur place dans les équipes.\n"
+        "Par le Dr Gérard Fontaine\n\n"
+        "L'alcool chez les adolescents\n"
+        "Une consommation précoce qui inquiète les équipes.\n"
+        "Paul Petit\n\n"
+        "Le soin au quotidien\n"
+        "Un regard sur les gestes ordinaires du soin en unité fermée.\n"
+        "Agenda ...... 44\n"
+    )
+    articles = als.parse_issue_toc(toc)
+    assert [(a.title, a.authors, a.section) for a in articles] == [
+        ("Histoire des TCC", ("Jean Lévêque",), "dossier"),
+        ("Place des IPA en psychiatrie", ("Gérard Fontaine",), "dossier"),
+        ("L'alcool chez les adolescents", ("Paul Petit",), "dossier"),
+        ("Le soin au quotidien", (), "dossier"),
+        ("Agenda", (), "agenda"),
+    ]
+    assert articles[3].summary.startswith("Un regard sur les gestes")

@@ -608,7 +608,8 @@ _PAGE_AFTER = re.compile(
 #: A line of authors: "Par Jean Dupont, infirmier, et Marie Martin", "Auteurs : …",
 #: "Propos recueillis par …".
 _AUTHORS = re.compile(
-    r"^(?:(?:propos\s+recueillis\s+)?par\s+(?=(?-i:[A-ZÀ-ÖØ-Þ][\w'’.-]*\s+"
+    r"^(?:(?:propos\s+recueillis\s+)?par\s+(?:(?:le|la)\s+(?=(?-i:D|P)))?"
+    r"(?=(?:(?:dr|dre|pr|pre|docteure?|professeure?)\.?\s+)?(?-i:[A-ZÀ-ÖØ-Þ][\w'’.-]*\s+"
     r"(?:(?:de|du|des|van|von|le|la)\s+)?[A-ZÀ-ÖØ-Þ]))|auteur(?:e|s|es)?\s*:\s*)"
     r"(?P<names>.+)$",
     re.IGNORECASE,
@@ -644,7 +645,7 @@ _NAME_SEPARATOR = re.compile(r"\s*(?:[,;&]|\bet\b)\s*")
 _WORD = r"[A-ZÀ-ÖØ-Þ](?:[a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ]+)(?:[-'’][A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ]+)*"
 _PERSON = (
     rf"(?:(?:Dr|Pr)\.?\s+)?(?!(?:Le|La|Les|Un|Une|Des|Du|De|Et|En|Au|Aux|Sur)\s){_WORD}"
-    rf"(?:\s+(?:(?:de|du|des|van|von|le|la)\s+|d['’])?{_WORD}){{1,2}}"
+    rf"(?:\s+(?:(?:de|du|van|von|le|la)\s+|d['’])?{_WORD}){{1,2}}"
 )
 _NAMES_ONLY = re.compile(rf"{_PERSON}(?:(?:\s*,\s*|\s*&\s*|\s+et\s+|,\s+et\s+){_PERSON}){{0,3}}")
 _SENTENCE_BREAK = re.compile(r"[.!?…»]\s+[A-ZÀ-ÖØ-Þ«]")
@@ -1114,7 +1115,16 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
             numbered = True
             continue
         numbered = False
-        # a line with a page number is a title, not a heading
+        # a line with a page number is a title, not a heading, but for a rubric's
+        # name alone (*Agenda ...... 44*): a heading, and an article of that title
+        paged_line = marked or _PAGE_BEFORE.match(line) or _PAGE_AFTER.search(line)
+        bare_rubric = _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
+        rubric = _RUBRIC.match(bare_rubric) if paged_line else None
+        if rubric is not None and not rubric["title"]:
+            lines.append(_TocLine(number, "", "section", section=slug(bare_rubric)))
+            lines.append(_TocLine(number, bare_rubric, "title"))
+            numbered = False
+            continue
         heading = None if marked or _PAGE_BEFORE.match(line) else _heading(number, line)
         if heading is not None:
             lines.append(heading)
@@ -1181,8 +1191,12 @@ def _settle(lines: list[_TocLine]) -> list[_TocLine]:
         )
         if line.shape == "names":
             several = len(line.names) > 1
+            # under a summary: two names or more above no summary, or one name above a
+            # title (or at the end)
             authors = under_title or (
-                several and _summary_shaped(before) and not _summary_shaped(after)
+                _summary_shaped(before)
+                and not _summary_shaped(after)
+                and (several or after is None or _title_shaped(after))
             )
         else:
             authors = under_title or not _summary_shaped(after)
@@ -1231,6 +1245,15 @@ def _authors(line: str) -> tuple[str, ...] | None:
 
 
 def _names(text: str) -> tuple[str, ...]:
-    """The names in a list of authors, without their professions (in lower case)."""
+    """The names in a list of authors, without their professions (in lower case) nor
+    titles (*Dr*, *Pr*, *Mme*)."""
     names = _NAME_SEPARATOR.split(_PAGE_AFTER.sub("", text).rstrip(". "))
+    names = [_HONORIFIC.sub("", name) for name in names]
     return tuple(name for name in names if name[:1].isupper())
+
+
+#: A title before a name: *Dr*, *le Pr*, *Docteure*, *Mme*.
+_HONORIFIC = re.compile(
+    r"^(?:(?:le|la)\s+)?(?:Dr|Dre|Pr|Pre|Docteure?|Professeure?|Mme|Mlle)\.?\s+(?=[A-ZÀ-ÖØ-Þ])",
+    re.IGNORECASE,
+)
