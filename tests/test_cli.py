@@ -511,5 +511,6 @@ def test_search_by_author_from_the_terminal(capsys, tmp_path: Path) -> None:
     ]
     assert "    Marie-Hélène Durand, Paul Petit" in lines  # each hit's authors
     assert out.index("La mère adolescente") < out.index("Soigner en prison")
+    assert "score" not in out  # a listing ranks nothing
     code, out, _ = run(capsys, "search", "maternité", "--author", "Petit", "--index", ix)
     assert "0 of 0 articles" in out

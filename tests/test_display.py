@@ -119,13 +119,21 @@ def test_ris_records_for_a_reference_manager(tmp_path) -> None:
         url="https://example.org/sm140",
     )
     other = als.Article(id="sm140-autre", title="Soins psychiques aux précaires")
-    index = als.build_index([article, other], tmp_path / "ix")
+    parsed = als.Article(
+        id="sm141-deuil",
+        title="Accompagner le deuil périnatal",
+        issue="n° 141 - Octobre 2009",  # as parse-toc stores it
+        authors=("Inès de La Salle",),
+    )
+    index = als.build_index([article, other, parsed], tmp_path / "ix")
+    deuil = index.search("deuil périnatal").to_ris().splitlines()
+    assert "AU  - de La Salle, Inès" in deuil and "IS  - 141" in deuil  # the number only
     ris = index.search("caïd infirmiers").to_ris()
     assert ris.splitlines() == [
         "TY  - JOUR",
         "TI  - J'ai déjà aligné huit infirmiers",
-        "AU  - Anne Martin",
-        "AU  - Paul Durand",
+        "AU  - Martin, Anne",  # surname first, as reference managers read it
+        "AU  - Durand, Paul",
         "T2  - Santé mentale",
         "IS  - 140",
         "PY  - 2009",

@@ -1257,6 +1257,12 @@ def test_a_query_that_names_an_author_says_so(authored_index: als.Index) -> None
         "«Durand» names an author of 2 articles: search with author='Durand' (--author)"
     )
     assert not any("author" in note for note in authored_index.search("psychose").notes)
+    # a name inside a longer query, and a name that looks like a misspelt word
+    assert authored_index.search("articles de Lefèvre sur la psychose").notes[-1] == (
+        "«Lefèvre» names an author of 1 article: search with author='Lefèvre' (--author)"
+    )
+    petit = authored_index.search("Petit")
+    assert petit.corrected is None and petit.notes[-1].startswith("«Petit» names an author")
 
 
 def test_the_author_filter_on_an_index_without_authors(seed_index) -> None:
@@ -1270,3 +1276,41 @@ def test_an_empty_query_with_a_filter_lists_the_articles_within_it(seed_index) -
     assert {hit.section for hit in results} == {"dossier"}
     titles = [hit.title for hit in results]  # no year: by title
     assert titles == sorted(titles, key=lambda t: als.analysis.fold(t).lower())
+
+
+def test_an_author_s_name_is_not_corrected_into_a_word(tmp_path) -> None:
+    """*Brun* is one edit from *burn*, which the articles write: it is a name here."""
+    articles = [
+        als.Article(
+            id="burn",
+            title="Le burn-out des soignants",
+            summary="Le burn out touche les équipes de psychiatrie.",
+            authors=("Jean Fournier",),
+        ),
+        als.Article(
+            id="prison",
+            title="Soigner en prison",
+            summary="La contrainte et l'alliance en milieu carcéral.",
+            authors=("Paul Brun",),
+        ),
+    ]
+    index = als.build_index(articles, tmp_path / "ix", progress=False)
+    results = index.search("Brun")
+    assert results.corrected is None and results.ids == []
+    assert results.notes[-1].startswith("«Brun» names an author of 1 article")
+    assert index.search("", author="Brun").ids == ["prison"]
+
+
+def test_the_author_filter_takes_several_names_and_ignores_a_blank_one(
+    authored_index: als.Index,
+) -> None:
+    both = authored_index.search("", author=["Lefèvre", "Jean Durand"])
+    assert both.ids == ["mere", "psychose"]
+    assert authored_index.search("", author=["Dupont", "Roux"]).notes == (
+        "no article has an author named «Dupont», «Roux»",
+    )
+    blank = authored_index.search("alliance thérapeutique", author="  ")
+    assert blank.ids == authored_index.search("alliance thérapeutique").ids
+    assert [hit.authors for hit in authored_index.search("", author="Petit")] == [
+        ("Marie-Hélène Durand", "Paul Petit")
+    ]

@@ -65,7 +65,8 @@ def format_hit(hit: Hit, *, color: bool = False, width: int = 100) -> str:
     """One hit as a few lines of terminal text."""
     bold, dim, reset = (_BOLD, _DIM, _RESET) if color else ("", "", "")
     section = f" [{hit.section}]" if hit.section else ""
-    meta = f"{dim}score {hit.score:.2f}  id {hit.id}{reset}"
+    score = f"score {hit.score:.2f}  " if hit.score else ""  # none in a listing
+    meta = f"{dim}{score}id {hit.id}{reset}"
     title = " ".join(hit.title.split())  # a title may hold line breaks (pasted PDFs)
     head = f"{hit.rank:>2}. {bold}{title}{reset}{section}  {meta}"
     indent = "    "
@@ -223,9 +224,10 @@ def to_ris(hits: Sequence[Hit]) -> str:
         tag("TY", "JOUR")
         tag("TI", article.title)
         for author in article.authors:
-            tag("AU", author)
+            tag("AU", _surname_first(author))
         tag("T2", article.journal)
-        tag("IS", article.issue)
+        number = _ISSUE_NUMBER.search(article.issue)
+        tag("IS", number.group(1) if number else article.issue)
         tag("PY", article.year or "")
         tag("SE", article.section)
         for keyword in article.keywords:
@@ -235,6 +237,29 @@ def to_ris(hits: Sequence[Hit]) -> str:
         tag("ID", article.id)
         lines.append("ER  - ")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+#: The number in an issue as parse-toc stores it (*n° 250 - Septembre 2020*).
+_ISSUE_NUMBER = re.compile(r"\bn\s*[°o]\s*(\d+)", re.IGNORECASE)
+#: Words that start a surname (*Inès de La Salle*, *Jan van Gogh*).
+_PARTICLES = frozenset(
+    {"de", "du", "des", "d'", "d’", "van", "von", "der", "den", "di", "da", "del"}
+)
+
+
+def _surname_first(name: str) -> str:
+    """A name as RIS writes it, surname first: *Marie-Hélène Durand* → *Durand,
+    Marie-Hélène*, *Inès de La Salle* → *de La Salle, Inès*; one word or a name
+    with a comma stays as written."""
+    words = name.split()
+    if "," in name or len(words) < 2:
+        return name
+    start = len(words) - 1
+    for i in range(1, len(words) - 1):
+        if words[i].lower() in _PARTICLES or words[i].lower().startswith(("d'", "d’")):
+            start = i
+            break
+    return f"{' '.join(words[start:])}, {' '.join(words[:start])}"
 
 
 def to_pandas(results: Results) -> pd.DataFrame:

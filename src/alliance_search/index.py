@@ -405,7 +405,7 @@ class Index:
         journal: str | None = None,
         year: Year | None = None,
         concept: str | Sequence[str] | None = None,
-        author: str | None = None,
+        author: str | Sequence[str] | None = None,
         expand: bool = True,
         concepts: Sequence[str] = (),
         related_weight: float = 0.4,

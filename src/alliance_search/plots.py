@@ -208,9 +208,9 @@ def plot_facets(
     labels = [_shorten(str(label), _TITLE_LENGTH) for label in rows.label]
     counts = [int(n) for n in rows.articles]
     if title is None:
-        title = (
-            f"{kind.capitalize()} of the {results.answering} articles answering «{results.query}»"
-        )
+        answering = results.answering
+        articles = "the article" if answering == 1 else f"the {answering} articles"
+        title = f"{kind.capitalize()} of {articles} answering «{results.query}»"
         if len(every) > len(rows):
             title += f" ({len(rows)} most frequent of {len(every)})"
     if not counts:

@@ -573,7 +573,7 @@ class ParsedQuery:
                     said += "use it so"
                     if best in wanted:
                         said = f"«{typed.text}» read as «{concept.label}», the concept "
-                        said += f"filtered on ({spelt[best]} articles use it so)"
+                        said += f"filtered on ({_articles(spelt[best], 'use')} it so)"
                     elif clause.concept is not None:
                         owner = thesaurus.concepts[clause.concept].label
                         said += f" ({own or 'none'} as «{owner}»: type «{owner}» for that sense)"

@@ -135,6 +135,15 @@ class Hit:
         return self.article.section
 
     @property
+    def authors(self) -> tuple[str, ...]:
+        """The article's authors (empty where the corpus names none).
+
+        >>> index.search("Charcot")[0].authors
+        ()
+        """
+        return self.article.authors
+
+    @property
     def concepts(self) -> tuple[str, ...]:
         """Concept ids that made this article match (in explanation order).
 

@@ -91,7 +91,7 @@ def _filter(
     journal: str | None = None,
     year: Year | None = None,
     concept: str | Sequence[str] | None = None,
-    author: str | None = None,
+    author: str | Sequence[str] | None = None,
 ) -> wq.Query | None:
     parts: list[wq.Query] = []
     if section:
@@ -114,10 +114,13 @@ def _filter(
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
-def _by_author(searcher: Searcher, author: str) -> wq.Query:
-    """The articles one of whose authors ``author`` names (see :func:`names_author`)."""
+def _by_author(searcher: Searcher, author: str | Sequence[str]) -> wq.Query:
+    """The articles one of whose authors ``author`` names (see :func:`names_author`),
+    or one of the names if several."""
     if not isinstance(author, str):
-        raise AllianceSearchError(f"author must be a name, got {author!r:.40}")
+        if not isinstance(author, Sequence) or not all(isinstance(a, str) for a in author):
+            raise AllianceSearchError(f"author must be a name or names, got {author!r:.40}")
+        return wq.Or([_by_author(searcher, name) for name in author])
     words = [terms for _, terms, start, end in analyze(author, stem=False) if end - start > 1]
     if not words:
         return wq.NullQuery
@@ -135,19 +138,28 @@ def _by_author(searcher: Searcher, author: str) -> wq.Query:
 
 #: A query of this many words or fewer may be an author's name (see _author_notes).
 _NAME_WORDS = 4
+#: Words written with a capital, one after the other: maybe a name in a query.
+_CAPITALIZED = re.compile(r"[^\W\d_a-zß-ÿ][\w'’-]*(?:[ \t]+[^\W\d_a-zß-ÿ][\w'’-]*){0,2}")
 
 
 def _author_notes(searcher: Searcher, text: str) -> tuple[str, ...]:
-    """A note when the query names an author of the index's articles (*Durand*):
-    the query searches the texts, the ``author`` filter their authors."""
+    """A note for each name of an author of the index's articles that the query
+    writes (*Durand*, *articles de Durand*, *Fournier dépression*): the query searches
+    the texts, the ``author`` filter the authors."""
     if not text.strip() or not _held_authors(searcher):
         return ()
-    by = sum(1 for _ in searcher.docs_for_query(_by_author(searcher, text)))
-    if not by:
-        return ()
-    articles = "1 article" if by == 1 else f"{by} articles"
-    name = text.strip()
-    return (f"«{name}» names an author of {articles}: search with author={name!r} (--author)",)
+    whole = [text.strip()] if len(WORD_PATTERN.findall(text)) <= _NAME_WORDS else []
+    notes = []
+    for name in [*whole, *(m.group() for m in _CAPITALIZED.finditer(text))]:
+        by = sum(1 for _ in searcher.docs_for_query(_by_author(searcher, name)))
+        if by:
+            articles = "1 article" if by == 1 else f"{by} articles"
+            notes.append(
+                f"«{name}» names an author of {articles}: search with author={name!r} (--author)"
+            )
+            if name in whole:
+                break
+    return tuple(notes)
 
 
 def _held_authors(searcher: Searcher) -> bool:
@@ -179,7 +191,7 @@ def _listing(
     section: str | Sequence[str] | None,
     journal: str | None,
     year: Year | None,
-    author: str | None,
+    author: str | Sequence[str] | None,
 ) -> Results:
     """The articles within the filters of a search with no query (*the articles of an
     author*, *the Lu pour vous pages*), the most recent first, then by title."""
@@ -242,7 +254,7 @@ def _filters_said(
     journal: str | None,
     year: Year | None,
     concept: str | Sequence[str] | None,
-    author: str | None = None,
+    author: str | Sequence[str] | None = None,
 ) -> str:
     """The filters of a search, as a note says them: *section «dossier», 2009 to 2012*."""
     said = []
@@ -263,7 +275,7 @@ def _unmet_filters(
     journal: str | None,
     year: Year | None,
     concept: str | Sequence[str] | None,
-    author: str | None = None,
+    author: str | Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """Notes on the filters that no article meets, with the values articles have."""
     notes = []
@@ -271,7 +283,8 @@ def _unmet_filters(
         if not _held_authors(searcher):
             notes.append("no article of this index has authors")
         else:
-            notes.append(f"no article has an author named «{author}»")
+            typed = author if isinstance(author, str) else "», «".join(author)
+            notes.append(f"no article has an author named «{typed}»")
     for name, wanted in (("section", section), ("journal", journal)):
         if not wanted:
             continue
@@ -351,7 +364,7 @@ def search(
     journal: str | None = None,
     year: Year | None = None,
     concept: str | Sequence[str] | None = None,
-    author: str | None = None,
+    author: str | Sequence[str] | None = None,
     expand: bool = True,
     concepts: Sequence[str] = (),
     related_weight: float = 0.4,
@@ -416,6 +429,10 @@ def search(
             raise AllianceSearchError(f"{name} must be a number ≥ 0, got {value!r}")
     if isinstance(concepts, str):  # one concept
         concepts = [concepts]
+    if isinstance(author, str):  # blank: no filter
+        author = author.strip() or None
+    elif isinstance(author, Sequence):
+        author = [name for name in author if not isinstance(name, str) or name.strip()] or None
     listing = not query.strip() and not concepts and bool(concept)
     if listing and concept:  # the articles on a concept: by its names, then any other tagged
         concepts = [concept] if isinstance(concept, str) else list(concept)
@@ -567,7 +584,7 @@ def search(
         wanted = ", ".join(said(item) for item in (*operators.required, *operators.in_title))
         note = f"no article matches all that is required: {wanted}"
         parsed = replace(parsed, notes=(*parsed.notes, note))
-    if not author and len(WORD_PATTERN.findall(text)) <= _NAME_WORDS:
+    if not author:
         parsed = replace(parsed, notes=parsed.notes + _author_notes(searcher, text))
     hits = _hits(searcher, ranked, parsed, thesaurus)
     if hits:

@@ -180,6 +180,14 @@ class _Speller:
             by_letter.setdefault(word[:1], []).append(word)
         return by_letter
 
+    def authors_name(self, word: str) -> bool:
+        """Whether ``word`` is a word of an author's name (*Brun* is no *burn*)."""
+        return self._authors and self.reader.doc_frequency("authors", word) > 0
+
+    @cached_property
+    def _authors(self) -> bool:
+        return "authors" in self.reader.indexed_field_names()
+
     def known(self, word: str) -> bool:
         """Written so in an article or the thesaurus, or a plural or feminine of such a
         word with the same stem (*démentes* for *dément*; not *jeunese* for *jeunes*,
@@ -193,7 +201,7 @@ class _Speller:
         def written(w: str) -> bool:
             return w in self.accented or frequency(VOCABULARY_FIELD, w) > 0
 
-        if written(word):
+        if written(word) or self.authors_name(word):
             return True
         stems = set(stem_variants(word))
         base = word
