@@ -938,7 +938,8 @@ def test_a_typed_abbreviation_of_the_thesaurus_says_what_articles_spell_it_out_a
     assert results.ids == ["tcc-insomnie"]
     assert results.notes == (
         "«TCC» read as «thérapie cognitivo-comportementale»; articles that use it "
-        "otherwise do not count: «traumatisme craniocérébral» (1)",
+        "otherwise do not count: «traumatisme craniocérébral» (1); filter on another "
+        "sense's concept to read it so",
     )
 
 

@@ -584,9 +584,10 @@ class ParsedQuery:
                     continue
             if clause.kind == "concept" and clause.concept is not None and spelt:
                 label = thesaurus.concepts[clause.concept].label
+                other = "; filter on another sense's concept to read it so" if named else ""
                 notes.append(
                     f"«{typed.text}» read as «{label}»; articles that use it "
-                    f"otherwise do not count: {_senses_said(thesaurus, spelt)}"
+                    f"otherwise do not count: {_senses_said(thesaurus, spelt)}{other}"
                 )
             if clause.kind == "word" and "" in spelt:
                 # where spelt out as no concept, the index holds it by that sense only
