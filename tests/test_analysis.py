@@ -13,10 +13,12 @@ import alliance_search as als
 from alliance_search.analysis import (
     _FAMILY_STARTS,
     FRENCH_STOP_WORDS,
+    Link,
     _literal_start,
     analyze,
     fold,
     french_analyzer,
+    link_words,
     linked,
     name_links,
     stem_variants,
@@ -456,20 +458,24 @@ def test_term_positions_number_words_as_the_index_does(texts: list[str], stem: b
     """Phrases are checked and snippets placed on these positions: they must be those
     of the analysis that built the postings, stop words, elisions and compounds alike."""
     assert term_positions(texts, stem) == _indexed(texts, stem)
-    links: dict[int, tuple[tuple[str, ...], str]] = {}
+    links: dict[int, Link] = {}
     assert term_positions(texts, stem, links) == _indexed(texts, stem)
-    for between, word in links.values():  # function words only, before a kept word
+    for link in links.values():  # function words only, before a kept word
+        between, word = link_words(link)
         assert all(not analyze(w.lower(), stem) for w in between) and analyze(word, stem)
 
 
 def test_term_positions_give_the_function_words_before_a_word() -> None:
     """What a phrase check needs to tell *mère adolescente* from *mères
     d'adolescentes*: the function words between two words, within one clause."""
-    links: dict[int, tuple[tuple[str, ...], str]] = {}
+    links: dict[int, Link] = {}
     texts = ["Les mères d'adolescentes et chez les pères, la santé mentale", "Le post-partum"]
     positions = term_positions(texts, True, links)
     assert positions["adolescent"] == [1] and positions["pere"] == [2]
-    assert links == {1: (("d'",), "adolescentes"), 2: (("et", "chez", "les"), "pères")}
+    assert {pos: link_words(link) for pos, link in links.items()} == {
+        1: (("d'",), "adolescentes"),
+        2: (("et", "chez", "les"), "pères"),
+    }
 
 
 @pytest.mark.parametrize(

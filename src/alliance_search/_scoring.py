@@ -31,7 +31,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from .analysis import FrenchAnalyzer, Link, linked, term_positions
+from .analysis import FrenchAnalyzer, Link, link_words, linked, term_positions
 from .query import DisMax, LinkedPhrase, MatchKey, Sum, match_keys, phrase_key
 
 __all__ = ["ScoreCache", "Scores", "TermScorer"]
@@ -209,7 +209,9 @@ class TermScorer:
         if wanted and links:
             return any(
                 all(
-                    written is None or p + k not in links or linked(*links[p + k], written)
+                    written is None
+                    or p + k not in links
+                    or linked(*link_words(links[p + k]), written)
                     for k, written in enumerate(wanted, 1)
                 )
                 for p in starts

@@ -56,6 +56,7 @@ __all__ = [
     "analyze",
     "fold",
     "french_analyzer",
+    "link_words",
     "linked",
     "name_links",
     "side_by_side",
@@ -664,8 +665,11 @@ class FrenchFrequency(Frequency):  # type: ignore[misc]
             yield term, 0, freq * boost, _packed(freq)
 
 
-#: A text's word and the function words before it (see :func:`term_positions`).
-Link = tuple[tuple[str, ...], str]
+#: Where function words stand before a word in a text (see :func:`term_positions`):
+#: the text, and in its words and clause ends (``_WORD_OR_END``) the first after the
+#: word before, the word's own, and the part's offset and length in it. Read by
+#: :func:`link_words`, only where a phrase needs it.
+Link = tuple[str, int, int, int, int]
 
 
 def term_positions(
@@ -673,19 +677,18 @@ def term_positions(
 ) -> dict[str, list[int]]:
     """Term → word positions in ``texts`` analysed one after the other (stop words
     leave no gap; the end of a text or of a clause leaves one). ``links``, if given,
-    receives for each position that function words precede in its clause those
-    words and the word there, as written (see :func:`linked`).
+    receives each position that function words precede in its clause (see
+    :func:`link_words`).
 
     >>> term_positions(["Pacte de soins", "soins"])
     {'pact': [0], 'soin': [1, 3]}
     >>> links = {}
     >>> _ = term_positions(["mères d'adolescentes"], links=links)
-    >>> links
+    >>> {pos: link_words(link) for pos, link in links.items()}
     {1: (("d'",), 'adolescentes')}
     """
     positions: dict[str, list[int]] = {}
     pos = 0
-    between: list[str] = []
     # As :func:`_analyze` numbers words, without character offsets: this runs on the
     # stored texts of every article whose phrases are checked. One text does not
     # run on into the next, nor one clause into the next.
@@ -693,12 +696,12 @@ def term_positions(
         i = 0
         start = pos
         previous = ""
-        between.clear()
+        kept = j = -1  # the last token that gave a term or ended a clause; this token
         for word in _WORD_OR_END.findall(text):
+            j += 1
             if word in _ENDS:
                 pos += pos > start
-                start, previous = pos, ""
-                between.clear()
+                start, previous, kept = pos, "", j
                 continue
             parts = analyze_word(word, stem)
             if not parts[-1][2] and word[parts[-1][0] :].isupper():
@@ -707,21 +710,31 @@ def term_positions(
                 parts = _gendered(parts, word, previous)
             previous = word.lower()
             i += 1
-            if links is not None and parts[0][0]:
-                between.append(word[: parts[0][0]])  # an elided article
             for offset, length, terms in parts:
                 if terms:
                     for term in terms:
                         positions.setdefault(term, []).append(pos)
-                    if links is not None and between:
-                        if pos > start:
-                            links[pos] = (tuple(between), word[offset : offset + length])
-                        between.clear()
+                    # function words before it: whole words, or an elided article
+                    if (
+                        links is not None
+                        and pos > start
+                        and (j - kept > 1 or (offset and kept < j))
+                    ):
+                        links[pos] = (text, kept + 1, j, offset, length)
+                    kept = j
                     pos += 1
-                elif links is not None:
-                    between.append(word[offset : offset + length])
         pos += pos > start
     return positions
+
+
+def link_words(link: Link) -> tuple[tuple[str, ...], str]:
+    """The function words before a word, and the word, as written (see
+    :func:`term_positions`)."""
+    text, first, own, offset, length = link
+    tokens = _WORD_OR_END.findall(text)
+    word = tokens[own]
+    between = (*tokens[first:own], word[:offset]) if offset else tuple(tokens[first:own])
+    return between, word[offset : offset + length]
 
 
 #: Words that may stand between two words of a name that has none there (see
