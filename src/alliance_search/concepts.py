@@ -28,14 +28,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from . import _thesaurus_cache
 from ._errors import AllianceSearchError, ThesaurusError, UnknownConceptError
 from .abbreviations import definitions, in_parentheses, initials_spell, singular, unread
-from .analysis import WORD_PATTERN, analyze, fold, in_capitals, linked, side_by_side
+from .analysis import WORD_PATTERN, analyze, fold, in_capitals, linked, name_links, side_by_side
 
 __all__ = [
     "Concept",
@@ -60,8 +59,6 @@ Words = tuple[tuple[str, ...], ...]
 
 #: A word of two to six capitals, perhaps with a plural *s* (not a part of *IL-6*).
 _CAPITALS = re.compile(r"(?<![\w‐-])([^\W\d_a-zß-ÿ]{2,6})s?(?![\w‐-])")
-
-_FUNCTION_WORD = re.compile(r"[^\W\d_]+")
 
 #: An abbreviation of a mental disorder (a concept below the first of these) that a
 #: text of ``_LONG_TEXT`` words or more uses at most ``_FEW_USES`` times without
@@ -230,9 +227,7 @@ class _Entry:
                 continue
             start, end = words[first + k + 1][2:]
             between = text[words[first + k][3] : start]
-            if _FUNCTION_WORD.search(between) and not linked(
-                (between,), text[start:end], self.written[k + 1]
-            ):
+            if not linked((between,), text[start:end], self.written[k + 1]):
                 return False
         return True
 
@@ -859,9 +854,7 @@ def _name(term: str) -> tuple[str, Words, tuple[bool, ...], tuple[str, ...]]:
     known = _NAMES.get(term)
     if known is None:
         words = analyze(term)
-        gaps = tuple(
-            bool(_FUNCTION_WORD.search(term[one[3] : two[2]])) for one, two in pairwise(words)
-        )
+        gaps = tuple(link is None for link in name_links(term))
         written = tuple(term[w[2] : w[3]] for w in words)
         known = _NAMES[term] = (_key(term), tuple(w[1] for w in words), gaps, written)
     return known

@@ -1118,12 +1118,10 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
         # a line with a page number is a title, not a heading, but for a rubric's
         # name alone (*Agenda ...... 44*): a heading, and an article of that title
         paged_line = marked or _PAGE_BEFORE.match(line) or _PAGE_AFTER.search(line)
-        bare_rubric = _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
-        rubric = _RUBRIC.match(bare_rubric) if paged_line else None
+        rubric = _RUBRIC.match(_unpaged(line)) if paged_line else None
         if rubric is not None and not rubric["title"]:
-            lines.append(_TocLine(number, "", "section", section=slug(bare_rubric)))
-            lines.append(_TocLine(number, bare_rubric, "title"))
-            numbered = False
+            lines.append(_TocLine(number, "", "section", section=slug(rubric.group())))
+            lines.append(_TocLine(number, rubric.group(), "title"))
             continue
         heading = None if marked or _PAGE_BEFORE.match(line) else _heading(number, line)
         if heading is not None:
@@ -1137,7 +1135,7 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
             byline = "" if _AUTHORS.match(line) else "byline"
             lines.append(_TocLine(number, line, "authors", names, shape=byline))
             continue
-        bare = _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
+        bare = _unpaged(line)
         previous = lines[-1] if lines else None
         trailing = _TRAILING_AUTHORS.search(bare) if bare else None
         if trailing and trailing.start() > 0:
@@ -1171,6 +1169,19 @@ def _toc_lines(text: str, first_number: int) -> list[_TocLine]:
         else:
             lines.append(_TocLine(number, line, "text"))
     return _settle(lines)
+
+
+def _unpaged(line: str) -> str:
+    """``line`` without its page numbers, before or after it."""
+    return _PAGE_AFTER.sub("", _PAGE_BEFORE.sub("", line, count=1), count=1).strip()
+
+
+def issue_number(issue: str) -> str:
+    """The number of an issue as parse-toc stores it (*n° 250 - Septembre 2020*:
+    ``250``), or the issue as given if it writes none."""
+    found = re.search(_NUMBER, issue, re.IGNORECASE)
+    digits = re.search(r"\d+", found.group()) if found else None
+    return digits.group() if digits else issue
 
 
 def _settle(lines: list[_TocLine]) -> list[_TocLine]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._errors import MissingExtraError
+from .corpus import issue_number
 from .results import MARK_CLOSE, MARK_OPEN, mark, shortened
 
 if TYPE_CHECKING:
@@ -226,8 +227,7 @@ def to_ris(hits: Sequence[Hit]) -> str:
         for author in article.authors:
             tag("AU", _surname_first(author))
         tag("T2", article.journal)
-        number = _ISSUE_NUMBER.search(article.issue)
-        tag("IS", number.group(1) if number else article.issue)
+        tag("IS", issue_number(article.issue))
         tag("PY", article.year or "")
         tag("SE", article.section)
         for keyword in article.keywords:
@@ -239,8 +239,6 @@ def to_ris(hits: Sequence[Hit]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-#: The number in an issue as parse-toc stores it (*n° 250 - Septembre 2020*).
-_ISSUE_NUMBER = re.compile(r"\bn\s*[°o]\s*(\d+)", re.IGNORECASE)
 #: Words that start a surname (*Inès de La Salle*, *Jan van Gogh*).
 _PARTICLES = frozenset(
     {"de", "du", "des", "d'", "d’", "van", "von", "der", "den", "di", "da", "del"}
